@@ -1,0 +1,36 @@
+import type { ConnectorToolDefinition, ToolHandler, ToolRegistryLogger } from '../src/index.js';
+
+/** A handler that answers with the name it routes to, like the host's proxy closures. */
+export function routeTo(originalName: string): ToolHandler {
+  return async (args) => ({ content: [{ type: 'text', text: `${originalName}:${JSON.stringify(args)}` }] });
+}
+
+/** An upstream tool as a connector would list it. */
+export function upstreamTool(
+  name: string,
+  overrides: Partial<ConnectorToolDefinition> = {},
+): ConnectorToolDefinition {
+  return {
+    name,
+    description: `Runs ${name}`,
+    inputSchema: { type: 'object', properties: { query: { type: 'string' } }, required: ['query'] },
+    handler: routeTo(name),
+    ...overrides,
+  };
+}
+
+export interface LogLine {
+  readonly level: 'warn' | 'error';
+  readonly obj: Record<string, unknown>;
+  readonly msg: string | undefined;
+}
+
+/** A pino-shaped logger that keeps what it was given. */
+export function recordingLogger(): ToolRegistryLogger & { readonly lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  return {
+    lines,
+    warn: (obj, msg) => lines.push({ level: 'warn', obj: obj as Record<string, unknown>, msg }),
+    error: (obj, msg) => lines.push({ level: 'error', obj: obj as Record<string, unknown>, msg }),
+  };
+}
