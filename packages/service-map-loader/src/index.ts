@@ -1,1 +1,25 @@
-export const placeholder = 'service-map-loader';
+export { ServiceMapError, type ServiceMapErrorCode, type ServiceMapErrorDetails } from './errors.js';
+export {
+  loadConnectorServiceMap,
+  type ServiceMapLoaded,
+  type ServiceMapLoadResult,
+  type ServiceMapNotModified,
+} from './load-service-map.js';
+export type { LoadServiceMapOptions, ServiceMapTimers, VerifyServiceMapOptions } from './options.js';
+export { parseServiceMap, type VerifiedServiceMap } from './parse-service-map.js';
+export {
+  type ServiceMapConnector,
+  type ServiceMapConnectorAuth,
+  type ServiceMapPayload,
+  serviceMapConnectorAuthSchema,
+  serviceMapConnectorSchema,
+  serviceMapPayloadSchema,
+  type UnsignedServiceMapPayload,
+  unsignedServiceMapPayloadSchema,
+} from './schema.js';
+export {
+  canonicalJson,
+  computeServiceMapSignature,
+  signServiceMap,
+  verifyServiceMapSignature,
+} from './signature.js';
