@@ -1,1 +1,29 @@
-export const placeholder = 'registry-fs-store';
+export { RegistryStoreError, type RegistryStoreErrorCode, type RegistryStoreErrorOptions } from './errors.js';
+export type { RegistryLogger } from './logger.js';
+export { closeRegistryCache, readAll, remove, upsert } from './module-api.js';
+export { type RegistryPathEnv, resolveRegistryPath } from './paths.js';
+export type {
+  FlushReport,
+  RegistryMemoryCacheOptions,
+  RegistryTimers,
+} from './registry-cache-options.js';
+export {
+  type LoadProblem,
+  type LoadProblemKind,
+  type ParsedRegistry,
+  parseRegistryText,
+} from './registry-file.js';
+export type { RegistryFileHandle, RegistryFs } from './registry-fs.js';
+export { RegistryMemoryCache } from './registry-memory-cache.js';
+export {
+  MAX_SERVER_NAME_LENGTH,
+  REGISTRY_FILE_VERSION,
+  type ServerInfo,
+  type ServerInfoInput,
+  ServerInfoSchema,
+  ServerNameSchema,
+  type ServerTransport,
+  SseServerInfoSchema,
+  StdioServerInfoSchema,
+  StreamableHttpServerInfoSchema,
+} from './schema.js';

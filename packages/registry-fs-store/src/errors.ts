@@ -1,0 +1,56 @@
+/**
+ * Stable error codes callers can branch on:
+ * - `invalid_server`: an entry failed validation (the message names the field).
+ * - `read_failed`: the registry file exists but could not be read (permissions, not a file).
+ * - `unsupported_version`: the file was written by a newer format version; it is left untouched.
+ * - `write_failed`: a flush could not write, sync or rename the file; the data stays in memory, dirty.
+ * - `not_initialized`: the cache was used before `init()` resolved.
+ * - `closed`: the cache was changed after `close()`.
+ * - `invalid_options`: the constructor got an unusable option (empty path, negative interval).
+ */
+export type RegistryStoreErrorCode =
+  | 'invalid_server'
+  | 'read_failed'
+  | 'unsupported_version'
+  | 'write_failed'
+  | 'not_initialized'
+  | 'closed'
+  | 'invalid_options';
+
+/** Options for {@link RegistryStoreError}. */
+export interface RegistryStoreErrorOptions {
+  /** The registry file the operation was about. */
+  registryPath?: string;
+  /** The underlying error (an fs error, a zod error). */
+  cause?: unknown;
+}
+
+/** The one error class of this package. Messages never contain entry contents (env, headers may hold secrets). */
+export class RegistryStoreError extends Error {
+  override readonly name = 'RegistryStoreError';
+  /** What went wrong, as a stable code. */
+  readonly code: RegistryStoreErrorCode;
+  /** The registry file involved, when there is one. */
+  readonly registryPath: string | undefined;
+
+  constructor(code: RegistryStoreErrorCode, message: string, options: RegistryStoreErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.registryPath = options.registryPath;
+  }
+}
+
+/** Reads `err.code` from a Node.js system error without trusting its shape. */
+export function errorCodeOf(error: unknown): string | undefined {
+  if (typeof error === 'object' && error !== null && 'code' in error) {
+    const code = (error as { code: unknown }).code;
+    return typeof code === 'string' ? code : undefined;
+  }
+  return undefined;
+}
+
+/** A short, secret-free description of an error for logs and messages. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
