@@ -175,5 +175,5 @@ describe('crash safety', () => {
     for (const name of confirmedNames) expect(names.has(name)).toBe(true);
     expect(cache.loadProblems).toEqual([]);
     await cache.close();
-  }, 60_000);
+  }, TOTAL_BUDGET_MS + 30_000);
 });
