@@ -1,0 +1,99 @@
+import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { ConnectorProxyError, ConnectorUnavailableError, describeError } from './errors.js';
+
+/** The HTTP status an SDK transport error carries, if any (StreamableHTTPError, SseError, SSE POST errors). */
+export function httpStatusOf(error: unknown): number | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'number' && code >= 100 && code <= 599 && !(error instanceof McpError)) return code;
+  const match = /\(HTTP (\d{3})\)/.exec(error.message);
+  return match ? Number(match[1]) : undefined;
+}
+
+/** True when an upstream error is a JSON-RPC error answer (the connection itself is fine). */
+function isJsonRpcAnswer(error: unknown): error is McpError {
+  return (
+    error instanceof McpError &&
+    error.code !== ErrorCode.ConnectionClosed &&
+    error.code !== ErrorCode.RequestTimeout
+  );
+}
+
+/**
+ * True when a failed request says nothing about the connection: a JSON-RPC error answer, a timeout or an
+ * abort. Anything else (fetch failures, closed transports, HTTP errors) may mean the connection is gone.
+ */
+export function isHarmlessRequestError(error: unknown, signal: AbortSignal | undefined): boolean {
+  if (signal?.aborted) return true;
+  if (isJsonRpcAnswer(error)) return true;
+  if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) return true;
+  return error instanceof Error && error.name === 'ZodError';
+}
+
+/** Maps a failed upstream request to this package's error. */
+export function toRequestError(
+  connectorId: string,
+  what: string,
+  error: unknown,
+  signal?: AbortSignal,
+): ConnectorProxyError {
+  if (error instanceof ConnectorProxyError) return error;
+  if (signal?.aborted) {
+    return new ConnectorProxyError(
+      'aborted',
+      connectorId,
+      `${what} on connector "${connectorId}" was aborted by the caller; the upstream was told to cancel it.`,
+      { cause: error },
+    );
+  }
+  if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
+    return new ConnectorProxyError(
+      'call_timeout',
+      connectorId,
+      `${what} on connector "${connectorId}" timed out (${describeError(error)}). Raise the timeout or check the upstream.`,
+      { cause: error },
+    );
+  }
+  if (isJsonRpcAnswer(error) || (error instanceof Error && error.name === 'ZodError')) {
+    return new ConnectorProxyError(
+      'protocol',
+      connectorId,
+      `${what} on connector "${connectorId}" failed upstream: ${describeError(error)}.`,
+      { cause: error },
+    );
+  }
+  const status = httpStatusOf(error);
+  if (status === 401 || status === 403) return unauthorized(connectorId, status, error);
+  return new ConnectorUnavailableError(connectorId, `${what} failed: ${describeError(error)}`, {
+    cause: error,
+  });
+}
+
+/** Maps a failed handshake to this package's error. */
+export function toConnectError(connectorId: string, error: unknown): ConnectorProxyError {
+  if (error instanceof ConnectorProxyError) return error;
+  const status = httpStatusOf(error);
+  if (status === 401 || status === 403) return unauthorized(connectorId, status, error);
+  const notMcp = error instanceof StreamableHTTPError && error.code === -1;
+  if (notMcp || (error instanceof McpError && error.code !== ErrorCode.ConnectionClosed)) {
+    return new ConnectorProxyError(
+      'protocol',
+      connectorId,
+      `Connector "${connectorId}" rejected the MCP handshake: ${describeError(error)}. Check that the URL and transport point at an MCP server.`,
+      { cause: error },
+    );
+  }
+  return new ConnectorUnavailableError(connectorId, `connect failed: ${describeError(error)}`, {
+    cause: error,
+  });
+}
+
+function unauthorized(connectorId: string, status: number, error: unknown): ConnectorProxyError {
+  return new ConnectorProxyError(
+    'unauthorized',
+    connectorId,
+    `Connector "${connectorId}" refused the credentials (HTTP ${status}). Check the connector's auth type, header name and key.`,
+    { cause: error },
+  );
+}

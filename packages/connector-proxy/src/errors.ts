@@ -1,0 +1,81 @@
+/**
+ * What went wrong, as a stable string callers can branch on.
+ *
+ * - `invalid_options`: the options given to {@link RemoteToolProxy} cannot work (fix the configuration).
+ * - `connect_timeout`: the upstream did not finish the MCP handshake within `connectTimeoutMs`.
+ * - `unavailable`: the upstream cannot be reached, or the proxy is not connected (see {@link ConnectorUnavailableError}).
+ * - `unauthorized`: the upstream answered HTTP 401 or 403 (check the connector's key and auth type).
+ * - `call_timeout`: a request got no answer within its timeout.
+ * - `aborted`: the caller's `signal` aborted the call; the upstream was sent `notifications/cancelled`.
+ * - `protocol`: the upstream answered with a JSON-RPC error or with something MCP does not allow.
+ */
+export type ConnectorProxyErrorCode =
+  | 'invalid_options'
+  | 'connect_timeout'
+  | 'unavailable'
+  | 'unauthorized'
+  | 'call_timeout'
+  | 'aborted'
+  | 'protocol';
+
+/**
+ * The one error type this package throws. `connectorId` names the connector; `cause` keeps the underlying
+ * error (an SDK `McpError`, a fetch `TypeError`, ...). Messages never contain keys or tokens.
+ */
+export class ConnectorProxyError extends Error {
+  /** Stable code to branch on. */
+  readonly code: ConnectorProxyErrorCode;
+  /** The connector this error belongs to. */
+  readonly connectorId: string;
+
+  /**
+   * @param code - what went wrong.
+   * @param connectorId - the connector's id.
+   * @param message - what happened and what to do.
+   * @param options - `cause`: the underlying error.
+   */
+  constructor(
+    code: ConnectorProxyErrorCode,
+    connectorId: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ConnectorProxyError';
+    this.code = code;
+    this.connectorId = connectorId;
+  }
+}
+
+/**
+ * The connector cannot take calls right now: it is reconnecting after a lost connection, was never
+ * connected, or was disconnected. Thrown at once, without touching the network. `cause` is the reason the
+ * connection was lost (when there is one).
+ */
+export class ConnectorUnavailableError extends ConnectorProxyError {
+  declare readonly code: 'unavailable';
+
+  /**
+   * @param connectorId - the connector's id.
+   * @param reason - a short phrase saying why (e.g. "connection lost: fetch failed").
+   * @param options - `cause`: the underlying error.
+   */
+  constructor(connectorId: string, reason: string, options?: { cause?: unknown }) {
+    super(
+      'unavailable',
+      connectorId,
+      `Connector "${connectorId}" is unavailable (${reason}). The proxy reconnects on its own after a lost connection; retry later or check the upstream server.`,
+      options,
+    );
+    this.name = 'ConnectorUnavailableError';
+  }
+}
+
+/** A short, secret-free description of any thrown value, for messages and logs. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+    return `${error.message}${cause}`;
+  }
+  return String(error);
+}
