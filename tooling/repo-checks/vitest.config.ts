@@ -1,0 +1,3 @@
+import { packageTestConfig } from '@cortex-mcp/config/vitest';
+
+export default packageTestConfig();
