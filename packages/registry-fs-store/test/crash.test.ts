@@ -94,86 +94,91 @@ afterEach(async () => {
 });
 
 describe('crash safety', () => {
-  it(`keeps every flushed entry readable across ${ROUNDS} SIGKILLs of a writing child process`, async () => {
-    if (!existsSync(distEntry)) throw new Error(`${distEntry} is missing: run \`pnpm exec tsup\` first`);
-    const seed = Date.now() % 2 ** 31;
-    const random = seededRandom(seed);
-    const registryDir = path.join(tempDir.dir, 'mcp');
-    const registryPath = path.join(registryDir, 'servers.json');
-    const confirmedNames = new Set<string>();
-    const confirmedSeq = new Map<string, number>();
-    let staleTemps: string[] = [];
-    let rounds = 0;
-    let killedAfterAFlush = 0;
-    const budgetEnd = Date.now() + TOTAL_BUDGET_MS;
-    const context = () => `seed ${seed}, round ${rounds}`;
+  it(
+    `keeps every flushed entry readable across ${ROUNDS} SIGKILLs of a writing child process`,
+    async () => {
+      if (!existsSync(distEntry)) throw new Error(`${distEntry} is missing: run \`pnpm exec tsup\` first`);
+      const seed = Date.now() % 2 ** 31;
+      const random = seededRandom(seed);
+      const registryDir = path.join(tempDir.dir, 'mcp');
+      const registryPath = path.join(registryDir, 'servers.json');
+      const confirmedNames = new Set<string>();
+      const confirmedSeq = new Map<string, number>();
+      let staleTemps: string[] = [];
+      let rounds = 0;
+      let killedAfterAFlush = 0;
+      const budgetEnd = Date.now() + TOTAL_BUDGET_MS;
+      const context = () => `seed ${seed}, round ${rounds}`;
 
-    const startChild = (round: number) => {
-      const child: Child = spawn(process.execPath, [fixture, registryPath, String(round)], {
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
-      children.push({ child, closed });
-      child.stdin.on('error', () => undefined); // a child that died early must not crash the test runner
-      const stderr: string[] = [];
-      child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-      return { child, closed, stderr, ...watchLines(child) };
-    };
-    // Children that have started and wait for "go"; only the one told "go" touches the file.
-    const warm = [startChild(0)];
-    for (let round = 1; round < Math.min(PREWARMED_CHILDREN, ROUNDS); round++) warm.push(startChild(round));
+      const startChild = (round: number) => {
+        const child: Child = spawn(process.execPath, [fixture, registryPath, String(round)], {
+          stdio: ['pipe', 'pipe', 'pipe'],
+        });
+        const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+        children.push({ child, closed });
+        child.stdin.on('error', () => undefined); // a child that died early must not crash the test runner
+        const stderr: string[] = [];
+        child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+        return { child, closed, stderr, ...watchLines(child) };
+      };
+      // Children that have started and wait for "go"; only the one told "go" touches the file.
+      const warm = [startChild(0)];
+      for (let round = 1; round < Math.min(PREWARMED_CHILDREN, ROUNDS); round++) warm.push(startChild(round));
 
-    while (rounds < ROUNDS && Date.now() < budgetEnd) {
-      const current = warm.shift();
-      if (!current) throw new Error('no child prepared');
-      if (rounds + PREWARMED_CHILDREN < ROUNDS) warm.push(startChild(rounds + PREWARMED_CHILDREN));
-      const { child, closed, stderr, lines, next } = current;
-      await next((line) => line.loaded === true);
-      child.stdin.write('go\n');
-      const ready = await next((line) => line.ready === true);
-      expect(ready.problems, context()).toEqual([]);
-      // Leftovers of the previous (killed) child are gone, and were never loaded as data.
-      for (const name of staleTemps) expect(ready.removedTempFiles, context()).toContain(name);
+      while (rounds < ROUNDS && Date.now() < budgetEnd) {
+        const current = warm.shift();
+        if (!current) throw new Error('no child prepared');
+        if (rounds + PREWARMED_CHILDREN < ROUNDS) warm.push(startChild(rounds + PREWARMED_CHILDREN));
+        const { child, closed, stderr, lines, next } = current;
+        await next((line) => line.loaded === true);
+        child.stdin.write('go\n');
+        const ready = await next((line) => line.ready === true);
+        expect(ready.problems, context()).toEqual([]);
+        // Leftovers of the previous (killed) child are gone, and were never loaded as data.
+        for (const name of staleTemps) expect(ready.removedTempFiles, context()).toContain(name);
 
-      await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * MAX_KILL_DELAY_MS)));
-      child.kill('SIGKILL');
-      await closedWithin(closed, STEP_TIMEOUT_MS);
-      expect(stderr.join(''), context()).toBe('');
+        await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * MAX_KILL_DELAY_MS)));
+        child.kill('SIGKILL');
+        await closedWithin(closed, STEP_TIMEOUT_MS);
+        expect(stderr.join(''), context()).toBe('');
 
-      const flushes = lines.filter((line) => line.counter !== undefined);
-      if (flushes.length > 0) killedAfterAFlush++;
-      for (const line of flushes) {
-        for (const name of line.added ?? []) confirmedNames.add(name);
-        confirmedSeq.set(line.counter as string, line.seq as number);
-      }
-
-      if (confirmedNames.size > 0 || existsSync(registryPath)) {
-        const text = await realFs.readFile(registryPath, 'utf8');
-        const parsed = parseRegistryText(text);
-        if (parsed.kind !== 'ok') throw new Error(`registry unreadable after kill (${context()})`);
-        expect(parsed.problems, context()).toEqual([]);
-        const onDisk = new Map(parsed.servers.map((server) => [server.name, server]));
-        for (const name of confirmedNames) expect(onDisk.has(name), `${name} lost (${context()})`).toBe(true);
-        for (const [counter, seq] of confirmedSeq) {
-          const stored = onDisk.get(counter)?.metadata?.seq as number;
-          expect(stored, `${counter} went back in time (${context()})`).toBeGreaterThanOrEqual(seq);
+        const flushes = lines.filter((line) => line.counter !== undefined);
+        if (flushes.length > 0) killedAfterAFlush++;
+        for (const line of flushes) {
+          for (const name of line.added ?? []) confirmedNames.add(name);
+          confirmedSeq.set(line.counter as string, line.seq as number);
         }
+
+        if (confirmedNames.size > 0 || existsSync(registryPath)) {
+          const text = await realFs.readFile(registryPath, 'utf8');
+          const parsed = parseRegistryText(text);
+          if (parsed.kind !== 'ok') throw new Error(`registry unreadable after kill (${context()})`);
+          expect(parsed.problems, context()).toEqual([]);
+          const onDisk = new Map(parsed.servers.map((server) => [server.name, server]));
+          for (const name of confirmedNames)
+            expect(onDisk.has(name), `${name} lost (${context()})`).toBe(true);
+          for (const [counter, seq] of confirmedSeq) {
+            const stored = onDisk.get(counter)?.metadata?.seq as number;
+            expect(stored, `${counter} went back in time (${context()})`).toBeGreaterThanOrEqual(seq);
+          }
+        }
+        staleTemps = await tempFilesIn(registryDir);
+        rounds++;
       }
-      staleTemps = await tempFilesIn(registryDir);
-      rounds++;
-    }
 
-    expect(rounds, `ran out of time budget (seed ${seed})`).toBe(ROUNDS);
-    expect(killedAfterAFlush, `no child ever completed a flush (seed ${seed})`).toBeGreaterThan(0);
+      expect(rounds, `ran out of time budget (seed ${seed})`).toBe(ROUNDS);
+      expect(killedAfterAFlush, `no child ever completed a flush (seed ${seed})`).toBeGreaterThan(0);
 
-    // A final load in this process cleans the last child's leftovers and sees everything confirmed.
-    const cache = new RegistryMemoryCache({ registryPath, logger: new RecordingLogger() });
-    await cache.init();
-    expect([...cache.removedTempFiles].sort()).toEqual([...staleTemps].sort());
-    expect(await tempFilesIn(registryDir)).toEqual([]);
-    const names = new Set(cache.getAll().map((server) => server.name));
-    for (const name of confirmedNames) expect(names.has(name)).toBe(true);
-    expect(cache.loadProblems).toEqual([]);
-    await cache.close();
-  }, TOTAL_BUDGET_MS + 30_000);
+      // A final load in this process cleans the last child's leftovers and sees everything confirmed.
+      const cache = new RegistryMemoryCache({ registryPath, logger: new RecordingLogger() });
+      await cache.init();
+      expect([...cache.removedTempFiles].sort()).toEqual([...staleTemps].sort());
+      expect(await tempFilesIn(registryDir)).toEqual([]);
+      const names = new Set(cache.getAll().map((server) => server.name));
+      for (const name of confirmedNames) expect(names.has(name)).toBe(true);
+      expect(cache.loadProblems).toEqual([]);
+      await cache.close();
+    },
+    TOTAL_BUDGET_MS + 30_000,
+  );
 });
