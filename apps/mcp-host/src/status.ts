@@ -1,0 +1,62 @@
+/**
+ * The `/status` document: what an operator needs to see about the host at a glance. It must never hold a secret
+ * (signature keys, API keys, auth headers, env of stdio servers): build it from ids, counts, times and redacted URLs.
+ */
+export interface HostStatus {
+  /** Host version (package.json) and when it started, epoch ms. */
+  readonly version: string;
+  readonly startedAtMs: number;
+  /** Whether `/readyz` answers 200: a usable map or a persisted catalogue is loaded. */
+  readonly ready: boolean;
+  readonly map: MapStatus;
+  readonly connectors: readonly ConnectorStatus[];
+  readonly registry: { readonly version: number; readonly toolCount: number };
+  readonly lastSync: SyncSummary | null;
+}
+
+/** The service map as the host holds it. `source` says where the map came from. */
+export interface MapStatus {
+  /** Redacted (no userinfo, no query) map URL, or null when the host runs on the registry file alone. */
+  readonly url: string | null;
+  readonly id: string | null;
+  readonly generatedAt: string | null;
+  readonly expiresAtMs: number | null;
+  /** `fresh` before the signed expiry, `stale` after it (still served), `empty` when no map is held. */
+  readonly freshness: 'fresh' | 'stale' | 'empty';
+  /** `network` for a map loaded this run, `persisted` for the warm-start copy, `none` when empty. */
+  readonly source: 'network' | 'persisted' | 'none';
+  readonly lastRefreshAtMs: number | null;
+  /** The last refresh failure (code + message, secrets-free), cleared by a successful refresh. */
+  readonly lastError: { readonly code: string; readonly message: string; readonly atMs: number } | null;
+}
+
+/** One connector: from the map or from the registry file. */
+export interface ConnectorStatus {
+  readonly id: string;
+  readonly origin: 'service-map' | 'registry-file';
+  readonly transport: string;
+  /** Redacted endpoint URL, or the stdio command name (never its args or env). */
+  readonly endpoint: string | null;
+  readonly state: 'connecting' | 'up' | 'down' | 'disabled';
+  readonly available: boolean;
+  readonly toolCount: number;
+  /** Tools served from the persisted catalogue while the connector is not yet connected. */
+  readonly catalogue: 'live' | 'persisted' | 'none';
+  readonly lastError: { readonly message: string; readonly atMs: number } | null;
+  readonly connectedAtMs: number | null;
+}
+
+/** The aggregate of the last sync (the seed's one log line). */
+export interface SyncSummary {
+  readonly reason: string;
+  readonly startedAtMs: number;
+  readonly durationMs: number;
+  readonly connectorCount: number;
+  readonly enabled: number;
+  readonly failed: number;
+  readonly added: number;
+  readonly removed: number;
+  readonly changed: number;
+  readonly unchanged: number;
+  readonly parallelism: number;
+}
