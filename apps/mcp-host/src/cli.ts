@@ -1,56 +1,94 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util';
-import { runFoundationDemo } from './demo/foundation-demo.js';
+import {
+  type CliCommand,
+  type CommandEnv,
+  type CommandIo,
+  EXIT_OK,
+  EXIT_USAGE,
+  messageOf,
+} from './commands/command.js';
+import { commandHelp, suggestCommand, TOP_LEVEL_HELP, wantsHelp } from './commands/help.js';
+import { type HostConfig, HostConfigError, loadHostConfig } from './config/index.js';
 
-const USAGE = `Usage: mcp-host <command> [options]
+type HostRunner = (config: HostConfig, io: CommandIo, json: boolean) => Promise<number>;
 
-Commands:
-  demo    Run the embedded demo on loopback: a locally signed service map, loaded through one shared
-          connection pool, cached with stale-on-error, refreshed on a jittered schedule, and a user server
-          saved crash-safely to a registry file. Needs no network and no configuration.
+// Commands are imported when they run, so "--help" and a configuration error never load the MCP SDK.
+const hostCommands = () => import('./host-commands.js');
 
-Options:
-  --interval-ms <ms>   demo: mean time between refreshes (default 1000, jittered ±20%)
-  -h, --help           show this help
-
-Examples:
-  mcp-host demo
-  mcp-host demo --interval-ms 300
-`;
-
-async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { 'interval-ms': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-  });
-  const command = positionals[0];
-  if (values.help || command === undefined || command === 'help') {
-    process.stdout.write(USAGE);
-    return command === undefined && !values.help ? 1 : 0;
-  }
-  if (command !== 'demo') {
-    process.stderr.write(`mcp-host: unknown command "${command}"; run "mcp-host --help" for the list.\n`);
-    return 2;
-  }
-  const intervalMs = values['interval-ms'] === undefined ? 1000 : Number(values['interval-ms']);
-  if (!Number.isFinite(intervalMs) || intervalMs < 50) {
-    process.stderr.write(
-      `mcp-host: --interval-ms must be a number of milliseconds ≥ 50, got "${values['interval-ms']}".\n`,
-    );
-    return 2;
-  }
-  process.stdout.write('Cortex MCP Host: foundation demo (loopback only)\n\n');
-  await runFoundationDemo({ intervalMs, print: (line) => process.stdout.write(`${line}\n`) });
-  return 0;
+/** serve, demo and tools run the host itself: the configuration is loaded (and refused) before the host is. */
+function hostCommand(command: 'serve' | 'demo' | 'tools', loadRunner: () => Promise<HostRunner>): CliCommand {
+  return async (argv, io, env) => {
+    // --json is the only flag of tools that is not a setting.
+    const json = command === 'tools' && argv.includes('--json');
+    const settingsArgv = json ? argv.filter((argument) => argument !== '--json') : argv;
+    const config = loadHostConfig({ argv: settingsArgv, env, command });
+    return (await loadRunner())(config, io, json);
+  };
 }
 
-main(process.argv.slice(2)).then(
+const COMMANDS: Record<string, CliCommand> = {
+  serve: hostCommand('serve', async () => (await hostCommands()).runServe),
+  demo: hostCommand('demo', async () => (await hostCommands()).runDemo),
+  tools: hostCommand('tools', async () => {
+    const { runTools } = await hostCommands();
+    return (config, io, json) => runTools(config, io, { json });
+  }),
+  sign: async (...args) => (await import('./commands/sign.js')).runSign(...args),
+  verify: async (...args) => (await import('./commands/verify.js')).runVerify(...args),
+  servers: async (...args) => (await import('./commands/servers.js')).runServers(...args),
+};
+
+async function main(argv: readonly string[], io: CommandIo, env: CommandEnv): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === 'help') return showHelp(rest[0], io);
+  // No command, or flags first: "mcp-host --stdio" means "mcp-host serve --stdio".
+  if (first === undefined || first.startsWith('-')) {
+    return wantsHelp(argv) ? showHelp(undefined, io) : run('serve', argv, io, env);
+  }
+  if (!Object.hasOwn(COMMANDS, first)) {
+    const suggestion = suggestCommand(first, Object.keys(COMMANDS));
+    const hint = suggestion === undefined ? '' : ` Did you mean "mcp-host ${suggestion}"?`;
+    io.stderr.write(
+      `mcp-host: unknown command ${JSON.stringify(first)}; run "mcp-host --help" for the list.${hint}\n`,
+    );
+    return EXIT_USAGE;
+  }
+  return wantsHelp(rest) ? showHelp(first, io) : run(first, rest, io, env);
+}
+
+async function run(
+  command: string,
+  argv: readonly string[],
+  io: CommandIo,
+  env: CommandEnv,
+): Promise<number> {
+  try {
+    return await (COMMANDS[command] as CliCommand)(argv, io, env);
+  } catch (error) {
+    if (!(error instanceof HostConfigError)) throw error;
+    io.stderr.write(`mcp-host ${command}: ${error.message}\n`);
+    return EXIT_USAGE;
+  }
+}
+
+function showHelp(command: string | undefined, io: CommandIo): number {
+  const text = command === undefined ? TOP_LEVEL_HELP : commandHelp(command);
+  if (text === undefined) {
+    io.stderr.write(
+      `mcp-host: no help for ${JSON.stringify(command)}: not a command; run "mcp-host --help" for the list.\n`,
+    );
+    return EXIT_USAGE;
+  }
+  io.stdout.write(text);
+  return EXIT_OK;
+}
+
+main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }, process.env).then(
   (code) => {
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`mcp-host: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`mcp-host: ${messageOf(error)}\n`);
     process.exitCode = 1;
   },
 );

@@ -26,10 +26,15 @@ export class HostMetrics {
     registers: [this.registry],
   });
 
-  /** Seconds per registry-file flush. */
+  /**
+   * Seconds per atomic flush of the host's persisted registries, by `store`: `servers` (the registry file of
+   * user-added servers), `catalogue` (the persisted tool registry used for warm starts), `service-map` (the last
+   * verified map).
+   */
   readonly registryFlushDuration = new Histogram({
     name: 'mcp_registry_flush_duration_seconds',
-    help: 'Duration of registry file flushes in seconds.',
+    help: 'Duration of atomic flushes of the persisted registries (servers file, tool catalogue, map) in seconds.',
+    labelNames: ['store'] as const,
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
     registers: [this.registry],
   });

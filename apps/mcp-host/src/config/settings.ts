@@ -1,0 +1,257 @@
+/** The camelCase names of every host setting; also the keys of the JSON config file. */
+export const hostSettingKeys = [
+  'serviceMapUrl',
+  'signatureKeys',
+  'apiKey',
+  'refreshSync',
+  'refreshIntervalMs',
+  'jitterFactor',
+  'concurrency',
+  'connectTimeoutMs',
+  'callTimeoutMs',
+  'mapTimeoutMs',
+  'mapMaxBytes',
+  'transport',
+  'host',
+  'port',
+  'allowedHosts',
+  'allowedOrigins',
+  'registryPath',
+  'stateDir',
+  'shutdownGraceMs',
+  'logLevel',
+  'configFile',
+] as const;
+
+/** One setting's name. */
+export type HostSettingKey = (typeof hostSettingKeys)[number];
+
+/** The commands that read the host configuration; a setting's flag may be limited to some of them. */
+export type HostConfigCommand = 'serve' | 'demo' | 'tools' | 'sign' | 'verify' | 'servers';
+
+/** A setting's command-line flag. */
+export interface HostSettingFlag {
+  /** The flag with its dashes (`--port`). */
+  readonly name: string;
+  /** `string` takes a value; `boolean` is present or absent. */
+  readonly kind: 'string' | 'boolean';
+  /** Placeholder shown in help (`<ms>`). */
+  readonly valueName?: string;
+}
+
+/** A flag that sets a setting to a fixed value (e.g. `--stdio` for `transport=stdio`). */
+export interface HostSettingShortcut {
+  /** The flag, with its dashes (`--stdio`). */
+  readonly flag: string;
+  /** The value it sets, as text (parsed like an environment value). */
+  readonly value: string;
+}
+
+/**
+ * Documentation of one setting: where it can be set and what it accepts. The zod schema (`hostConfigSchema`) holds
+ * the same facts as code; this table is what help texts and the generated configuration reference read.
+ */
+export interface HostSetting {
+  /** camelCase name: the `HostConfig` property and the config-file key. */
+  readonly key: HostSettingKey;
+  /** Environment variables, highest priority first (or merged, for `signatureKeys`). */
+  readonly env: readonly string[];
+  /**
+   * The command-line flag with its dashes, and its kind: `string` takes a value, `boolean` is present or not.
+   * Secrets have none: command lines are visible to every user of the machine (`ps`).
+   */
+  readonly flag?: HostSettingFlag;
+  /** Other flags that set this setting to a fixed value. */
+  readonly shortcuts?: readonly HostSettingShortcut[];
+  /** Config-file key, or `undefined` when the setting cannot come from the file. */
+  readonly fileKey: HostSettingKey | undefined;
+  /** What values are allowed, for people (also used in error messages). */
+  readonly type: string;
+  /** The default, for people. */
+  readonly default: string;
+  /** One line: what it does. */
+  readonly description: string;
+  /** Secret values never appear in messages or logs. */
+  readonly secret: boolean;
+  /** Only these commands accept the flag; absent = every command that reads the configuration. */
+  readonly commands?: readonly HostConfigCommand[];
+}
+
+type SettingEntry = Omit<HostSetting, 'key' | 'fileKey' | 'secret'> & {
+  readonly fileKey?: undefined;
+  readonly noFileKey?: true;
+  readonly secret?: true;
+};
+
+const string = (name: string, valueName: string): HostSettingFlag => ({ name, kind: 'string', valueName });
+
+// A Record keyed by every setting name, so the compiler rejects a setting without documentation.
+const table: Record<HostSettingKey, SettingEntry> = {
+  serviceMapUrl: {
+    env: ['CONNECTORS_SERVICE_MAP_URL'],
+    flag: string('--service-map-url', 'url'),
+    type: 'an http:, https: or file: URL',
+    default: 'none (serve registry-file servers only)',
+    description: 'Where the signed connector service map is read from.',
+  },
+  signatureKeys: {
+    env: ['CONNECTORS_SIGNATURE_KEY', 'CONNECTORS_SIGNATURE_KEYS'],
+    type: 'one or more non-empty keys (CONNECTORS_SIGNATURE_KEYS: comma-separated)',
+    default: 'none (required when serviceMapUrl is set)',
+    description:
+      'HMAC keys that verify the map; CONNECTORS_SIGNATURE_KEY comes first, then CONNECTORS_SIGNATURE_KEYS (rotation).',
+    secret: true,
+  },
+  apiKey: {
+    env: ['CONNECTORS_API_KEY'],
+    type: 'a string without control characters',
+    default: 'none',
+    description: 'Bearer token sent to the map endpoint and to connectors whose auth is bearer or apiKey.',
+    secret: true,
+  },
+  refreshSync: {
+    env: ['MCP_CONNECTOR_REFRESH_SYNC'],
+    flag: { name: '--refresh-sync', kind: 'boolean' },
+    type: 'true, false, 1 or 0',
+    default: 'false (serve at once, refresh in the background)',
+    description: 'Rollback mode: sync before serving and run no background refresh.',
+  },
+  refreshIntervalMs: {
+    env: ['MCP_CONNECTOR_REFRESH_INTERVAL_MS'],
+    flag: string('--refresh-interval-ms', 'ms'),
+    type: 'an integer from 1000 to 86400000 (milliseconds)',
+    default: '300000',
+    description: 'Mean time between background refreshes of the map.',
+  },
+  jitterFactor: {
+    env: ['MCP_CONNECTOR_REFRESH_JITTER'],
+    flag: string('--refresh-jitter', 'factor'),
+    type: 'a number from 0 up to (not including) 1',
+    default: '0.2',
+    description: 'Each refresh delay is drawn from interval × (1 ± jitter).',
+  },
+  concurrency: {
+    env: ['MCP_CONNECTOR_CONCURRENCY'],
+    flag: string('--concurrency', 'n'),
+    type: 'an integer from 1 to 64',
+    default: '4',
+    description: 'How many connectors are connected at the same time during a sync.',
+  },
+  connectTimeoutMs: {
+    env: ['MCP_CONNECTOR_CONNECT_TIMEOUT_MS'],
+    flag: string('--connect-timeout-ms', 'ms'),
+    type: 'an integer from 1 to 2147483647 (milliseconds)',
+    default: '10000',
+    description: 'Budget for connecting to one connector and listing its tools.',
+  },
+  callTimeoutMs: {
+    env: ['MCP_TOOL_CALL_TIMEOUT_MS'],
+    flag: string('--call-timeout-ms', 'ms'),
+    type: 'an integer from 1 to 2147483647 (milliseconds)',
+    default: '60000',
+    description: 'Budget for one tool call routed to a connector.',
+  },
+  mapTimeoutMs: {
+    env: ['MCP_SERVICE_MAP_TIMEOUT_MS'],
+    flag: string('--map-timeout-ms', 'ms'),
+    type: 'an integer from 1 to 2147483647 (milliseconds)',
+    default: '10000',
+    description: 'Budget for fetching the service map, body included.',
+  },
+  mapMaxBytes: {
+    env: ['MCP_SERVICE_MAP_MAX_BYTES'],
+    flag: string('--map-max-bytes', 'bytes'),
+    type: 'an integer from 1 to 1073741824 (bytes)',
+    default: '5242880 (5 MiB)',
+    description: 'Largest service map accepted.',
+  },
+  transport: {
+    env: ['MCP_HOST_TRANSPORT'],
+    flag: string('--transport', 'http|stdio'),
+    shortcuts: [{ flag: '--stdio', value: 'stdio' }],
+    type: 'http or stdio',
+    default: 'http',
+    description: 'How MCP clients reach the host: Streamable HTTP, or stdin/stdout (--stdio).',
+  },
+  host: {
+    env: ['MCP_HOST_BIND'],
+    flag: string('--host', 'address'),
+    type: 'a host name or IP address',
+    default: '127.0.0.1',
+    description: 'Address the HTTP server listens on.',
+  },
+  port: {
+    env: ['MCP_HOST_PORT'],
+    flag: string('--port', 'port'),
+    type: 'an integer from 0 to 65535 (0 = any free port)',
+    default: '3000',
+    description: 'Port the HTTP server listens on.',
+  },
+  allowedHosts: {
+    env: ['MCP_HOST_ALLOWED_HOSTS'],
+    flag: string('--allowed-hosts', 'list'),
+    type: 'a comma-separated list of host or host:port values',
+    default: 'derived from host and port',
+    description: 'Host headers accepted by the HTTP server (DNS-rebinding protection).',
+  },
+  allowedOrigins: {
+    env: ['MCP_HOST_ALLOWED_ORIGINS'],
+    flag: string('--allowed-origins', 'list'),
+    type: 'a comma-separated list of origins (scheme://host[:port])',
+    default: 'derived from host and port',
+    description: 'Origin headers accepted by the HTTP server.',
+  },
+  registryPath: {
+    env: ['MCP_REGISTRY_PATH'],
+    flag: string('--registry-path', 'file'),
+    type: 'a file path',
+    default: '$CORTEX_HOME, $XDG_CONFIG_HOME/cortex-os or ~/.config/cortex-os, then mcp/servers.json',
+    description: 'The registry file of user-added servers.',
+  },
+  stateDir: {
+    env: ['MCP_HOST_STATE_DIR'],
+    flag: string('--state-dir', 'dir'),
+    type: 'a directory path',
+    default: 'host-state next to the registry file',
+    description: 'Where the last good map and tool catalogue are kept for a warm start.',
+  },
+  shutdownGraceMs: {
+    env: ['MCP_HOST_SHUTDOWN_GRACE_MS'],
+    flag: string('--shutdown-grace-ms', 'ms'),
+    type: 'an integer from 0 to 2147483647 (milliseconds)',
+    default: '10000',
+    description: 'How long in-flight calls may finish after SIGINT/SIGTERM.',
+  },
+  logLevel: {
+    env: ['MCP_LOG_LEVEL'],
+    flag: string('--log-level', 'level'),
+    type: 'fatal, error, warn, info, debug, trace or silent',
+    default: 'info',
+    description: 'pino log level (logs go to stderr).',
+  },
+  configFile: {
+    env: ['MCP_HOST_CONFIG'],
+    flag: string('--config', 'file'),
+    type: 'a path to a JSON file whose keys are setting names',
+    default: 'none',
+    description: 'Optional config file; flags and environment variables override it.',
+    noFileKey: true,
+  },
+};
+
+/**
+ * Every setting, in a stable order, with its environment variables, flag, config-file key, type, default and
+ * description. Help texts and the generated configuration reference are built from this table.
+ */
+export const hostSettings: readonly HostSetting[] = Object.freeze(
+  hostSettingKeys.map((key): HostSetting => {
+    const { noFileKey, secret, ...entry } = table[key];
+    return Object.freeze({ key, ...entry, fileKey: noFileKey ? undefined : key, secret: secret === true });
+  }),
+);
+
+/** The table entry for `key`. */
+export function hostSetting(key: HostSettingKey): HostSetting {
+  // hostSettings is built from hostSettingKeys, so every key has an entry.
+  return hostSettings.find((setting) => setting.key === key) as HostSetting;
+}

@@ -1,0 +1,54 @@
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { CatalogueEntry, WarmStateStore } from './warm-state-store.js';
+
+/**
+ * The per-connector tool catalogues as persisted in `catalogue.json`. Changes mark it dirty; `save()` writes the
+ * whole book once (a sync saves once at its end, a `list_changed` outside a sync saves at once).
+ */
+export class CatalogueBook {
+  readonly #store: WarmStateStore;
+  readonly #clock: () => number;
+  #entries = new Map<string, CatalogueEntry>();
+  #dirty = false;
+
+  constructor(store: WarmStateStore, clock: () => number) {
+    this.#store = store;
+    this.#clock = clock;
+  }
+
+  /** Reads the persisted book (a corrupt file reads as empty). */
+  async load(): Promise<void> {
+    this.#entries = await this.#store.readCatalogue();
+  }
+
+  /** The entry of `connectorId` if it was saved under `fingerprint`. */
+  get(connectorId: string, fingerprint: string): CatalogueEntry | undefined {
+    const entry = this.#entries.get(connectorId);
+    return entry?.fingerprint === fingerprint ? entry : undefined;
+  }
+
+  /** Records a connector's tools; marks the book dirty only when the tools or the fingerprint changed. */
+  record(connectorId: string, fingerprint: string, tools: readonly Tool[]): void {
+    const previous = this.#entries.get(connectorId);
+    if (previous?.fingerprint === fingerprint && JSON.stringify(previous.tools) === JSON.stringify(tools))
+      return;
+    this.#entries.set(connectorId, { fingerprint, tools, savedAtMs: this.#clock() });
+    this.#dirty = true;
+  }
+
+  /** Drops every entry whose connector is not in `keep`. */
+  retainOnly(keep: ReadonlySet<string>): void {
+    for (const id of [...this.#entries.keys()]) {
+      if (keep.has(id)) continue;
+      this.#entries.delete(id);
+      this.#dirty = true;
+    }
+  }
+
+  /** Writes the book if it changed since the last save. */
+  async save(): Promise<void> {
+    if (!this.#dirty) return;
+    this.#dirty = false;
+    await this.#store.saveCatalogue(this.#entries);
+  }
+}

@@ -1,0 +1,364 @@
+import { RefreshScheduler } from '@cortex-mcp/refresh-scheduler';
+import { RegistryMemoryCache, type ServerInfo } from '@cortex-mcp/registry-fs-store';
+import type { ServiceMapPayload } from '@cortex-mcp/service-map-loader';
+import pLimit from 'p-limit';
+import { Agent } from 'undici';
+import type { HostStatus, SyncSummary } from '../status.js';
+import { CatalogueBook } from './catalogue-book.js';
+import {
+  type ConnectorSpec,
+  catalogueFingerprint,
+  desiredSpecs,
+  metadataDiffers,
+  type SpecDefaults,
+} from './connector-spec.js';
+import { ConnectorManagerError, describeFailure } from './errors.js';
+import { ManagedConnector } from './managed-connector.js';
+import { disabledStatus, emptyMapStatus, skippedStatus, summarizeSync } from './manager-status.js';
+import {
+  type ConnectorProxyManagerOptions,
+  type ResolvedManagerOptions,
+  resolveManagerOptions,
+} from './options.js';
+import { planReconcile } from './reconcile.js';
+import { ServiceMapSource } from './service-map-source.js';
+import { STATE_FILES, WarmStateStore } from './warm-state-store.js';
+
+/**
+ * The host's sync pipeline: scheduler → map cache → loader (stale on error) → reconcile → bounded parallel connects
+ * → atomic per-connector tool replacement → one aggregate log line and metrics. Map connectors and registry-file
+ * servers share one pipeline and one undici `Agent`; the verified map and tool catalogues persist in `stateDir`
+ * for a warm start.
+ */
+export class ConnectorProxyManager {
+  readonly #options: ResolvedManagerOptions;
+  readonly #agent: Agent;
+  readonly #streamAgent = new Agent({ bodyTimeout: 0 });
+  readonly #store: WarmStateStore;
+  readonly #catalogue: CatalogueBook;
+  readonly #mapSource: ServiceMapSource | undefined;
+  readonly #registryFile: RegistryMemoryCache | undefined;
+  readonly #scheduler: RefreshScheduler | undefined;
+  readonly #connectors = new Map<string, ManagedConnector>();
+  readonly #abort = new AbortController();
+  readonly #startedAtMs: number;
+  readonly #warnedDuplicates = new Set<string>();
+  #disabled: ConnectorSpec[] = [];
+  #skipped: ServerInfo[] = [];
+  #registryRead = false;
+  #ready = false;
+  #syncing = false;
+  #inflight: Promise<SyncSummary> | undefined;
+  #lastSync: SyncSummary | null = null;
+  #starting: Promise<void> | undefined;
+  #closing: Promise<void> | undefined;
+
+  /** @throws {ConnectorManagerError} `invalid_options`. */
+  constructor(options: ConnectorProxyManagerOptions) {
+    const resolved = resolveManagerOptions(options);
+    this.#options = resolved;
+    this.#startedAtMs = resolved.clock();
+    this.#agent = new Agent({ connections: resolved.connections, pipelining: 1, keepAliveTimeout: 30_000 });
+    this.#store = new WarmStateStore({
+      stateDir: resolved.stateDir,
+      logger: resolved.logger,
+      onWrite: (file, durationMs) =>
+        resolved.metrics.registryFlushDuration.observe(
+          { store: file === STATE_FILES.catalogue ? 'catalogue' : 'service-map' },
+          durationMs / 1000,
+        ),
+    });
+    this.#catalogue = new CatalogueBook(this.#store, resolved.clock);
+    if (resolved.serviceMapUrl !== undefined) {
+      this.#mapSource = new ServiceMapSource({
+        serviceMapUrl: resolved.serviceMapUrl,
+        signatureKeys: resolved.signatureKeys,
+        apiKey: resolved.apiKey,
+        dispatcher: this.#agent,
+        timeoutMs: resolved.mapTimeoutMs,
+        maxBytes: resolved.mapMaxBytes,
+        clock: resolved.clock,
+        logger: resolved.logger,
+        metrics: resolved.metrics,
+        store: this.#store,
+      });
+    }
+    if (resolved.registryPath !== undefined) {
+      this.#registryFile = new RegistryMemoryCache({
+        registryPath: resolved.registryPath,
+        logger: resolved.logger,
+        onFlush: ({ durationMs }) =>
+          resolved.metrics.registryFlushDuration.observe({ store: 'servers' }, durationMs / 1000),
+      });
+    }
+    if (!resolved.refreshSync) {
+      this.#scheduler = new RefreshScheduler({
+        intervalMs: resolved.refreshIntervalMs,
+        jitterFactor: resolved.jitterFactor,
+        onRefresh: () => this.#run('timer', false).catch(() => undefined),
+        logger: resolved.logger,
+        clock: resolved.clock,
+        random: resolved.random,
+        timers: resolved.timers,
+      });
+    }
+  }
+
+  /** The shared undici `Agent` (connections as configured, pipelining 1, keep-alive); closed by `disconnect()`. */
+  get agent(): Agent {
+    return this.#agent;
+  }
+
+  /** The registry-file store (for upserts by the host), when `registryPath` is set. */
+  get registryFile(): RegistryMemoryCache | undefined {
+    return this.#registryFile;
+  }
+
+  /** True once a usable map (fresh or stale) or a persisted catalogue is loaded, or the registry file was read without a map URL. */
+  get ready(): boolean {
+    return this.#ready;
+  }
+
+  /**
+   * Loads the warm state (registry file, persisted map, persisted catalogues: their tools are registered at once).
+   * Sync mode: then runs one full sync and resolves after it. Async mode: resolves at once, syncs in the background
+   * and starts the scheduler. Idempotent.
+   *
+   * @throws {ConnectorManagerError} `closed` after `disconnect()`.
+   */
+  start(): Promise<void> {
+    if (this.#closing) return Promise.reject(closedError());
+    this.#starting ??= this.#start();
+    return this.#starting;
+  }
+
+  /**
+   * Runs a sync now, or joins the one in flight; resolves with its summary. A forced refresh reloads the map even
+   * while it is fresh (sending the held ETag, so an unchanged map costs a 304). Never rejects for a failed map or
+   * connector.
+   *
+   * @throws {ConnectorManagerError} `closed` after `disconnect()`.
+   */
+  refresh(reason = 'forced'): Promise<SyncSummary> {
+    return this.#run(reason, true);
+  }
+
+  #run(reason: string, forceMapLoad: boolean): Promise<SyncSummary> {
+    if (this.#closing) return Promise.reject(closedError());
+    if (this.#inflight) return this.#inflight;
+    const run = this.#sync(reason, forceMapLoad).finally(() => {
+      if (this.#inflight === run) this.#inflight = undefined;
+    });
+    this.#inflight = run;
+    return run;
+  }
+
+  /** The `/status` document. Holds no secret: ids, counts, times, redacted URLs, stdio command names. */
+  status(): HostStatus {
+    const { registry, version } = this.#options;
+    return {
+      version,
+      startedAtMs: this.#startedAtMs,
+      ready: this.#ready,
+      map: this.#mapSource?.status() ?? emptyMapStatus(),
+      connectors: [
+        ...[...this.#connectors.values()].map((connector) => connector.status()),
+        ...this.#disabled.map(disabledStatus),
+        ...this.#skipped.map((server) => skippedStatus(server, this.#options.clock())),
+      ],
+      registry: { version: registry.version, toolCount: registry.listTools().length },
+      lastSync: this.#lastSync,
+    };
+  }
+
+  /**
+   * Stops background refreshes (waiting for a sync in flight) while connectors keep serving: the first step of a
+   * graceful shutdown, before calls in flight are drained. `disconnect()` does it too.
+   */
+  async stopRefreshing(): Promise<void> {
+    await this.#scheduler?.stop();
+  }
+
+  /** Stops the scheduler, disconnects every proxy, saves the state, closes the registry file and the agent. Idempotent. */
+  disconnect(): Promise<void> {
+    this.#closing ??= this.#shutdown();
+    return this.#closing;
+  }
+
+  async #start(): Promise<void> {
+    await this.#loadWarmState();
+    if (this.#options.refreshSync) {
+      await this.#run('start', false);
+      return;
+    }
+    void this.#run('start', false).catch(() => undefined);
+    this.#scheduler?.start();
+  }
+
+  async #loadWarmState(): Promise<void> {
+    const { logger } = this.#options;
+    if (this.#registryFile) {
+      try {
+        await this.#registryFile.init();
+        this.#registryRead = true;
+      } catch (error) {
+        logger.warn(
+          { err: describeFailure(error) },
+          'could not read the registry file; continuing without its servers',
+        );
+      }
+    }
+    const mapRestored = (await this.#mapSource?.restore()) ?? false;
+    await this.#catalogue.load();
+    let adopted = 0;
+    for (const spec of this.#desiredSpecs(this.#mapSource?.held?.payload)) {
+      if (!spec.enabled) continue;
+      const entry = this.#catalogue.get(spec.id, catalogueFingerprint(spec));
+      if (!entry) continue;
+      const connector = this.#createConnector(spec);
+      connector.adoptCatalogue(entry.tools);
+      adopted += 1;
+    }
+    this.#ready =
+      mapRestored || adopted > 0 || (this.#mapSource === undefined && this.#registryReadOrAbsent());
+  }
+
+  #registryReadOrAbsent(): boolean {
+    return this.#registryFile === undefined || this.#registryRead;
+  }
+
+  async #sync(reason: string, forceMapLoad: boolean): Promise<SyncSummary> {
+    const { clock, metrics, logger, concurrency } = this.#options;
+    const startedAtMs = clock();
+    this.#syncing = true;
+    try {
+      const map = await this.#mapSource?.obtain(this.#abort.signal, forceMapLoad);
+      metrics.syncDuration.observe({ phase: 'map' }, (clock() - startedAtMs) / 1000);
+      if (map || (this.#mapSource === undefined && this.#registryReadOrAbsent())) this.#ready = true;
+      const desired = this.#desiredSpecs(map?.payload);
+      this.#disabled = desired.filter((spec) => !spec.enabled);
+      const plan = planReconcile(this.#connectors, desired);
+      await Promise.allSettled(plan.removed.map((id) => this.#removeConnector(id)));
+      const toConnect = await Promise.all(plan.changed.map((spec) => this.#replaceConnector(spec)));
+      toConnect.push(...plan.added.map((spec) => this.#createConnector(spec)));
+      for (const spec of plan.unchanged) {
+        const connector = this.#connectors.get(spec.id) as ManagedConnector;
+        if (metadataDiffers(connector.spec, spec)) connector.updateMetadata(spec);
+        if (connector.needsConnect) toConnect.push(connector);
+      }
+      const connectStartedAtMs = clock();
+      await this.#connectAll(toConnect);
+      metrics.syncDuration.observe({ phase: 'connect' }, (clock() - connectStartedAtMs) / 1000);
+      if (map || this.#mapSource === undefined) this.#catalogue.retainOnly(new Set(this.#connectors.keys()));
+      await this.#catalogue.save();
+      const summary = summarizeSync({
+        reason,
+        startedAtMs,
+        durationMs: clock() - startedAtMs,
+        desired,
+        plan,
+        isAvailable: (id) => this.#connectors.get(id)?.available ?? false,
+        parallelism: Math.min(concurrency, toConnect.length),
+      });
+      metrics.syncDuration.observe({ phase: 'total' }, summary.durationMs / 1000);
+      logger.info({ ...summary }, 'connector sync finished');
+      this.#lastSync = summary;
+      return summary;
+    } finally {
+      this.#syncing = false;
+    }
+  }
+
+  async #connectAll(connectors: readonly ManagedConnector[]): Promise<void> {
+    const { concurrency, metrics, logger } = this.#options;
+    const limit = pLimit(concurrency);
+    const results = await Promise.allSettled(
+      connectors.map((connector) => limit(() => (this.#closing ? undefined : connector.connect()))),
+    );
+    results.forEach((result, index) => {
+      const connector = connectors[index] as ManagedConnector;
+      if (result.status === 'fulfilled' || this.#closing) return;
+      metrics.connectFailures.inc({ connector_id: connector.id });
+      logger.warn(
+        { connectorId: connector.id, err: describeFailure(result.reason) },
+        'connector failed to connect',
+      );
+    });
+  }
+
+  #desiredSpecs(map: ServiceMapPayload | undefined): ConnectorSpec[] {
+    const { connectTimeoutMs, callTimeoutMs, apiKey, logger } = this.#options;
+    const defaults: SpecDefaults = { connectTimeoutMs, callTimeoutMs, apiKeyConfigured: Boolean(apiKey) };
+    const servers = this.#registryRead ? (this.#registryFile?.getAll() ?? []) : [];
+    const { specs, skipped } = desiredSpecs(map, servers, defaults);
+    this.#skipped = skipped;
+    for (const server of skipped) {
+      if (this.#warnedDuplicates.has(server.name)) continue;
+      this.#warnedDuplicates.add(server.name);
+      logger.warn(
+        { connectorId: server.name },
+        'a registry-file server has the id of a service-map connector; skipping it (rename it to use it)',
+      );
+    }
+    return specs;
+  }
+
+  #createConnector(spec: ConnectorSpec): ManagedConnector {
+    const options = this.#options;
+    const connector = new ManagedConnector(spec, {
+      ...options,
+      apiKey: options.apiKey,
+      dispatcher: this.#agent,
+      streamDispatcher: this.#streamAgent,
+      onCatalogueChange: (id, tools) => {
+        this.#catalogue.record(id, catalogueFingerprint(connector.spec), tools);
+        if (!this.#syncing) void this.#catalogue.save();
+      },
+    });
+    this.#connectors.set(spec.id, connector);
+    return connector;
+  }
+
+  async #replaceConnector(spec: ConnectorSpec): Promise<ManagedConnector> {
+    const previous = this.#connectors.get(spec.id);
+    await previous?.disconnect();
+    const connector = this.#createConnector(spec);
+    // Keep the old tools listed (handlers now wait for the new connection) until the new listing replaces them.
+    if (previous?.tools) connector.adoptCatalogue(previous.tools);
+    return connector;
+  }
+
+  async #removeConnector(id: string): Promise<void> {
+    const connector = this.#connectors.get(id);
+    this.#connectors.delete(id);
+    this.#options.registry.removeConnector(id);
+    await connector?.disconnect();
+  }
+
+  async #shutdown(): Promise<void> {
+    await this.#scheduler?.stop();
+    this.#abort.abort();
+    const disconnectAll = () =>
+      Promise.allSettled([...this.#connectors.values()].map((connector) => connector.disconnect()));
+    await disconnectAll();
+    await this.#inflight?.catch(() => undefined);
+    await disconnectAll();
+    this.#connectors.clear();
+    await this.#catalogue.save();
+    await this.#store.idle();
+    await this.#registryFile?.close().catch((error: unknown) => {
+      this.#options.logger.warn(
+        { err: describeFailure(error) },
+        'could not write the registry file on shutdown',
+      );
+    });
+    await Promise.allSettled([this.#agent.close(), this.#streamAgent.destroy()]);
+  }
+}
+
+function closedError(): ConnectorManagerError {
+  return new ConnectorManagerError(
+    'closed',
+    'The connector manager was disconnected; create a new ConnectorProxyManager to start again.',
+  );
+}

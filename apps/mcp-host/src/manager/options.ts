@@ -1,0 +1,124 @@
+import type { UpstreamLogEntry } from '@cortex-mcp/connector-proxy';
+import type { VersionedToolRegistry } from '@cortex-mcp/tool-registry';
+import type { Logger } from '../logger.js';
+import type { HostMetrics } from '../metrics.js';
+import { ConnectorManagerError } from './errors.js';
+
+/** Timer functions; injectable for tests. Handles are `unref()`ed when they support it. */
+export interface ManagerTimers {
+  setTimeout(callback: () => void, delayMs: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** Options of `new ConnectorProxyManager(options)`. */
+export interface ConnectorProxyManagerOptions {
+  /** `http:`, `https:` or `file:` URL of the signed service map. Undefined: registry-file servers only. */
+  serviceMapUrl?: string | undefined;
+  /** HMAC keys (`CONNECTORS_SIGNATURE_KEY`, several during rotation; any one verifies). Required with a map URL. */
+  signatureKeys: readonly string[];
+  /** `CONNECTORS_API_KEY`: sent to the map endpoint and used as the key of connectors with bearer/apiKey auth. */
+  apiKey?: string | undefined;
+  /** `MCP_CONNECTOR_REFRESH_SYNC=true`: `start()` syncs before resolving and no background scheduler runs. */
+  refreshSync: boolean;
+  /** Mean delay between background syncs, in ms. */
+  refreshIntervalMs: number;
+  /** Each delay is drawn from `refreshIntervalMs × (1 ± jitterFactor)`. Default 0.2. */
+  jitterFactor?: number | undefined;
+  /** How many connectors connect at once during a sync (p-limit). */
+  concurrency: number;
+  /** Default bound on one connector's handshake, in ms (a map entry's `timeouts.connectMs` wins). */
+  connectTimeoutMs: number;
+  /** Default per-call timeout, in ms (a map entry's `timeouts.callMs` wins); also how long a call waits for a connector. */
+  callTimeoutMs: number;
+  /** Budget for loading the map (connect, headers and body), in ms. */
+  mapTimeoutMs: number;
+  /** Largest map body accepted, in bytes. */
+  mapMaxBytes: number;
+  /** The registry file (`servers.json`); undefined means no registry-file servers. */
+  registryPath?: string | undefined;
+  /** Directory for the warm-start files (`service-map.json`, `map-meta.json`, `catalogue.json`); created if missing. */
+  stateDir: string;
+  /** Where connector tools are registered. */
+  registry: VersionedToolRegistry;
+  /** The host's metrics. */
+  metrics: HostMetrics;
+  /** pino logger; keys are never passed to it. */
+  logger: Logger;
+  /** Host version, reported in `status()`. */
+  version: string;
+  /** Receives each upstream `notifications/message`. */
+  onUpstreamLog?: ((connectorId: string, entry: UpstreamLogEntry) => void) | undefined;
+  /** Epoch-ms clock. Default `Date.now`. */
+  clock?: (() => number) | undefined;
+  /** Randomness in [0, 1) for scheduler jitter and reconnect backoff. Default `Math.random`. */
+  random?: (() => number) | undefined;
+  /** Timers of the scheduler and of call retries. Default: the globals. */
+  timers?: ManagerTimers | undefined;
+  /** Shared undici `Agent` settings. Default `{ connections: 10 }`. */
+  agent?: { connections?: number | undefined } | undefined;
+  /** Delay between connect retries while a tool call waits for its connector, in ms. Default 250. */
+  callRetryDelayMs?: number | undefined;
+}
+
+/** Options after defaults and checks. */
+export interface ResolvedManagerOptions extends ConnectorProxyManagerOptions {
+  readonly jitterFactor: number;
+  readonly clock: () => number;
+  readonly random: () => number;
+  readonly timers: ManagerTimers;
+  readonly connections: number;
+  readonly callRetryDelayMs: number;
+}
+
+const globalTimers: ManagerTimers = {
+  setTimeout: (callback, delayMs) => {
+    const handle = setTimeout(callback, delayMs);
+    handle.unref?.();
+    return handle;
+  },
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+/**
+ * Fills in defaults and rejects options that would fail later and obscurely.
+ *
+ * @throws {ConnectorManagerError} `invalid_options`.
+ */
+export function resolveManagerOptions(options: ConnectorProxyManagerOptions): ResolvedManagerOptions {
+  const invalid = (problem: string) =>
+    new ConnectorManagerError(
+      'invalid_options',
+      `ConnectorProxyManager: ${problem}. Fix the host configuration.`,
+    );
+  if (options.serviceMapUrl !== undefined) {
+    if (options.signatureKeys.length === 0 || options.signatureKeys.some((key) => key === '')) {
+      throw invalid('a serviceMapUrl needs at least one non-empty signature key (CONNECTORS_SIGNATURE_KEY)');
+    }
+  }
+  const positive: Record<string, number> = {
+    refreshIntervalMs: options.refreshIntervalMs,
+    connectTimeoutMs: options.connectTimeoutMs,
+    callTimeoutMs: options.callTimeoutMs,
+    mapTimeoutMs: options.mapTimeoutMs,
+    mapMaxBytes: options.mapMaxBytes,
+  };
+  for (const [name, value] of Object.entries(positive)) {
+    if (!Number.isFinite(value) || value <= 0) throw invalid(`${name} must be a positive number`);
+  }
+  if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
+    throw invalid('concurrency must be an integer >= 1');
+  }
+  if (!options.stateDir) throw invalid('stateDir must name a directory for the warm-start files');
+  const connections = options.agent?.connections ?? 10;
+  if (!Number.isInteger(connections) || connections < 1)
+    throw invalid('agent.connections must be an integer >= 1');
+  return {
+    ...options,
+    jitterFactor: options.jitterFactor ?? 0.2,
+    clock: options.clock ?? Date.now,
+    random: options.random ?? Math.random,
+    timers: options.timers ?? globalTimers,
+    connections,
+    callRetryDelayMs: options.callRetryDelayMs ?? 250,
+  };
+}

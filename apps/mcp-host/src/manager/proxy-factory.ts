@@ -1,0 +1,55 @@
+import { RemoteToolProxy } from '@cortex-mcp/connector-proxy';
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { ConnectorSpec } from './connector-spec.js';
+import { describeFailure } from './errors.js';
+import type { ManagedConnectorDeps } from './managed-connector.js';
+
+/** The proxy's events the managed connector listens to. */
+export interface ProxyCallbacks {
+  readonly onAvailabilityChange: (available: boolean) => void;
+  readonly onToolsChanged: (tools: Tool[]) => void;
+}
+
+/**
+ * Builds the `RemoteToolProxy` of a spec on the shared dispatchers, adding the API key at the last moment. A spec
+ * with a known problem (no endpoint, no API key) or options the proxy rejects yields a `failure` (already logged as
+ * a warning naming the connector) instead of a proxy.
+ */
+export function createConnectorProxy(
+  spec: ConnectorSpec,
+  deps: ManagedConnectorDeps,
+  callbacks: ProxyCallbacks,
+): { proxy: RemoteToolProxy } | { proxy: undefined; failure: string } {
+  if (spec.problem) {
+    deps.logger.warn({ connectorId: spec.id, code: spec.problem.code }, spec.problem.message);
+    return { proxy: undefined, failure: spec.problem.message };
+  }
+  try {
+    const proxy = new RemoteToolProxy({
+      id: spec.id,
+      transport: spec.transport,
+      url: spec.url,
+      command: spec.command,
+      args: spec.args ? [...spec.args] : undefined,
+      env: spec.env ? { ...spec.env } : undefined,
+      cwd: spec.cwd,
+      auth: spec.auth ? { ...spec.auth, key: deps.apiKey } : undefined,
+      headers: spec.headers ? { ...spec.headers } : undefined,
+      dispatcher: deps.dispatcher,
+      streamDispatcher: deps.streamDispatcher,
+      connectTimeoutMs: spec.connectTimeoutMs,
+      callTimeoutMs: spec.callTimeoutMs,
+      clientInfo: { name: 'cortex-mcp-host', version: deps.version },
+      logger: deps.logger,
+      random: deps.random,
+      onAvailabilityChange: callbacks.onAvailabilityChange,
+      onToolsChanged: callbacks.onToolsChanged,
+      onLog: (entry) => deps.onUpstreamLog?.(spec.id, entry),
+    });
+    return { proxy };
+  } catch (error) {
+    const failure = describeFailure(error);
+    deps.logger.warn({ connectorId: spec.id, err: failure }, 'connector configuration rejected');
+    return { proxy: undefined, failure };
+  }
+}

@@ -1,0 +1,156 @@
+import { ManifestCache } from '@cortex-mcp/manifest-cache';
+import {
+  loadConnectorServiceMap,
+  parseServiceMap,
+  type ServiceMapPayload,
+} from '@cortex-mcp/service-map-loader';
+import type { Dispatcher } from 'undici';
+import type { Logger } from '../logger.js';
+import type { HostMetrics } from '../metrics.js';
+import type { MapStatus } from '../status.js';
+import { describeFailure, errorCode } from './errors.js';
+import { redactUrl } from './redact-url.js';
+import type { WarmStateStore } from './warm-state-store.js';
+
+/** The verified map as the host holds it. */
+export interface HeldMap {
+  readonly payload: ServiceMapPayload;
+  /** The signed text exactly as received (persisted and re-verified on restart). */
+  readonly text: string;
+  readonly etag: string | undefined;
+  readonly generatedAtMs: number;
+  readonly expiresAtMs: number;
+}
+
+/** Options of {@link ServiceMapSource}. */
+export interface ServiceMapSourceOptions {
+  readonly serviceMapUrl: string;
+  readonly signatureKeys: readonly string[];
+  readonly apiKey: string | undefined;
+  readonly dispatcher: Dispatcher;
+  readonly timeoutMs: number;
+  readonly maxBytes: number;
+  readonly clock: () => number;
+  readonly logger: Logger;
+  readonly metrics: HostMetrics;
+  readonly store: WarmStateStore;
+}
+
+/**
+ * Steps 2–3 of the sync pipeline: a `ManifestCache` of the verified map, loaded through the shared dispatcher.
+ * A fresh map costs no network; a stale or empty one is reloaded (sending the held ETag, rejecting maps older than
+ * the newest accepted one). A failed load keeps the held map, is logged once and counted by code.
+ */
+export class ServiceMapSource {
+  readonly #options: ServiceMapSourceOptions;
+  readonly #cache: ManifestCache<HeldMap>;
+  #notBefore: number | undefined;
+  #source: MapStatus['source'] = 'none';
+  #lastRefreshAtMs: number | null = null;
+  #lastError: MapStatus['lastError'] = null;
+
+  constructor(options: ServiceMapSourceOptions) {
+    this.#options = options;
+    this.#cache = new ManifestCache<HeldMap>({ clock: options.clock });
+  }
+
+  /** The held map (fresh or stale), if any. */
+  get held(): HeldMap | undefined {
+    return this.#cache.get();
+  }
+
+  /**
+   * Loads the persisted map, re-verified with the configured keys. A map that no longer verifies (keys rotated,
+   * file tampered) is ignored with a warning. Resolves whether a map is now held.
+   */
+  async restore(): Promise<boolean> {
+    const { store, logger, signatureKeys, serviceMapUrl, clock } = this.#options;
+    const [text, meta] = await Promise.all([store.readMapText(), store.readMapMeta()]);
+    this.#notBefore = meta.notBefore;
+    if (text === undefined) return false;
+    try {
+      const verified = parseServiceMap(text, { signatureKeys, serviceMapUrl, clock });
+      this.#notBefore = Math.max(this.#notBefore ?? verified.generatedAtMs, verified.generatedAtMs);
+      const { payload, generatedAtMs, expiresAtMs } = verified;
+      this.#cache.set({ payload, text, etag: meta.etag, generatedAtMs, expiresAtMs }, { expiresAtMs });
+      this.#source = 'persisted';
+      return true;
+    } catch (error) {
+      logger.warn(
+        { code: errorCode(error), err: describeFailure(error) },
+        'the persisted service map does not verify with the configured keys; ignoring it',
+      );
+      return false;
+    }
+  }
+
+  /**
+   * The map to reconcile against: the fresh one without network (unless `force`), else the result of a reload,
+   * else (the reload failed) the stale one. Undefined only when no map has ever been held.
+   */
+  async obtain(signal?: AbortSignal, force = false): Promise<HeldMap | undefined> {
+    if (!force && this.#cache.getFresh()) return this.#cache.get();
+    try {
+      await this.#cache.refresh(() => this.#load(signal));
+      this.#lastRefreshAtMs = this.#options.clock();
+      this.#lastError = null;
+    } catch (error) {
+      if (!signal?.aborted) this.#recordFailure(error);
+    }
+    return this.#cache.get();
+  }
+
+  /** The `map` member of `/status`. */
+  status(): MapStatus {
+    const held = this.#cache.get();
+    const state = this.#cache.inspect();
+    return {
+      url: redactUrl(this.#options.serviceMapUrl),
+      id: held?.payload.id ?? null,
+      generatedAt: held?.payload.generatedAt ?? null,
+      expiresAtMs: held?.expiresAtMs ?? null,
+      freshness: state.status,
+      source: held ? this.#source : 'none',
+      lastRefreshAtMs: this.#lastRefreshAtMs,
+      lastError: this.#lastError,
+    };
+  }
+
+  async #load(signal: AbortSignal | undefined) {
+    const options = this.#options;
+    const held = this.#cache.get();
+    const result = await loadConnectorServiceMap({
+      serviceMapUrl: options.serviceMapUrl,
+      dispatcher: options.dispatcher,
+      signatureKeys: options.signatureKeys,
+      apiKey: options.apiKey,
+      etag: held?.etag,
+      notBefore: this.#notBefore,
+      timeoutMs: options.timeoutMs,
+      maxBytes: options.maxBytes,
+      signal,
+      clock: options.clock,
+    });
+    if (result.notModified) {
+      // A 304 is only possible after sending the held map's ETag, so `held` exists.
+      const value = { ...(held as HeldMap), etag: result.etag };
+      return { value, expiresAtMs: value.expiresAtMs };
+    }
+    const { payload, text, etag, generatedAtMs, expiresAtMs } = result;
+    this.#notBefore = Math.max(this.#notBefore ?? generatedAtMs, generatedAtMs);
+    this.#source = 'network';
+    void options.store.saveMap(text, { notBefore: this.#notBefore, etag });
+    return { value: { payload, text, etag, generatedAtMs, expiresAtMs }, expiresAtMs };
+  }
+
+  #recordFailure(error: unknown): void {
+    const code = errorCode(error);
+    const message = describeFailure(error);
+    this.#lastError = { code, message, atMs: this.#options.clock() };
+    this.#options.metrics.refreshFailures.inc({ code });
+    this.#options.logger.warn(
+      { code, err: message, heldMapId: this.#cache.get()?.payload.id ?? null },
+      'service map refresh failed; keeping the last good map',
+    );
+  }
+}

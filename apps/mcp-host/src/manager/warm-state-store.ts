@@ -1,0 +1,168 @@
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import type { Logger } from '../logger.js';
+import { describeFailure } from './errors.js';
+
+/** One connector's persisted tool catalogue. */
+export interface CatalogueEntry {
+  /** Catalogue fingerprint (origin, endpoint or command, version) the tools were listed under; another one ignores them. */
+  readonly fingerprint: string;
+  readonly tools: readonly Tool[];
+  readonly savedAtMs: number;
+}
+
+/** Small facts kept beside the map text. */
+export interface MapMeta {
+  /** Newest `generatedAt` accepted (epoch ms): an older map is a replay. */
+  readonly notBefore?: number | undefined;
+  /** ETag of the persisted map, sent as `If-None-Match` after a restart. */
+  readonly etag?: string | undefined;
+}
+
+/** File names inside `stateDir`. */
+export const STATE_FILES = {
+  map: 'service-map.json',
+  mapMeta: 'map-meta.json',
+  catalogue: 'catalogue.json',
+} as const;
+
+const toolSchema = z.looseObject({
+  name: z.string().min(1),
+  inputSchema: z.looseObject({ type: z.literal('object') }),
+});
+const catalogueSchema = z.object({
+  version: z.literal(1),
+  connectors: z.record(
+    z.string(),
+    z.object({ fingerprint: z.string(), tools: z.array(toolSchema), savedAtMs: z.number() }),
+  ),
+});
+const mapMetaSchema = z.object({ notBefore: z.number().optional(), etag: z.string().optional() });
+
+let tempCounter = 0;
+
+/**
+ * The warm-start files in `stateDir`: the signed map text exactly as received, its `notBefore`/ETag, and each
+ * connector's tool catalogue. Writes are atomic (temp file, fsync, rename) and run one at a time; a failed write is
+ * logged, never thrown: persistence must not break serving. A corrupt file is ignored with a warning.
+ */
+export class WarmStateStore {
+  readonly #dir: string;
+  readonly #logger: Logger;
+  #queue: Promise<void> = Promise.resolve();
+
+  readonly #onWrite: ((file: string, durationMs: number) => void) | undefined;
+
+  /** `onWrite` hears of every completed atomic write (file name, duration) — the host times them as flushes. */
+  constructor(options: {
+    stateDir: string;
+    logger: Logger;
+    onWrite?: (file: string, durationMs: number) => void;
+  }) {
+    this.#dir = options.stateDir;
+    this.#logger = options.logger;
+    this.#onWrite = options.onWrite;
+  }
+
+  /** The persisted map text, or undefined when there is none. Verify it before use. */
+  readMapText(): Promise<string | undefined> {
+    return this.#read(STATE_FILES.map);
+  }
+
+  /** The persisted map facts; `{}` when absent or corrupt. */
+  async readMapMeta(): Promise<MapMeta> {
+    const parsed = await this.#readJson(STATE_FILES.mapMeta, mapMetaSchema);
+    return parsed ?? {};
+  }
+
+  /** The persisted catalogues by connector id; empty when absent or corrupt. */
+  async readCatalogue(): Promise<Map<string, CatalogueEntry>> {
+    const parsed = await this.#readJson(STATE_FILES.catalogue, catalogueSchema);
+    return new Map(Object.entries(parsed?.connectors ?? {}) as [string, CatalogueEntry][]);
+  }
+
+  /** Queues an atomic write of the map text and its facts. */
+  saveMap(text: string, meta: MapMeta): Promise<void> {
+    return this.#enqueue(async () => {
+      await this.#writeAtomic(STATE_FILES.map, text);
+      await this.#writeAtomic(STATE_FILES.mapMeta, `${JSON.stringify(meta)}\n`);
+    });
+  }
+
+  /** Queues an atomic write of every connector's catalogue. */
+  saveCatalogue(entries: ReadonlyMap<string, CatalogueEntry>): Promise<void> {
+    const document = { version: 1, connectors: Object.fromEntries(entries) };
+    const text = `${JSON.stringify(document)}\n`;
+    return this.#enqueue(() => this.#writeAtomic(STATE_FILES.catalogue, text));
+  }
+
+  /** Resolves once every queued write has finished. */
+  idle(): Promise<void> {
+    return this.#queue;
+  }
+
+  #enqueue(write: () => Promise<void>): Promise<void> {
+    const next = this.#queue.then(write).catch((error: unknown) => {
+      this.#logger.warn(
+        { stateDir: this.#dir, err: describeFailure(error) },
+        'could not write the warm-start state; the host keeps serving, the next restart may be colder',
+      );
+    });
+    this.#queue = next;
+    return next;
+  }
+
+  async #writeAtomic(name: string, text: string): Promise<void> {
+    const startedAt = performance.now();
+    await mkdir(this.#dir, { recursive: true, mode: 0o700 });
+    const target = join(this.#dir, name);
+    tempCounter += 1;
+    const temp = `${target}.tmp-${process.pid}-${tempCounter}`;
+    const handle = await open(temp, 'w', 0o600);
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    try {
+      await rename(temp, target);
+    } catch (error) {
+      await unlink(temp).catch(() => {});
+      throw error;
+    }
+    this.#onWrite?.(name, performance.now() - startedAt);
+  }
+
+  async #read(name: string): Promise<string | undefined> {
+    try {
+      return await readFile(join(this.#dir, name), 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+        this.#logger.warn(
+          { file: name, err: describeFailure(error) },
+          'could not read a warm-start file; ignoring it',
+        );
+      }
+      return undefined;
+    }
+  }
+
+  async #readJson<T>(name: string, schema: z.ZodType<T>): Promise<T | undefined> {
+    const text = await this.#read(name);
+    if (text === undefined) return undefined;
+    try {
+      const result = schema.safeParse(JSON.parse(text));
+      if (result.success) return result.data;
+    } catch {
+      // Not JSON: reported below like a schema mismatch.
+    }
+    this.#logger.warn(
+      { file: join(this.#dir, name) },
+      'a warm-start file is corrupt; ignoring it (it is rewritten after the next sync)',
+    );
+    return undefined;
+  }
+}

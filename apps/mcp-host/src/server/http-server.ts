@@ -1,0 +1,218 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { HostMetrics } from '../metrics.js';
+import { HostServerError } from './errors.js';
+import { sendJson, sendJsonRpcError } from './http-responses.js';
+import { StreamableHttpSessions } from './http-sessions.js';
+import { createOpsRoutes, OPS_PATHS, type OpsPath, type Readiness } from './ops-routes.js';
+import { bracketIpv6, createRequestGuard, type RequestGuard } from './request-guard.js';
+import { McpSessionGroup } from './session-group.js';
+import type {
+  HostServerInfo,
+  HostServerLogger,
+  HostServerTimers,
+  McpSurface,
+  ToolCallMetrics,
+  ToolSource,
+} from './types.js';
+
+/** Options of {@link createHostHttpServer}. */
+export interface HostHttpServerOptions {
+  /** The tools to serve; usually a `VersionedToolRegistry`. */
+  readonly registry: ToolSource;
+  /** Renders `/metrics`. */
+  readonly metrics: Pick<HostMetrics, 'render'>;
+  /**
+   * Records every tool call's duration and errors at the MCP surface. Leave it out when the tool handlers record
+   * them themselves (the host's connector handlers do, with connector-level error kinds), so nothing counts twice.
+   */
+  readonly callMetrics?: ToolCallMetrics;
+  readonly logger?: HostServerLogger;
+  /** Address to bind. Default `127.0.0.1`: loopback only. */
+  readonly host?: string;
+  /** Port to bind. Default 0: an ephemeral port (read it from the result). */
+  readonly port?: number;
+  /** Accepted `Host` headers (`host:port`). Empty (default): loopback names and the bind address, with the port. */
+  readonly allowedHosts?: readonly string[];
+  /** Accepted `Origin` headers. Empty (default): `http://` + each default host. */
+  readonly allowedOrigins?: readonly string[];
+  /** The `/status` document; it must hold no secret. */
+  readonly getStatus: () => unknown;
+  /** `/readyz` answers 200 once this is true (503 before, and while draining). */
+  readonly isReady: () => Readiness;
+  /** Name and version reported in `initialize`. */
+  readonly serverInfo: HostServerInfo;
+  /** Largest accepted request body. Default 4 MiB. */
+  readonly maxRequestBodyBytes?: number;
+  /** Milliseconds for call durations; only differences are used. Default `performance.now()`. */
+  readonly clock?: () => number;
+  /** Timers for drain deadlines. Default the global ones. */
+  readonly timers?: HostServerTimers;
+}
+
+/** A running HTTP surface: MCP at `url`, ops endpoints beside it. */
+export interface HostHttpServer extends McpSurface {
+  /** The MCP endpoint, e.g. `http://127.0.0.1:41234/mcp`. */
+  readonly url: string;
+  /** The bound port. */
+  readonly port: number;
+  /** Open MCP sessions. */
+  readonly sessionCount: number;
+}
+
+const DEFAULT_MAX_REQUEST_BODY_BYTES = 4 * 1024 * 1024;
+const silent: HostServerLogger = { warn: () => {} };
+
+/**
+ * Serves the registry as one MCP server over Streamable HTTP at `/mcp`, plus `/metrics`, `/healthz`, `/readyz` and
+ * `/status`, on one `node:http` server. Every path is guarded against DNS rebinding (`Host` and `Origin`).
+ *
+ * @throws {HostServerError} `invalid_options` for a bad port, host or list; `listen_failed` when binding fails.
+ */
+export async function createHostHttpServer(options: HostHttpServerOptions): Promise<HostHttpServer> {
+  const host = options.host ?? '127.0.0.1';
+  const logger = options.logger ?? silent;
+  const maxRequestBodyBytes = options.maxRequestBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_BYTES;
+  validateOptions(options, host, maxRequestBodyBytes);
+
+  const group = new McpSessionGroup({
+    registry: options.registry,
+    serverInfo: options.serverInfo,
+    logger,
+    ...(options.callMetrics && { metrics: options.callMetrics }),
+    ...(options.clock && { clock: options.clock }),
+    ...(options.timers && { timers: options.timers }),
+  });
+  const sessions = new StreamableHttpSessions({ group, logger, maxRequestBodyBytes });
+  const ops = createOpsRoutes({
+    metrics: options.metrics,
+    getStatus: options.getStatus,
+    isReady: options.isReady,
+    isDraining: () => group.draining,
+    logger,
+  });
+  // Set once the real port is known; no request can be handled before the listen callback runs.
+  let guard: RequestGuard | undefined;
+
+  const route = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const refusal = guard
+      ? guard(request.headers)
+      : { status: 403 as const, message: 'Forbidden: starting up.' };
+    if (refusal) {
+      logger.warn(
+        { host: request.headers.host, origin: request.headers.origin, path: pathOf(request) },
+        'refused a request (DNS rebinding protection)',
+      );
+      sendJsonRpcError(response, refusal.status, -32000, refusal.message);
+      return;
+    }
+    const path = pathOf(request);
+    if (path === '/mcp') return sessions.handle(request, response);
+    if (isOpsPath(path)) return ops[path](request, response);
+    sendJson(response, 404, { error: `Not Found: this server answers /mcp and ${OPS_PATHS.join(', ')}.` });
+  };
+
+  const httpServer = createServer((request, response) => {
+    route(request, response).catch((error: unknown) => {
+      logger.error?.({ err: error, path: pathOf(request) }, 'request failed');
+      if (!response.headersSent) sendJsonRpcError(response, 500, -32603, 'Internal error; see the host log.');
+      else response.end();
+    });
+  });
+
+  const port = await listen(httpServer, host, options.port ?? 0).catch(async (error: unknown) => {
+    await group.close();
+    throw error;
+  });
+  guard = createRequestGuard({
+    bindHost: host,
+    port,
+    allowedHosts: options.allowedHosts ?? [],
+    allowedOrigins: options.allowedOrigins ?? [],
+  });
+  const url = `http://${bracketIpv6(urlHost(host))}:${port}/mcp`;
+  logger.info?.({ url }, 'MCP server listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    get sessionCount() {
+      return group.sessionCount;
+    },
+    broadcastLog: (entry) => group.broadcastLog(entry),
+    drain: (timeoutMs) => group.drain(timeoutMs),
+    close: () => {
+      closing ??= closeAll(group, httpServer);
+      return closing;
+    },
+  };
+}
+
+async function closeAll(group: McpSessionGroup, httpServer: Server): Promise<void> {
+  await group.close();
+  const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+  // Idle keep-alive sockets and any stream the SDK did not end would otherwise hold close() open.
+  httpServer.closeAllConnections();
+  await closed;
+}
+
+function listen(httpServer: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => {
+      reject(
+        new HostServerError(
+          'listen_failed',
+          `Could not listen on ${bracketIpv6(host)}:${port}: ${error.message}. Pick another port or host.`,
+          { cause: error },
+        ),
+      );
+    };
+    httpServer.once('error', onError);
+    httpServer.listen(port, host, () => {
+      httpServer.off('error', onError);
+      resolve((httpServer.address() as AddressInfo).port);
+    });
+  });
+}
+
+function validateOptions(options: HostHttpServerOptions, host: string, maxRequestBodyBytes: number): void {
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new HostServerError('invalid_options', `port must be an integer from 0 to 65535, got ${port}.`);
+  }
+  if (typeof host !== 'string' || host.trim() === '') {
+    throw new HostServerError('invalid_options', 'host must be a non-empty address, e.g. "127.0.0.1".');
+  }
+  for (const [name, list] of [
+    ['allowedHosts', options.allowedHosts],
+    ['allowedOrigins', options.allowedOrigins],
+  ] as const) {
+    if (list !== undefined && (!Array.isArray(list) || list.some((entry) => typeof entry !== 'string'))) {
+      throw new HostServerError('invalid_options', `${name} must be an array of strings.`);
+    }
+  }
+  if (!Number.isInteger(maxRequestBodyBytes) || maxRequestBodyBytes <= 0) {
+    throw new HostServerError(
+      'invalid_options',
+      `maxRequestBodyBytes must be a positive integer, got ${maxRequestBodyBytes}.`,
+    );
+  }
+}
+
+/** Where a client on this machine reaches a server bound to `host` (wildcards mean loopback works). */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::' || host === '[::]') return '::1';
+  return host;
+}
+
+function pathOf(request: IncomingMessage): string {
+  const target = request.url ?? '/';
+  const query = target.indexOf('?');
+  return query === -1 ? target : target.slice(0, query);
+}
+
+function isOpsPath(path: string): path is OpsPath {
+  return (OPS_PATHS as readonly string[]).includes(path);
+}

@@ -1,0 +1,23 @@
+export type { HostServerErrorCode } from './errors.js';
+export { HostServerError } from './errors.js';
+export type { HostHttpServer, HostHttpServerOptions } from './http-server.js';
+export { createHostHttpServer } from './http-server.js';
+export { HOST_SERVER_CAPABILITIES } from './mcp-session.js';
+export type { Readiness } from './ops-routes.js';
+export { OPS_PATHS } from './ops-routes.js';
+export { defaultAllowedHosts, defaultAllowedOrigins } from './request-guard.js';
+export type { McpSessionGroupOptions } from './session-group.js';
+export { McpSessionGroup } from './session-group.js';
+export type { StdioServerOptions, StdioSurface } from './stdio-server.js';
+export { serveStdio } from './stdio-server.js';
+export type { ToolCallErrorKind } from './tool-call.js';
+export { toListedTool } from './tool-listing.js';
+export type {
+  HostServerInfo,
+  HostServerLogger,
+  HostServerTimers,
+  McpSurface,
+  ToolCallMetrics,
+  ToolSource,
+  UpstreamLogEntry,
+} from './types.js';

@@ -1,0 +1,94 @@
+import type { Readable, Writable } from 'node:stream';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { McpSessionGroup } from './session-group.js';
+import type {
+  HostServerInfo,
+  HostServerLogger,
+  HostServerTimers,
+  McpSurface,
+  ToolCallMetrics,
+  ToolSource,
+} from './types.js';
+
+/** Options of {@link serveStdio}. */
+export interface StdioServerOptions {
+  /** The tools to serve; usually a `VersionedToolRegistry`. */
+  readonly registry: ToolSource;
+  readonly serverInfo: HostServerInfo;
+  /** Must not write to `stdout`: that is the MCP channel. The host's pino logger writes to stderr. */
+  readonly logger?: HostServerLogger;
+  /** Records every tool call's duration and errors when given. */
+  readonly metrics?: ToolCallMetrics;
+  /** Where requests arrive. Default `process.stdin`. */
+  readonly stdin?: Readable;
+  /** Where answers go. Default `process.stdout`. */
+  readonly stdout?: Writable;
+  /** Milliseconds for call durations; only differences are used. Default `performance.now()`. */
+  readonly clock?: () => number;
+  /** Timers for drain deadlines. Default the global ones. */
+  readonly timers?: HostServerTimers;
+}
+
+/** The stdio surface: one session for the process that spawned us. */
+export interface StdioSurface extends McpSurface {
+  /**
+   * Resolves when the client has ended the session (closed our stdin, or our stdout failed) or `close()` ran.
+   * No request arrives after that, but calls still running may answer: `drain()`, then `close()`, then exit.
+   */
+  readonly closed: Promise<void>;
+}
+
+const silent: HostServerLogger = { warn: () => {} };
+
+/**
+ * Serves the registry as one MCP server over stdio (newline-delimited JSON-RPC on stdin/stdout), with the same
+ * session logic as the HTTP surface.
+ */
+export async function serveStdio(options: StdioServerOptions): Promise<StdioSurface> {
+  const stdin = options.stdin ?? process.stdin;
+  const stdout = options.stdout ?? process.stdout;
+  const logger = options.logger ?? silent;
+  const group = new McpSessionGroup({
+    registry: options.registry,
+    serverInfo: options.serverInfo,
+    logger,
+    ...(options.metrics && { metrics: options.metrics }),
+    ...(options.clock && { clock: options.clock }),
+    ...(options.timers && { timers: options.timers }),
+  });
+
+  let markClosed!: () => void;
+  const closed = new Promise<void>((resolve) => {
+    markClosed = resolve;
+  });
+  const onInputEnd = () => markClosed();
+  // An unhandled 'error' on stdout (EPIPE once the client is gone) would crash the process.
+  const onOutputError = (error: Error) => {
+    logger.warn({ err: error }, 'stdout failed; the MCP client is gone');
+    markClosed();
+  };
+  stdin.once('end', onInputEnd);
+  stdin.once('close', onInputEnd);
+  stdout.on('error', onOutputError);
+
+  const transport = new StdioServerTransport(stdin, stdout);
+  transport.onclose = () => markClosed();
+  await group.open().connect(transport);
+
+  let closing: Promise<void> | undefined;
+  return {
+    closed,
+    broadcastLog: (entry) => group.broadcastLog(entry),
+    drain: (timeoutMs) => group.drain(timeoutMs),
+    close: () => {
+      closing ??= (async () => {
+        await group.close();
+        stdin.off('end', onInputEnd);
+        stdin.off('close', onInputEnd);
+        stdout.off('error', onOutputError);
+        markClosed();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import type { RegisteredTool } from '@cortex-mcp/tool-registry';
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+
+// The registry hands out the same frozen array until its next change, so one conversion per version is enough,
+// however many sessions list tools.
+const listings = new WeakMap<readonly RegisteredTool[], Tool[]>();
+
+/**
+ * The `tools/list` view of a registry snapshot: each tool's client-visible members, without its handler and
+ * routing metadata. `execution` is dropped too: this server does not offer task-augmented calls, so an upstream's
+ * task hints would mislead clients.
+ */
+export function listedTools(snapshot: readonly RegisteredTool[]): Tool[] {
+  let listing = listings.get(snapshot);
+  if (!listing) {
+    listing = snapshot.map(toListedTool);
+    listings.set(snapshot, listing);
+  }
+  return listing;
+}
+
+/** One registered tool as clients see it. Schemas pass through untouched (no re-validation, no conversion). */
+export function toListedTool(tool: RegisteredTool): Tool {
+  const listed: Record<string, unknown> = { name: tool.name };
+  if (tool.title !== undefined) listed.title = tool.title;
+  if (tool.description !== undefined) listed.description = tool.description;
+  listed.inputSchema = tool.inputSchema;
+  if (tool.outputSchema !== undefined) listed.outputSchema = tool.outputSchema;
+  if (tool.annotations !== undefined) listed.annotations = tool.annotations;
+  if (tool.icons !== undefined) listed.icons = tool.icons;
+  if (tool._meta !== undefined) listed._meta = tool._meta;
+  return listed as Tool;
+}

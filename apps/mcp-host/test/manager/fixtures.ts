@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ServiceMapConnector, UnsignedServiceMapPayload } from '@cortex-mcp/service-map-loader';
+import { VersionedToolRegistry } from '@cortex-mcp/tool-registry';
+import { pino } from 'pino';
+import { type DemoConnector, startDemoConnector } from '../../src/demo/demo-connector.js';
+import { MapPublisher } from '../../src/demo/map-publisher.js';
+import { ConnectorProxyManager, type ConnectorProxyManagerOptions } from '../../src/manager/index.js';
+import { HostMetrics } from '../../src/metrics.js';
+
+/** One log line as pino wrote it. */
+export interface LogLine {
+  level: number;
+  msg: string;
+  [key: string]: unknown;
+}
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+function ulid(): string {
+  return [...randomBytes(26)].map((byte) => CROCKFORD[byte % 32]).join('');
+}
+
+/** A map entry for a connector at `endpoint`, no auth. */
+export function entry(
+  id: string,
+  endpoint: string,
+  extra: Partial<ServiceMapConnector> = {},
+): ServiceMapConnector {
+  return {
+    id,
+    version: '1.0.0',
+    name: `Demo ${id}`,
+    scopes: [`${id}:read`],
+    status: 'enabled',
+    ttl: 300,
+    endpoint,
+    auth: { type: 'none' },
+    ...extra,
+  };
+}
+
+let lastGeneratedAtMs = 0;
+
+/** An unsigned map with a fresh id and a strictly newer generatedAt than the previous one (never a replay). */
+export function mapOf(connectors: ServiceMapConnector[]): UnsignedServiceMapPayload {
+  lastGeneratedAtMs = Math.max(Date.now(), lastGeneratedAtMs + 1000);
+  return {
+    id: ulid(),
+    brand: 'brAInwav',
+    generatedAt: new Date(lastGeneratedAtMs).toISOString(),
+    ttlSeconds: 3600,
+    connectors,
+  };
+}
+
+/** Everything a test starts, closed by `close()`. */
+export class TestBed {
+  readonly publisher = new MapPublisher();
+  readonly connectors: DemoConnector[] = [];
+  readonly managers: ConnectorProxyManager[] = [];
+  readonly dirs: string[] = [];
+  mapUrl = '';
+
+  async start(): Promise<this> {
+    this.mapUrl = await this.publisher.listen();
+    return this;
+  }
+
+  async demo(name: string, port?: number): Promise<DemoConnector> {
+    const connector = await startDemoConnector({ name, ...(port === undefined ? {} : { port }) });
+    this.connectors.push(connector);
+    return connector;
+  }
+
+  async tempDir(): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'cortex-manager-test-'));
+    this.dirs.push(dir);
+    return dir;
+  }
+
+  /** A manager on this bed's map with small timeouts; returns it with its registry, metrics and captured logs. */
+  manager(overrides: Partial<ConnectorProxyManagerOptions> & { stateDir: string }) {
+    const registry = new VersionedToolRegistry({ logger: { warn: () => {} } });
+    const metrics = new HostMetrics({ defaultMetrics: false });
+    const logs: LogLine[] = [];
+    const logger = pino(
+      { level: 'debug' },
+      { write: (line: string) => logs.push(JSON.parse(line) as LogLine) },
+    );
+    const manager = new ConnectorProxyManager({
+      serviceMapUrl: this.mapUrl,
+      signatureKeys: [this.publisher.signatureKey],
+      refreshSync: true,
+      refreshIntervalMs: 60_000,
+      concurrency: 4,
+      connectTimeoutMs: 2_000,
+      callTimeoutMs: 2_000,
+      mapTimeoutMs: 2_000,
+      mapMaxBytes: 1_000_000,
+      registry,
+      metrics,
+      logger,
+      version: '0.0.0-test',
+      callRetryDelayMs: 20,
+      ...overrides,
+    });
+    this.managers.push(manager);
+    return { manager, registry, metrics, logs };
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.managers.map((manager) => manager.disconnect()));
+    await Promise.allSettled(this.connectors.map((connector) => connector.close()));
+    await this.publisher.close();
+    await Promise.all(this.dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+  }
+}
+
+/** The current value of a metric with these labels, or undefined. */
+export async function metricValue(
+  metrics: HostMetrics,
+  name: string,
+  labels: Record<string, string>,
+): Promise<number | undefined> {
+  const metric = metrics.registry.getSingleMetric(name);
+  const data = await metric?.get();
+  const match = data?.values.find((value) =>
+    Object.entries(labels).every(([key, expected]) => value.labels[key] === expected),
+  );
+  return match?.value;
+}
+
+/** Public tool names, sorted. */
+export function toolNames(registry: VersionedToolRegistry): string[] {
+  return registry
+    .listTools()
+    .map((tool) => tool.name)
+    .sort();
+}

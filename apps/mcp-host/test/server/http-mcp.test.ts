@@ -1,0 +1,303 @@
+import type { VersionedToolRegistry } from '@cortex-mcp/tool-registry';
+import {
+  CallToolResultSchema,
+  ErrorCode,
+  LoggingMessageNotificationSchema,
+  McpError,
+  ToolListChangedNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HostMetrics } from '../../src/metrics.js';
+import { createHostHttpServer, type HostHttpServer, toListedTool } from '../../src/server/index.js';
+import {
+  ADD_RESULT,
+  connectHttpClient,
+  createTestRegistry,
+  deferred,
+  FAIL_RESULT,
+  type TestClient,
+  type ToolObservations,
+} from './support.js';
+
+let registry: VersionedToolRegistry;
+let observed: ToolObservations;
+let metrics: HostMetrics;
+let server: HostHttpServer;
+const clients: TestClient[] = [];
+
+beforeEach(async () => {
+  ({ registry, observed } = createTestRegistry());
+  metrics = new HostMetrics({ defaultMetrics: false });
+  server = await createHostHttpServer({
+    registry,
+    metrics,
+    callMetrics: metrics,
+    getStatus: () => ({}),
+    isReady: () => true,
+    serverInfo: { name: 'cortex-test', version: '9.9.9' },
+  });
+});
+
+afterEach(async () => {
+  observed.gate.resolve();
+  await Promise.all(clients.splice(0).map((client) => client.close()));
+  await server.close();
+});
+
+async function connect(): Promise<TestClient> {
+  const connected = await connectHttpClient(server.url);
+  clients.push(connected);
+  return connected;
+}
+
+describe('the MCP endpoint over Streamable HTTP', () => {
+  it('announces tools that may change and logging, under the given server info', async () => {
+    const { client } = await connect();
+    expect(client.getServerVersion()).toMatchObject({ name: 'cortex-test', version: '9.9.9' });
+    expect(client.getServerCapabilities()).toMatchObject({ tools: { listChanged: true }, logging: {} });
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/mcp`);
+  });
+
+  it('lists the registry snapshot without handlers or routing metadata', async () => {
+    const { client } = await connect();
+    const { tools } = await client.listTools();
+    expect(tools).toEqual(registry.listTools().map(toListedTool));
+    const echo = tools.find((tool) => tool.name === 'local.echo');
+    expect(echo).toEqual({
+      name: 'local.echo',
+      title: 'Echo',
+      description: 'Echoes text.',
+      inputSchema: {
+        type: 'object',
+        properties: { text: { type: 'string' } },
+        required: ['text'],
+        additionalProperties: false,
+      },
+      annotations: { readOnlyHint: true },
+      _meta: { 'example.com/origin': 'test' },
+    });
+    expect(Object.keys(tools[0] ?? {})).not.toContain('metadata');
+  });
+
+  it('returns the handler result unchanged, structured content and isError included', async () => {
+    const { client } = await connect();
+    await client.listTools();
+    expect(await client.callTool({ name: 'local.add', arguments: { a: 2, b: 3 } })).toEqual(ADD_RESULT);
+    expect(await client.callTool({ name: 'local.fail', arguments: {} })).toEqual(FAIL_RESULT);
+    expect(await client.callTool({ name: 'local.echo', arguments: { text: 'hi' } })).toEqual({
+      content: [{ type: 'text', text: 'hi' }],
+    });
+  });
+
+  it('answers a call to an unknown tool with a JSON-RPC InvalidParams error naming it', async () => {
+    const { client } = await connect();
+    const error = await client.callTool({ name: 'local.nope', arguments: {} }).catch((caught) => caught);
+    expect(error).toBeInstanceOf(McpError);
+    expect(error.code).toBe(ErrorCode.InvalidParams);
+    expect(error.message).toContain('"local.nope"');
+  });
+
+  it('turns a handler that throws into an isError result naming the tool and connector', async () => {
+    const { client } = await connect();
+    const result = await client.callTool({ name: 'local.throws', arguments: {} });
+    expect(result.isError).toBe(true);
+    expect(result.content).toEqual([
+      { type: 'text', text: 'Tool "local.throws" (connector "local") failed: socket hang up' },
+    ]);
+  });
+
+  it('forwards progress to the client with its token', async () => {
+    const { client } = await connect();
+    const progress: unknown[] = [];
+    const result = await client.callTool(
+      { name: 'local.count', arguments: { to: 3 } },
+      CallToolResultSchema,
+      {
+        onprogress: (update) => progress.push(update),
+      },
+    );
+    expect(result.content).toEqual([{ type: 'text', text: 'counted to 3' }]);
+    expect(progress).toEqual(
+      [1, 2, 3].map((step) => ({ progress: step, total: 3, message: `step ${step}` })),
+    );
+  });
+
+  it('gives the handler no progress callback when the client asked for none', async () => {
+    const { client } = await connect();
+    let sawProgress: boolean | undefined;
+    registry.registerTool({
+      name: 'probe',
+      inputSchema: { type: 'object' },
+      metadata: { connectorId: 'probe' },
+      handler: async (_args, context) => {
+        sawProgress = context.onProgress !== undefined;
+        return { content: [] };
+      },
+    });
+    await client.callTool({ name: 'probe', arguments: {} });
+    expect(sawProgress).toBe(false);
+  });
+
+  it('aborts the handler signal when the client cancels the call', async () => {
+    const { client } = await connect();
+    const abort = new AbortController();
+    const call = client.callTool({ name: 'local.wait', arguments: {} }, CallToolResultSchema, {
+      signal: abort.signal,
+    });
+    const signal = await observed.waitStarted.promise;
+    expect(signal.aborted).toBe(false);
+    abort.abort('user pressed stop');
+    await expect(call).rejects.toThrow();
+    await observed.waitAborted.promise;
+    expect(signal.aborted).toBe(true);
+  });
+
+  it('sends tools/list_changed to every connected session on a registry change', async () => {
+    const sessions = [await connect(), await connect()];
+    const notified = sessions.map(({ client }) => {
+      const received = deferred();
+      client.setNotificationHandler(ToolListChangedNotificationSchema, () => received.resolve());
+      return received.promise;
+    });
+    await Promise.all(sessions.map((session) => session.streamOpen));
+
+    registry.replaceConnectorTools('extra', [
+      { name: 'fresh', inputSchema: { type: 'object' }, handler: async () => ({ content: [] }) },
+    ]);
+
+    await Promise.all(notified);
+    for (const { client } of sessions) {
+      const { tools } = await client.listTools();
+      expect(tools.map((tool) => tool.name)).toContain('extra.fresh');
+    }
+  });
+
+  it('sends one tools/list_changed for changes made in the same tick', async () => {
+    const { client, streamOpen } = await connect();
+    let count = 0;
+    const first = deferred();
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+      count += 1;
+      first.resolve();
+    });
+    await streamOpen;
+    registry.removeConnector('local');
+    registry.replaceConnectorTools('other', [
+      { name: 'x', inputSchema: { type: 'object' }, handler: async () => ({ content: [] }) },
+    ]);
+    await first.promise;
+    // A round trip on the same session: anything sent before its answer has arrived by now.
+    await client.listTools();
+    expect(count).toBe(1);
+  });
+
+  it('forwards upstream log messages to every session, respecting logging/setLevel', async () => {
+    const quiet = await connect();
+    const chatty = await connect();
+    await quiet.client.setLoggingLevel('error');
+    const received = { quiet: [] as unknown[], chatty: [] as unknown[] };
+    const chattyGotError = deferred();
+    quiet.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+      received.quiet.push(n.params);
+    });
+    chatty.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+      received.chatty.push(n.params);
+      if (n.params.level === 'error') chattyGotError.resolve();
+    });
+    await Promise.all([quiet.streamOpen, chatty.streamOpen]);
+
+    server.broadcastLog({ connectorId: 'notes', level: 'info', data: { msg: 'synced' } });
+    server.broadcastLog({ connectorId: 'notes', level: 'error', logger: 'db', data: 'disk full' });
+    await chattyGotError.promise;
+    await quiet.client.listTools(); // flushes anything already sent to the quiet session
+
+    expect(received.chatty).toEqual([
+      { level: 'info', logger: 'notes', data: { msg: 'synced' } },
+      { level: 'error', logger: 'notes/db', data: 'disk full' },
+    ]);
+    expect(received.quiet).toEqual([{ level: 'error', logger: 'notes/db', data: 'disk full' }]);
+  });
+
+  it('records the duration and errors of every call by connector', async () => {
+    const { client } = await connect();
+    await client.callTool({ name: 'local.echo', arguments: { text: 'a' } });
+    await client.callTool({ name: 'local.fail', arguments: {} });
+    await client.callTool({ name: 'local.throws', arguments: {} });
+    const { body } = await metrics.render();
+    expect(body).toContain('mcp_tool_call_duration_seconds_count{connector="local"} 3');
+    expect(body).toContain('mcp_tool_call_errors_total{connector="local",kind="tool_error"} 1');
+    expect(body).toContain('mcp_tool_call_errors_total{connector="local",kind="exception"} 1');
+  });
+});
+
+describe('sessions', () => {
+  it('answers a request naming an unknown session with 404', async () => {
+    const response = await fetch(server.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-session-id': 'no-such-session',
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ error: { code: -32001 } });
+  });
+
+  it('refuses anything but initialize without a session id, and opens no session for it', async () => {
+    const response = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
+    expect(response.status).toBe(400);
+    expect(server.sessionCount).toBe(0);
+  });
+
+  it('ends a session on DELETE; its id is unknown afterwards', async () => {
+    const connected = await connect();
+    const transport = connected.client.transport as unknown as {
+      sessionId: string;
+      terminateSession(): Promise<void>;
+    };
+    const { sessionId } = transport;
+    expect(server.sessionCount).toBe(1);
+    await transport.terminateSession();
+    expect(server.sessionCount).toBe(0);
+    const response = await fetch(server.url, {
+      method: 'GET',
+      headers: { accept: 'text/event-stream', 'mcp-session-id': sessionId },
+    });
+    expect(response.status).toBe(404);
+  });
+});
+
+describe('shutdown', () => {
+  it('drain waits for a call in flight and refuses new calls meanwhile', async () => {
+    const { client } = await connect();
+    const call = client.callTool({ name: 'local.gate', arguments: {} });
+    await observed.gateEntered.promise;
+
+    let drained: number | undefined;
+    const draining = server.drain(60_000).then((left) => {
+      drained = left;
+    });
+    const refused = await client.callTool({ name: 'local.echo', arguments: { text: 'x' } }).catch((e) => e);
+    expect(refused).toBeInstanceOf(McpError);
+    expect(refused.message).toContain('shutting down');
+    expect(drained).toBeUndefined();
+
+    observed.gate.resolve();
+    await draining;
+    expect(drained).toBe(0);
+    expect(await call).toEqual({ content: [{ type: 'text', text: 'passed' }] });
+  });
+
+  it('drain gives up at the deadline and reports the calls still running', async () => {
+    const { client } = await connect();
+    void client.callTool({ name: 'local.gate', arguments: {} }).catch(() => {});
+    await observed.gateEntered.promise;
+    expect(await server.drain(0)).toBe(1);
+  });
+});

@@ -1,0 +1,143 @@
+import { VersionedToolRegistry } from '@cortex-mcp/tool-registry';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { Agent, fetch as undiciFetch } from 'undici';
+
+/** A promise with its resolver outside. */
+export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((settle) => {
+    resolve = settle;
+  });
+  return { promise, resolve };
+}
+
+/** What the local tools saw; tests read and steer it. */
+export interface ToolObservations {
+  /** Resolves with the signal of the running `wait` call once its handler started. */
+  waitStarted: ReturnType<typeof deferred<AbortSignal>>;
+  /** Resolves with the abort reason once the `wait` call's signal fires. */
+  waitAborted: ReturnType<typeof deferred<unknown>>;
+  /** `gate` calls block until this resolves. */
+  gate: ReturnType<typeof deferred<void>>;
+  /** Resolves once a `gate` call is running. */
+  gateEntered: ReturnType<typeof deferred<void>>;
+}
+
+export const ADD_RESULT: CallToolResult = {
+  content: [{ type: 'text', text: '5' }],
+  structuredContent: { sum: 5 },
+};
+export const FAIL_RESULT: CallToolResult = {
+  content: [{ type: 'text', text: 'upstream said no' }],
+  isError: true,
+};
+
+/** A registry with one connector, `local`, whose tools are local functions. */
+export function createTestRegistry(): { registry: VersionedToolRegistry; observed: ToolObservations } {
+  const registry = new VersionedToolRegistry({ logger: { warn: () => {} } });
+  const observed: ToolObservations = {
+    waitStarted: deferred<AbortSignal>(),
+    waitAborted: deferred<unknown>(),
+    gate: deferred(),
+    gateEntered: deferred(),
+  };
+  const object = (properties: Record<string, unknown> = {}) => ({ type: 'object' as const, properties });
+  registry.replaceConnectorTools('local', [
+    {
+      name: 'echo',
+      title: 'Echo',
+      description: 'Echoes text.',
+      inputSchema: {
+        ...object({ text: { type: 'string' } }),
+        required: ['text'],
+        additionalProperties: false,
+      },
+      annotations: { readOnlyHint: true },
+      _meta: { 'example.com/origin': 'test' },
+      handler: async (args) => ({ content: [{ type: 'text', text: String(args.text) }] }),
+    },
+    {
+      name: 'add',
+      description: 'Adds.',
+      inputSchema: object({ a: { type: 'number' }, b: { type: 'number' } }),
+      outputSchema: object({ sum: { type: 'number' } }),
+      handler: async () => ADD_RESULT,
+    },
+    { name: 'fail', inputSchema: object(), handler: async () => FAIL_RESULT },
+    {
+      name: 'throws',
+      inputSchema: object(),
+      handler: async () => {
+        throw new Error('socket hang up');
+      },
+    },
+    {
+      name: 'count',
+      inputSchema: object({ to: { type: 'number' } }),
+      handler: async (args, context) => {
+        const to = Number(args.to);
+        for (let step = 1; step <= to; step += 1) {
+          context.onProgress?.({ progress: step, total: to, message: `step ${step}` });
+        }
+        return { content: [{ type: 'text', text: `counted to ${to}` }] };
+      },
+    },
+    {
+      name: 'wait',
+      inputSchema: object(),
+      handler: (_args, context) =>
+        new Promise((resolve) => {
+          const signal = context.signal as AbortSignal;
+          signal.addEventListener('abort', () => {
+            observed.waitAborted.resolve(signal.reason);
+            resolve({ content: [{ type: 'text', text: 'cancelled' }] });
+          });
+          observed.waitStarted.resolve(signal);
+        }),
+    },
+    {
+      name: 'gate',
+      inputSchema: object(),
+      handler: async () => {
+        observed.gateEntered.resolve();
+        await observed.gate.promise;
+        return { content: [{ type: 'text', text: 'passed' }] };
+      },
+    },
+  ]);
+  return { registry, observed };
+}
+
+/** An SDK client over Streamable HTTP with its own connection pool, closed with it. */
+export interface TestClient {
+  client: Client;
+  /** Resolves once the client's standalone GET stream is open (server-initiated notifications can reach it). */
+  streamOpen: Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Connects a real SDK client to `url`. */
+export async function connectHttpClient(url: string): Promise<TestClient> {
+  const agent = new Agent();
+  const opened = deferred();
+  // The SDK client opens its GET stream after `initialized`, on its own schedule; tests that expect a
+  // server-initiated notification wait for the stream's answer headers (the server registers the stream before).
+  const observingFetch: FetchLike = async (input, init) => {
+    const response = await undiciFetch(input as string, { ...(init as object), dispatcher: agent });
+    if ((init?.method ?? 'GET') === 'GET' && response.ok) opened.resolve();
+    return response as unknown as Response;
+  };
+  const client = new Client({ name: 'test-client', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { fetch: observingFetch }));
+  return {
+    client,
+    streamOpen: opened.promise,
+    close: async () => {
+      await client.close();
+      await agent.close();
+    },
+  };
+}
