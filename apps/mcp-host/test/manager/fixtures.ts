@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ServiceMapConnector, UnsignedServiceMapPayload } from '@cortex-mcp/service-map-loader';
 import { VersionedToolRegistry } from '@cortex-mcp/tool-registry';
 import { pino } from 'pino';
@@ -86,10 +87,29 @@ export class TestBed {
     const registry = new VersionedToolRegistry({ logger: { warn: () => {} } });
     const metrics = new HostMetrics({ defaultMetrics: false });
     const logs: LogLine[] = [];
+    const logListeners = new Set<() => void>();
     const logger = pino(
       { level: 'debug' },
-      { write: (line: string) => logs.push(JSON.parse(line) as LogLine) },
+      {
+        write: (line: string) => {
+          logs.push(JSON.parse(line) as LogLine);
+          for (const listener of [...logListeners]) listener();
+        },
+      },
     );
+    /** Resolves with the first captured line matching `predicate`, as soon as it is written. */
+    const waitForLog = (predicate: (line: LogLine) => boolean, what: string, timeoutMs = 5_000) => {
+      let check: () => void = () => {};
+      const found = new Promise<LogLine>((resolve) => {
+        check = () => {
+          const hit = logs.find(predicate);
+          if (hit) resolve(hit);
+        };
+      });
+      logListeners.add(check);
+      check();
+      return within(found, timeoutMs, what).finally(() => logListeners.delete(check));
+    };
     const manager = new ConnectorProxyManager({
       serviceMapUrl: this.mapUrl,
       signatureKeys: [this.publisher.signatureKey],
@@ -108,7 +128,7 @@ export class TestBed {
       ...overrides,
     });
     this.managers.push(manager);
-    return { manager, registry, metrics, logs };
+    return { manager, registry, metrics, logs, waitForLog };
   }
 
   async close(): Promise<void> {
@@ -139,4 +159,39 @@ export function toolNames(registry: VersionedToolRegistry): string[] {
     .listTools()
     .map((tool) => tool.name)
     .sort();
+}
+
+/** The stdio MCP server fixture (`node stdio-server.mjs [label]`): tools `echo`, `whoami`. */
+export const STDIO_SERVER = fileURLToPath(new URL('./fixtures/stdio-server.mjs', import.meta.url));
+
+/** Writes a registry file (`{ version: 1, servers }`) into a fresh temp dir of `bed`; returns its path. */
+export async function registryFileOf(bed: TestBed, servers: object[]): Promise<string> {
+  const path = join(await bed.tempDir(), 'servers.json');
+  await writeFile(path, JSON.stringify({ version: 1, servers }));
+  return path;
+}
+
+/**
+ * Resolves like `promise`, or rejects naming `what` when it has not settled within `timeoutMs`. The timer only
+ * bounds an event-driven wait; nothing waits for time to pass.
+ */
+export async function within<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`gave up after ${timeoutMs} ms waiting for ${what}`)),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([promise, bound]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The first text of a tool result. */
+export function firstText(result: unknown): string {
+  const content = (result as { content?: Array<{ text?: string }> } | undefined)?.content;
+  return content?.[0]?.text ?? '';
 }
