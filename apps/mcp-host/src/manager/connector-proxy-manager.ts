@@ -266,6 +266,9 @@ export class ConnectorProxyManager {
       return summary;
     } finally {
       this.#syncing = false;
+      // A list_changed that arrived while this sync was saving is recorded but not yet written; write it now
+      // (a no-op when nothing changed).
+      void this.#catalogue.save();
     }
   }
 

@@ -12,8 +12,12 @@ export interface HostProcess {
   readonly baseUrl: string;
   readonly stdout: () => string;
   readonly stderr: () => string;
-  /** Sends `signal` and resolves with the exit code (or the signal name) once the process is gone. */
-  stop(signal?: NodeJS.Signals): Promise<number | string>;
+  /**
+   * Sends `signal` and resolves with the exit code (or the signal name) once the process is gone. Bounded: after
+   * `timeoutMs` the process is killed with SIGKILL and the promise rejects, so a host that does not exit fails the
+   * test instead of hanging it.
+   */
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | string>;
 }
 
 /**
@@ -37,10 +41,10 @@ export async function startHostProcess(
     stderr += String(chunk);
   });
   const baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`host did not start in ${timeoutMs} ms:\n${stdout}\n${stderr}`)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // never leave a half-started host behind
+      reject(new Error(`host did not start in ${timeoutMs} ms:\n${stdout}\n${stderr}`));
+    }, timeoutMs);
     const check = () => {
       const match = URL_LINE.exec(stdout);
       if (match?.[1]) {
@@ -59,12 +63,24 @@ export async function startHostProcess(
     baseUrl,
     stdout: () => stdout,
     stderr: () => stderr,
-    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+    async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 15_000) {
       if (child.exitCode !== null) return child.exitCode;
       if (child.signalCode !== null) return child.signalCode;
+      const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
       child.kill(signal);
-      const [code, signalName] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
-      return code ?? signalName ?? 'unknown';
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          child.kill('SIGKILL');
+          reject(new Error(`host did not exit within ${timeoutMs} ms of ${signal}:\n${stderr}`));
+        }, timeoutMs);
+      });
+      try {
+        const [code, signalName] = await Promise.race([exited, deadline]);
+        return code ?? signalName ?? 'unknown';
+      } finally {
+        clearTimeout(timer);
+      }
     },
   };
 }
