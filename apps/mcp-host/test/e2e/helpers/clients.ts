@@ -1,0 +1,78 @@
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { preserveNotificationOrder } from './notification-order.js';
+
+const CLI = fileURLToPath(new URL('../../../dist/cli.js', import.meta.url));
+
+/** An SDK client that also counts the `notifications/tools/list_changed` it received. */
+export interface E2eClient {
+  readonly client: Client;
+  /** How many `notifications/tools/list_changed` arrived so far. */
+  listChanged(): number;
+  close(): Promise<void>;
+}
+
+function newClient(): { client: Client; listChanged: () => number } {
+  const client = new Client({ name: 'e2e-test', version: '1.0.0' });
+  let listChanged = 0;
+  client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+    listChanged += 1;
+  });
+  return { client, listChanged: () => listChanged };
+}
+
+/** A real SDK client on a host's (or an upstream's) Streamable HTTP endpoint. */
+export async function connectHttp(mcpUrl: string): Promise<E2eClient> {
+  const { client, listChanged } = newClient();
+  const transport = new StreamableHTTPClientTransport(new URL(mcpUrl));
+  await client.connect(transport);
+  preserveNotificationOrder(transport);
+  return { client, listChanged, close: () => client.close() };
+}
+
+/** A real SDK client on an upstream's legacy SSE endpoint. */
+export async function connectSse(sseUrl: string): Promise<E2eClient> {
+  const { client, listChanged } = newClient();
+  const transport = new SSEClientTransport(new URL(sseUrl));
+  await client.connect(transport);
+  preserveNotificationOrder(transport);
+  return { client, listChanged, close: () => client.close() };
+}
+
+/** A stdio client and the host process it spawned. */
+export interface E2eStdioClient extends E2eClient {
+  readonly pid: number | null;
+  /** Everything the host wrote on stderr (its pino log) so far. */
+  stderr(): string;
+}
+
+/**
+ * Spawns `node dist/cli.js serve --stdio` through the SDK's `StdioClientTransport` with exactly `env` (plus PATH)
+ * and connects to it; the host's stderr is captured.
+ */
+export async function connectStdio(env: Record<string, string>): Promise<E2eStdioClient> {
+  const { client, listChanged } = newClient();
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [CLI, 'serve', '--stdio'],
+    env: { PATH: process.env.PATH ?? '', MCP_LOG_LEVEL: 'info', ...env },
+    stderr: 'pipe',
+  });
+  let stderr = '';
+  transport.stderr?.on('data', (chunk: Buffer) => {
+    stderr += String(chunk);
+  });
+  await client.connect(transport);
+  preserveNotificationOrder(transport);
+  return {
+    client,
+    listChanged,
+    pid: transport.pid,
+    stderr: () => stderr,
+    close: () => client.close(),
+  };
+}
