@@ -34,6 +34,7 @@ export class ConnectorProxyManager {
   readonly #options: ResolvedManagerOptions;
   readonly #agent: Agent;
   readonly #streamAgent = new Agent({ bodyTimeout: 0 });
+  readonly #perConnectorAgents = new Set<Agent>();
   readonly #store: WarmStateStore;
   readonly #catalogue: CatalogueBook;
   readonly #mapSource: ServiceMapSource | undefined;
@@ -311,7 +312,7 @@ export class ConnectorProxyManager {
     const connector = new ManagedConnector(spec, {
       ...options,
       apiKey: options.apiKey,
-      dispatcher: this.#agent,
+      dispatcher: options.agent?.perConnector ? this.#ownAgent() : this.#agent,
       streamDispatcher: this.#streamAgent,
       onCatalogueChange: (id, tools) => {
         this.#catalogue.record(id, catalogueFingerprint(connector.spec), tools);
@@ -355,7 +356,22 @@ export class ConnectorProxyManager {
         'could not write the registry file on shutdown',
       );
     });
-    await Promise.allSettled([this.#agent.close(), this.#streamAgent.destroy()]);
+    await Promise.allSettled([
+      this.#agent.close(),
+      this.#streamAgent.destroy(),
+      ...[...this.#perConnectorAgents].map((agent) => agent.close()),
+    ]);
+  }
+
+  /** A new pool for one connector (the per-connector baseline); closed with the manager. */
+  #ownAgent(): Agent {
+    const agent = new Agent({
+      connections: this.#options.connections,
+      pipelining: 1,
+      keepAliveTimeout: 30_000,
+    });
+    this.#perConnectorAgents.add(agent);
+    return agent;
   }
 }
 

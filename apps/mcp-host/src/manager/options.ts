@@ -54,8 +54,12 @@ export interface ConnectorProxyManagerOptions {
   random?: (() => number) | undefined;
   /** Timers of the scheduler and of call retries. Default: the globals. */
   timers?: ManagerTimers | undefined;
-  /** Shared undici `Agent` settings. Default `{ connections: 10 }`. */
-  agent?: { connections?: number | undefined } | undefined;
+  /**
+   * Connection pool settings. `connections`: per origin in the shared `Agent` (default 10). `perConnector: true`
+   * gives every connector its own new `Agent` instead of the shared one — only for measuring the seed's
+   * "sequential" baseline; it costs one TLS handshake per connector.
+   */
+  agent?: { connections?: number | undefined; perConnector?: boolean | undefined } | undefined;
   /** Delay between connect retries while a tool call waits for its connector, in ms. Default 250. */
   callRetryDelayMs?: number | undefined;
 }
