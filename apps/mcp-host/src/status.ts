@@ -58,5 +58,6 @@ export interface SyncSummary {
   readonly removed: number;
   readonly changed: number;
   readonly unchanged: number;
+  /** Fixed mode: the limit used (at most the number of connects); adaptive mode: the peak of connects in flight. */
   readonly parallelism: number;
 }

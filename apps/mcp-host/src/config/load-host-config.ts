@@ -50,6 +50,7 @@ export function loadHostConfig(options: LoadHostConfigOptions): HostConfig {
   requireKeysForServiceMap(values, chosen);
 
   const parsed = hostConfigSchema.parse(values);
+  requireOrderedConcurrencyBounds(parsed.concurrencyMin, parsed.concurrencyMax, chosen);
   const registryPath =
     resolvePath(parsed.registryPath, chosen.get('registryPath'), cwd) ??
     path.resolve(cwd, resolveRegistryPath(options.env));
@@ -80,6 +81,21 @@ function requireKeysForServiceMap(values: Record<string, unknown>, chosen: RawSe
     `signatureKeys is required when serviceMapUrl is set (by ${describeSource(urlSource)}): ` +
       'set CONNECTORS_SIGNATURE_KEY, or CONNECTORS_SIGNATURE_KEYS (comma-separated) during key rotation.',
     { setting: 'signatureKeys', source: { kind: 'env', names: hostSetting('signatureKeys').env } },
+  );
+}
+
+function requireOrderedConcurrencyBounds(min: number, max: number, chosen: RawSettings): void {
+  if (min <= max) return;
+  const from = (key: 'concurrencyMin' | 'concurrencyMax') => {
+    const raw = chosen.get(key);
+    return raw === undefined ? 'the default' : describeSource(raw.source);
+  };
+  const blamed = chosen.has('concurrencyMin') ? 'concurrencyMin' : 'concurrencyMax';
+  throw new HostConfigError(
+    'invalid_value',
+    `concurrencyMin ${min} (from ${from('concurrencyMin')}) is above concurrencyMax ${max} (from ${from('concurrencyMax')}): ` +
+      'lower MCP_CONNECTOR_CONCURRENCY_MIN or raise MCP_CONNECTOR_CONCURRENCY_MAX.',
+    { setting: blamed, source: chosen.get(blamed)?.source },
   );
 }
 

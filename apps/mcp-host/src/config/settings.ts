@@ -7,10 +7,14 @@ export const hostSettingKeys = [
   'refreshIntervalMs',
   'jitterFactor',
   'concurrency',
+  'concurrencyMode',
+  'concurrencyMin',
+  'concurrencyMax',
   'connectTimeoutMs',
   'callTimeoutMs',
   'mapTimeoutMs',
   'mapMaxBytes',
+  'serviceMapEtag',
   'transport',
   'host',
   'port',
@@ -135,7 +139,30 @@ const table: Record<HostSettingKey, SettingEntry> = {
     flag: string('--concurrency', 'n'),
     type: 'an integer from 1 to 64',
     default: '4',
-    description: 'How many connectors are connected at the same time during a sync.',
+    description:
+      'How many connectors are connected at the same time during a sync (fixed mode); the starting limit in adaptive mode.',
+  },
+  concurrencyMode: {
+    env: ['MCP_CONNECTOR_CONCURRENCY_MODE'],
+    flag: string('--concurrency-mode', 'fixed|adaptive'),
+    type: 'fixed or adaptive',
+    default: 'fixed',
+    description:
+      'fixed: MCP_CONNECTOR_CONCURRENCY connects at once. adaptive: the limit doubles while connects wait on the network and halves on connect timeouts, unreachable connectors or a busy event loop, between MCP_CONNECTOR_CONCURRENCY_MIN and MCP_CONNECTOR_CONCURRENCY_MAX.',
+  },
+  concurrencyMin: {
+    env: ['MCP_CONNECTOR_CONCURRENCY_MIN'],
+    flag: string('--concurrency-min', 'n'),
+    type: 'an integer from 1 to 256, at most concurrencyMax',
+    default: '2',
+    description: 'Adaptive mode: the floor of the connect limit.',
+  },
+  concurrencyMax: {
+    env: ['MCP_CONNECTOR_CONCURRENCY_MAX'],
+    flag: string('--concurrency-max', 'n'),
+    type: 'an integer from 1 to 256, at least concurrencyMin',
+    default: '64',
+    description: 'Adaptive mode: the ceiling of the connect limit; never more connects than this at once.',
   },
   connectTimeoutMs: {
     env: ['MCP_CONNECTOR_CONNECT_TIMEOUT_MS'],
@@ -164,6 +191,15 @@ const table: Record<HostSettingKey, SettingEntry> = {
     type: 'an integer from 1 to 1073741824 (bytes)',
     default: '5242880 (5 MiB)',
     description: 'Largest service map accepted.',
+  },
+  serviceMapEtag: {
+    env: ['MCP_SERVICE_MAP_ETAG'],
+    flag: string('--service-map-etag', 'true|false'),
+    shortcuts: [{ flag: '--no-etag', value: 'false' }],
+    type: 'true, false, 1 or 0',
+    default: 'true',
+    description:
+      "Send the held map's ETag (If-None-Match) so an unchanged map costs a 304; false (--no-etag) downloads and verifies the whole map on every refresh.",
   },
   transport: {
     env: ['MCP_HOST_TRANSPORT'],

@@ -1,10 +1,10 @@
 import { RefreshScheduler } from '@cortex-mcp/refresh-scheduler';
 import { RegistryMemoryCache, type ServerInfo } from '@cortex-mcp/registry-fs-store';
 import type { ServiceMapPayload } from '@cortex-mcp/service-map-loader';
-import pLimit from 'p-limit';
 import { Agent } from 'undici';
 import type { HostStatus, SyncSummary } from '../status.js';
 import { CatalogueBook } from './catalogue-book.js';
+import { connectAll } from './connect-phase.js';
 import {
   type ConnectorSpec,
   catalogueFingerprint,
@@ -75,6 +75,7 @@ export class ConnectorProxyManager {
         serviceMapUrl: resolved.serviceMapUrl,
         signatureKeys: resolved.signatureKeys,
         apiKey: resolved.apiKey,
+        sendEtag: resolved.serviceMapEtag,
         dispatcher: this.#agent,
         timeoutMs: resolved.mapTimeoutMs,
         maxBytes: resolved.mapMaxBytes,
@@ -229,7 +230,7 @@ export class ConnectorProxyManager {
   }
 
   async #sync(reason: string, forceMapLoad: boolean): Promise<SyncSummary> {
-    const { clock, metrics, logger, concurrency } = this.#options;
+    const { clock, metrics, logger } = this.#options;
     const startedAtMs = clock();
     this.#syncing = true;
     try {
@@ -248,7 +249,7 @@ export class ConnectorProxyManager {
         if (connector.needsConnect) toConnect.push(connector);
       }
       const connectStartedAtMs = clock();
-      await this.#connectAll(toConnect);
+      const { parallelism } = await connectAll(toConnect, this.#options, () => this.#closing !== undefined);
       metrics.syncDuration.observe({ phase: 'connect' }, (clock() - connectStartedAtMs) / 1000);
       if (map || this.#mapSource === undefined) this.#catalogue.retainOnly(new Set(this.#connectors.keys()));
       await this.#catalogue.save();
@@ -259,7 +260,7 @@ export class ConnectorProxyManager {
         desired,
         plan,
         isAvailable: (id) => this.#connectors.get(id)?.available ?? false,
-        parallelism: Math.min(concurrency, toConnect.length),
+        parallelism,
       });
       metrics.syncDuration.observe({ phase: 'total' }, summary.durationMs / 1000);
       logger.info({ ...summary }, 'connector sync finished');
@@ -271,23 +272,6 @@ export class ConnectorProxyManager {
       // (a no-op when nothing changed).
       void this.#catalogue.save();
     }
-  }
-
-  async #connectAll(connectors: readonly ManagedConnector[]): Promise<void> {
-    const { concurrency, metrics, logger } = this.#options;
-    const limit = pLimit(concurrency);
-    const results = await Promise.allSettled(
-      connectors.map((connector) => limit(() => (this.#closing ? undefined : connector.connect()))),
-    );
-    results.forEach((result, index) => {
-      const connector = connectors[index] as ManagedConnector;
-      if (result.status === 'fulfilled' || this.#closing) return;
-      metrics.connectFailures.inc({ connector_id: connector.id });
-      logger.warn(
-        { connectorId: connector.id, err: describeFailure(result.reason) },
-        'connector failed to connect',
-      );
-    });
   }
 
   #desiredSpecs(map: ServiceMapPayload | undefined): ConnectorSpec[] {

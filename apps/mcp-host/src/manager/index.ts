@@ -1,3 +1,12 @@
+export {
+  AdaptiveLimiter,
+  type AdaptiveLimiterOptions,
+  type AdaptiveLimiterStats,
+  eventLoopLoadProbe,
+  type LimitChangeReason,
+  type LoadProbe,
+} from './adaptive-limit.js';
+export { isCongestionFailure } from './connect-phase.js';
 export { ConnectorProxyManager } from './connector-proxy-manager.js';
 export {
   type ConnectorOrigin,
@@ -8,7 +17,7 @@ export {
   transportOf,
 } from './connector-spec.js';
 export { ConnectorManagerError, type ConnectorManagerErrorCode } from './errors.js';
-export type { ConnectorProxyManagerOptions, ManagerTimers } from './options.js';
+export type { ConcurrencyMode, ConnectorProxyManagerOptions, ManagerTimers } from './options.js';
 export { planReconcile, type ReconcilePlan, type RunningConnector } from './reconcile.js';
 export { redactUrl } from './redact-url.js';
 export type { ToolCallErrorKind } from './tool-call-outcome.js';

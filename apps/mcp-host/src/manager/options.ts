@@ -2,6 +2,7 @@ import type { UpstreamLogEntry } from '@cortex-mcp/connector-proxy';
 import type { VersionedToolRegistry } from '@cortex-mcp/tool-registry';
 import type { Logger } from '../logger.js';
 import type { HostMetrics } from '../metrics.js';
+import type { LoadProbe } from './adaptive-limit.js';
 import { ConnectorManagerError } from './errors.js';
 
 /** Timer functions; injectable for tests. Handles are `unref()`ed when they support it. */
@@ -24,8 +25,31 @@ export interface ConnectorProxyManagerOptions {
   refreshIntervalMs: number;
   /** Each delay is drawn from `refreshIntervalMs × (1 ± jitterFactor)`. Default 0.2. */
   jitterFactor?: number | undefined;
-  /** How many connectors connect at once during a sync (p-limit). */
+  /**
+   * Fixed mode: how many connectors connect at once during a sync (p-limit). Adaptive mode: the limit each sync
+   * starts at, clamped to [`concurrencyMin`, `concurrencyMax`].
+   */
   concurrency: number;
+  /**
+   * `fixed` (default): `concurrency` connects at once. `adaptive`: the limit grows while connects wait on the network
+   * and shrinks under connect failures or CPU pressure, between `concurrencyMin` and `concurrencyMax`.
+   */
+  concurrencyMode?: ConcurrencyMode | undefined;
+  /** Adaptive mode: the floor of the limit. Default 2. */
+  concurrencyMin?: number | undefined;
+  /** Adaptive mode: the ceiling of the limit; never more connects than this at once. Default 64. */
+  concurrencyMax?: number | undefined;
+  /** Tuning and injection points of the adaptive limiter (see `AdaptiveLimiter`); defaults suit production. */
+  adaptiveConcurrency?:
+    | {
+        /** Default: event-loop utilization. */
+        loadProbe?: LoadProbe | undefined;
+        /** Measuring window, in ms. Default 20. */
+        sampleIntervalMs?: number | undefined;
+        /** Load (0–1] that counts as CPU pressure. Default 0.9. */
+        busyThreshold?: number | undefined;
+      }
+    | undefined;
   /** Default bound on one connector's handshake, in ms (a map entry's `timeouts.connectMs` wins). */
   connectTimeoutMs: number;
   /** Default per-call timeout, in ms (a map entry's `timeouts.callMs` wins); also how long a call waits for a connector. */
@@ -34,6 +58,11 @@ export interface ConnectorProxyManagerOptions {
   mapTimeoutMs: number;
   /** Largest map body accepted, in bytes. */
   mapMaxBytes: number;
+  /**
+   * Send the held map's ETag as `If-None-Match`, so an unchanged map costs a 304 and no body. Default true; `false`
+   * downloads and verifies the whole map on every refresh.
+   */
+  serviceMapEtag?: boolean | undefined;
   /** The registry file (`servers.json`); undefined means no registry-file servers. */
   registryPath?: string | undefined;
   /** Directory for the warm-start files (`service-map.json`, `map-meta.json`, `catalogue.json`); created if missing. */
@@ -64,8 +93,15 @@ export interface ConnectorProxyManagerOptions {
   callRetryDelayMs?: number | undefined;
 }
 
+/** How the connect phase bounds its parallelism. */
+export type ConcurrencyMode = 'fixed' | 'adaptive';
+
 /** Options after defaults and checks. */
 export interface ResolvedManagerOptions extends ConnectorProxyManagerOptions {
+  readonly concurrencyMode: ConcurrencyMode;
+  readonly concurrencyMin: number;
+  readonly concurrencyMax: number;
+  readonly serviceMapEtag: boolean;
   readonly jitterFactor: number;
   readonly clock: () => number;
   readonly random: () => number;
@@ -112,12 +148,28 @@ export function resolveManagerOptions(options: ConnectorProxyManagerOptions): Re
   if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
     throw invalid('concurrency must be an integer >= 1');
   }
+  const concurrencyMode = options.concurrencyMode ?? 'fixed';
+  if (concurrencyMode !== 'fixed' && concurrencyMode !== 'adaptive') {
+    throw invalid('concurrencyMode must be "fixed" or "adaptive"');
+  }
+  const concurrencyMin = options.concurrencyMin ?? 2;
+  const concurrencyMax = options.concurrencyMax ?? 64;
+  if (!Number.isInteger(concurrencyMin) || concurrencyMin < 1) {
+    throw invalid('concurrencyMin must be an integer >= 1');
+  }
+  if (!Number.isInteger(concurrencyMax) || concurrencyMax < concurrencyMin) {
+    throw invalid(`concurrencyMax must be an integer >= concurrencyMin (${concurrencyMin})`);
+  }
   if (!options.stateDir) throw invalid('stateDir must name a directory for the warm-start files');
   const connections = options.agent?.connections ?? 10;
   if (!Number.isInteger(connections) || connections < 1)
     throw invalid('agent.connections must be an integer >= 1');
   return {
     ...options,
+    concurrencyMode,
+    concurrencyMin,
+    concurrencyMax,
+    serviceMapEtag: options.serviceMapEtag ?? true,
     jitterFactor: options.jitterFactor ?? 0.2,
     clock: options.clock ?? Date.now,
     random: options.random ?? Math.random,

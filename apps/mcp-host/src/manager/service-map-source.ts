@@ -27,6 +27,8 @@ export interface ServiceMapSourceOptions {
   readonly serviceMapUrl: string;
   readonly signatureKeys: readonly string[];
   readonly apiKey: string | undefined;
+  /** Send the held map's ETag as `If-None-Match` (false: every load downloads and verifies the whole map). */
+  readonly sendEtag: boolean;
   readonly dispatcher: Dispatcher;
   readonly timeoutMs: number;
   readonly maxBytes: number;
@@ -124,7 +126,7 @@ export class ServiceMapSource {
       dispatcher: options.dispatcher,
       signatureKeys: options.signatureKeys,
       apiKey: options.apiKey,
-      etag: held?.etag,
+      etag: options.sendEtag ? held?.etag : undefined,
       notBefore: this.#notBefore,
       timeoutMs: options.timeoutMs,
       maxBytes: options.maxBytes,
@@ -139,7 +141,10 @@ export class ServiceMapSource {
     const { payload, text, etag, generatedAtMs, expiresAtMs } = result;
     this.#notBefore = Math.max(this.#notBefore ?? generatedAtMs, generatedAtMs);
     this.#source = 'network';
-    void options.store.saveMap(text, { notBefore: this.#notBefore, etag });
+    // Without ETags an unchanged map arrives in full on every refresh; rewriting the same file would be wasted I/O.
+    if (held?.text !== text || held.etag !== etag) {
+      void options.store.saveMap(text, { notBefore: this.#notBefore, etag });
+    }
     return { value: { payload, text, etag, generatedAtMs, expiresAtMs }, expiresAtMs };
   }
 

@@ -43,6 +43,10 @@ describe('loadHostConfig defaults', () => {
       refreshIntervalMs: 300_000,
       jitterFactor: 0.2,
       concurrency: 4,
+      concurrencyMode: 'fixed',
+      concurrencyMin: 2,
+      concurrencyMax: 64,
+      serviceMapEtag: true,
       connectTimeoutMs: 10_000,
       callTimeoutMs: 60_000,
       mapTimeoutMs: 10_000,
@@ -172,6 +176,24 @@ describe('loadHostConfig coercions', () => {
     expect(config.allowedOrigins).toEqual(['http://localhost:3000']);
   });
 
+  it('turns ETag refreshes off with --no-etag, --service-map-etag false or MCP_SERVICE_MAP_ETAG=0', () => {
+    expect(load(['--no-etag']).serviceMapEtag).toBe(false);
+    expect(load(['--service-map-etag', 'false']).serviceMapEtag).toBe(false);
+    expect(load([], { MCP_SERVICE_MAP_ETAG: '0' }).serviceMapEtag).toBe(false);
+    expect(load(['--service-map-etag', 'true'], { MCP_SERVICE_MAP_ETAG: 'false' }).serviceMapEtag).toBe(true);
+    const conflict = failure(() => load(['--service-map-etag', 'true', '--no-etag']));
+    expect(conflict.code).toBe('invalid_value');
+    expect(conflict.setting).toBe('serviceMapEtag');
+    expect(conflict.message).toContain('--no-etag');
+  });
+
+  it('reads the adaptive concurrency settings from flags and the environment', () => {
+    const config = load(['--concurrency-mode', 'Adaptive', '--concurrency-max', '128'], {
+      MCP_CONNECTOR_CONCURRENCY_MIN: '4',
+    });
+    expect(config).toMatchObject({ concurrencyMode: 'adaptive', concurrencyMin: 4, concurrencyMax: 128 });
+  });
+
   it('matches enums without regard to case', () => {
     const config = load([], { MCP_LOG_LEVEL: 'DEBUG', MCP_HOST_TRANSPORT: ' Stdio ' });
     expect(config).toMatchObject({ logLevel: 'debug', transport: 'stdio' });
@@ -194,6 +216,10 @@ describe('loadHostConfig errors', () => {
     ['MCP_CONNECTOR_CONCURRENCY', '65', 'concurrency', 'an integer from 1 to 64'],
     ['MCP_CONNECTOR_CONCURRENCY', '2.5', 'concurrency', 'an integer from 1 to 64'],
     ['MCP_CONNECTOR_REFRESH_SYNC', 'yes', 'refreshSync', 'true, false, 1 or 0'],
+    ['MCP_CONNECTOR_CONCURRENCY_MODE', 'dynamic', 'concurrencyMode', 'fixed or adaptive'],
+    ['MCP_CONNECTOR_CONCURRENCY_MIN', '0', 'concurrencyMin', 'an integer from 1 to 256'],
+    ['MCP_CONNECTOR_CONCURRENCY_MAX', '257', 'concurrencyMax', 'an integer from 1 to 256'],
+    ['MCP_SERVICE_MAP_ETAG', 'sometimes', 'serviceMapEtag', 'true, false, 1 or 0'],
     ['MCP_CONNECTOR_REFRESH_INTERVAL_MS', '999', 'refreshIntervalMs', 'from 1000'],
     ['MCP_CONNECTOR_REFRESH_JITTER', '1', 'jitterFactor', 'from 0 up to (not including) 1'],
     ['MCP_CONNECTOR_REFRESH_JITTER', '-0.1', 'jitterFactor', 'from 0 up to (not including) 1'],
@@ -218,6 +244,22 @@ describe('loadHostConfig errors', () => {
       expect(error.message).toContain(allowed);
     },
   );
+
+  it('refuses a concurrency floor above the ceiling, naming where both came from', () => {
+    const error = failure(() => load(['--concurrency-min', '80']));
+    expect(error.code).toBe('invalid_value');
+    expect(error.setting).toBe('concurrencyMin');
+    expect(error.source).toEqual({ kind: 'flag', flag: '--concurrency-min' });
+    expect(error.message).toBe(
+      'concurrencyMin 80 (from flag --concurrency-min) is above concurrencyMax 64 (from the default): ' +
+        'lower MCP_CONNECTOR_CONCURRENCY_MIN or raise MCP_CONNECTOR_CONCURRENCY_MAX.',
+    );
+    const fromMax = failure(() => load([], { MCP_CONNECTOR_CONCURRENCY_MAX: '1' }));
+    expect(fromMax.setting).toBe('concurrencyMax');
+    expect(fromMax.message).toContain(
+      'concurrencyMax 1 (from environment variable MCP_CONNECTOR_CONCURRENCY_MAX)',
+    );
+  });
 
   it('names the flag when a flag value is bad', () => {
     const error = failure(() => load(['--concurrency', '0']));

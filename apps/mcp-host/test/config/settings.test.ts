@@ -20,10 +20,14 @@ const samples: Record<HostSettingKey, { text: string; value: unknown; command?: 
   refreshIntervalMs: { text: '60000', value: 60_000 },
   jitterFactor: { text: '0.5', value: 0.5 },
   concurrency: { text: '16', value: 16 },
+  concurrencyMode: { text: 'adaptive', value: 'adaptive' },
+  concurrencyMin: { text: '1', value: 1 },
+  concurrencyMax: { text: '128', value: 128 },
   connectTimeoutMs: { text: '2000', value: 2000 },
   callTimeoutMs: { text: '3000', value: 3000 },
   mapTimeoutMs: { text: '4000', value: 4000 },
   mapMaxBytes: { text: '1024', value: 1024 },
+  serviceMapEtag: { text: 'false', value: false },
   transport: { text: 'stdio', value: 'stdio' },
   host: { text: '0.0.0.0', value: '0.0.0.0' },
   port: { text: '8080', value: 8080 },
@@ -66,6 +70,10 @@ describe('the settings table', () => {
     expect(envOf('refreshSync')).toEqual(['MCP_CONNECTOR_REFRESH_SYNC']);
     expect(envOf('refreshIntervalMs')).toEqual(['MCP_CONNECTOR_REFRESH_INTERVAL_MS']);
     expect(envOf('concurrency')).toEqual(['MCP_CONNECTOR_CONCURRENCY']);
+    expect(envOf('concurrencyMode')).toEqual(['MCP_CONNECTOR_CONCURRENCY_MODE']);
+    expect(envOf('concurrencyMin')).toEqual(['MCP_CONNECTOR_CONCURRENCY_MIN']);
+    expect(envOf('concurrencyMax')).toEqual(['MCP_CONNECTOR_CONCURRENCY_MAX']);
+    expect(envOf('serviceMapEtag')).toEqual(['MCP_SERVICE_MAP_ETAG']);
   });
 
   it('uses every environment variable and flag once', () => {
@@ -102,6 +110,11 @@ describe('the settings table', () => {
       if (setting.flag?.kind === 'string')
         expect(loadWith(key, [setting.flag.name, text], {})).toEqual(value);
       if (setting.flag?.kind === 'boolean') expect(loadWith(key, [setting.flag.name], {})).toEqual(value);
+      for (const shortcut of setting.shortcuts ?? []) {
+        expect(loadWith(key, [shortcut.flag], {})).toEqual(
+          loadWith(key, [], { [setting.env[0] as string]: shortcut.value }),
+        );
+      }
       if (setting.fileKey !== undefined) {
         const file = JSON.stringify({ [setting.fileKey]: text });
         expect(loadWith(key, ['--config', '/etc/mcp-host.json'], {}, file)).toEqual(value);
