@@ -58,7 +58,7 @@ const shape = {
   concurrency: described('concurrency', integer(1, 64).default(4)),
   concurrencyMode: described(
     'concurrencyMode',
-    z.preprocess(textToKeyword, z.enum(['fixed', 'adaptive'])).default('fixed'),
+    z.preprocess(textToKeyword, z.enum(['fixed', 'adaptive'])).default('adaptive'),
   ),
   concurrencyMin: described('concurrencyMin', integer(1, 256).default(2)),
   concurrencyMax: described('concurrencyMax', integer(1, 256).default(64)),

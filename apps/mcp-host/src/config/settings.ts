@@ -146,7 +146,7 @@ const table: Record<HostSettingKey, SettingEntry> = {
     env: ['MCP_CONNECTOR_CONCURRENCY_MODE'],
     flag: string('--concurrency-mode', 'fixed|adaptive'),
     type: 'fixed or adaptive',
-    default: 'fixed',
+    default: 'adaptive',
     description:
       'fixed: MCP_CONNECTOR_CONCURRENCY connects at once. adaptive: the limit doubles while connects wait on the network and halves on connect timeouts, unreachable connectors or a busy event loop, between MCP_CONNECTOR_CONCURRENCY_MIN and MCP_CONNECTOR_CONCURRENCY_MAX.',
   },

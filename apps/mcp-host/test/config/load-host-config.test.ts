@@ -43,7 +43,7 @@ describe('loadHostConfig defaults', () => {
       refreshIntervalMs: 300_000,
       jitterFactor: 0.2,
       concurrency: 4,
-      concurrencyMode: 'fixed',
+      concurrencyMode: 'adaptive',
       concurrencyMin: 2,
       concurrencyMax: 64,
       serviceMapEtag: true,

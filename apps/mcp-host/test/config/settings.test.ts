@@ -20,7 +20,7 @@ const samples: Record<HostSettingKey, { text: string; value: unknown; command?: 
   refreshIntervalMs: { text: '60000', value: 60_000 },
   jitterFactor: { text: '0.5', value: 0.5 },
   concurrency: { text: '16', value: 16 },
-  concurrencyMode: { text: 'adaptive', value: 'adaptive' },
+  concurrencyMode: { text: 'fixed', value: 'fixed' },
   concurrencyMin: { text: '1', value: 1 },
   concurrencyMax: { text: '128', value: 128 },
   connectTimeoutMs: { text: '2000', value: 2000 },
