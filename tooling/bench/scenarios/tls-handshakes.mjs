@@ -1,0 +1,140 @@
+// Scenario 4 — TLS handshakes per sync, counted by the HTTPS upstream ('secureConnection' events). The map and the
+// connectors share one origin. Baseline: a new pool per connector, concurrency 1. Ours: the shared Agent,
+// p-limit(4). Then a warm refresh (map unchanged → 304, no reconnect). The host runs in a child process that trusts
+// the bench's certificate through NODE_EXTRA_CA_CERTS (the manager's Agent takes no CA option).
+import path from 'node:path';
+import { repeat } from '../lib/context.mjs';
+import { SYNC_MODES } from '../lib/manager.mjs';
+import { BENCH_DIR, forkWorker } from '../lib/processes.mjs';
+import { newSignatureKey, signedMapText } from '../lib/service-map.mjs';
+import { figure } from '../lib/stats.mjs';
+import { startUpstreamFarm } from '../lib/upstream.mjs';
+
+const WORKER = path.join(BENCH_DIR, 'lib', 'sync-worker.mjs');
+
+export default {
+  id: '4',
+  title: 'TLS handshakes per sync',
+  /** @param {import('../lib/context.mjs').BenchContext} ctx */
+  async run(ctx) {
+    const connectorCount = 10;
+    const toolsPerConnector = 5;
+    const certificate = ctx.certificate();
+    const farm = await startUpstreamFarm({ connectorCount, toolsPerConnector, tls: certificate });
+    const signatureKey = newSignatureKey();
+    const connectors = Array.from({ length: connectorCount }, (_, index) => ({
+      id: farm.connectorId(index),
+      endpoint: farm.connectorUrl(index),
+    }));
+    farm.publishMap(signedMapText(connectors, signatureKey));
+    const origins = 1;
+
+    /** @param {{ concurrency: number, perConnectorAgent: boolean }} mode */
+    const measure = async (mode) => {
+      const worker = forkWorker(WORKER, { env: { NODE_EXTRA_CA_CERTS: certificate.certPath } });
+      try {
+        const before = { ...farm.stats };
+        const started = await worker.request({
+          cmd: 'start',
+          options: { serviceMapUrl: farm.mapUrl, signatureKey, ...mode },
+        });
+        ctx.check(
+          started.toolCount === connectorCount * toolsPerConnector,
+          `HTTPS sync listed ${started.toolCount} tools, expected ${connectorCount * toolsPerConnector}`,
+        );
+        const afterSync = { ...farm.stats };
+        const refreshed = await worker.request({ cmd: 'refresh' });
+        const afterRefresh = { ...farm.stats };
+        ctx.check(
+          afterRefresh.initializations === afterSync.initializations,
+          'a warm refresh reconnected a connector',
+        );
+        ctx.check(refreshed.toolCount === started.toolCount, 'a warm refresh changed the tool count');
+        return {
+          sync: afterSync.tlsHandshakes - before.tlsHandshakes,
+          syncStreams: afterSync.tlsHandshakesForStreams - before.tlsHandshakesForStreams,
+          refresh: afterRefresh.tlsHandshakes - afterSync.tlsHandshakes,
+        };
+      } finally {
+        await worker.stop();
+      }
+    };
+
+    try {
+      /** @type {Awaited<ReturnType<typeof measure>>[]} */
+      const baseline = [];
+      /** @type {Awaited<ReturnType<typeof measure>>[]} */
+      const ours = [];
+      await repeat(ctx.runs, async (index) => {
+        baseline.push(await measure(SYNC_MODES.sequential));
+        ours.push(await measure(SYNC_MODES.ours));
+        ctx.log(
+          `run ${index + 1}: baseline ${JSON.stringify(baseline.at(-1))}, ours ${JSON.stringify(ours.at(-1))}`,
+        );
+      });
+      const total = (/** @type {typeof baseline} */ list) =>
+        figure(
+          list.map((entry) => entry.sync),
+          'handshakes',
+        );
+      const requests = (/** @type {typeof baseline} */ list) =>
+        figure(
+          list.map((entry) => entry.sync - entry.syncStreams),
+          'handshakes',
+        );
+      const streams = (/** @type {typeof baseline} */ list) =>
+        figure(
+          list.map((entry) => entry.syncStreams),
+          'handshakes',
+        );
+      const oursRequests = requests(ours);
+      const oursRefresh = figure(
+        ours.map((entry) => entry.refresh),
+        'handshakes',
+      );
+      return [
+        {
+          scenario: '4 TLS',
+          metric: `handshakes per cold sync, ${connectorCount} connectors + map on ${origins} origin (all sockets)`,
+          baseline: total(baseline),
+          ours: total(ours),
+          ratio: total(ours).median / total(baseline).median,
+          target: '',
+          met: null,
+        },
+        {
+          scenario: '4 TLS',
+          metric: 'handshakes per cold sync on request/response sockets (shared pool)',
+          baseline: requests(baseline),
+          ours: oursRequests,
+          ratio: oursRequests.median / requests(baseline).median,
+          target: `ours = origins (${origins})`,
+          met: ctx.smoke ? null : oursRequests.median <= origins,
+        },
+        {
+          scenario: '4 TLS',
+          metric: 'handshakes per cold sync on event-stream sockets (GET, stream Agent)',
+          baseline: streams(baseline),
+          ours: streams(ours),
+          ratio: null,
+          target: '',
+          met: null,
+        },
+        {
+          scenario: '4 TLS',
+          metric: 'handshakes per warm refresh (map 304, no reconnect)',
+          baseline: figure(
+            baseline.map((entry) => entry.refresh),
+            'handshakes',
+          ),
+          ours: oursRefresh,
+          ratio: null,
+          target: 'ours = 0',
+          met: ctx.smoke ? null : oursRefresh.median === 0,
+        },
+      ];
+    } finally {
+      await farm.close();
+    }
+  },
+};
