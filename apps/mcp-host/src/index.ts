@@ -1,5 +1,8 @@
 // The host's programmatic entry, for the workspace's bench harness and for embedding: the CLI (src/cli.ts) is the
 // product; this re-exports the pieces it is built from. Not a stable public API yet (the app is not published).
+
+// The registry the manager fills: re-exported so embedders and the bench use the host's own instance of the package.
+export { VersionedToolRegistry } from '@cortex-mcp/tool-registry';
 export { type HostConfig, hostConfigSchema, loadHostConfig } from './config/index.js';
 export { type DemoConnector, type DemoConnectorOptions, startDemoConnector } from './demo/demo-connector.js';
 export { MapPublisher } from './demo/map-publisher.js';

@@ -1,18 +1,15 @@
-// In-process ConnectorProxyManager runs (the sync scenarios). The manager needs a VersionedToolRegistry, which
-// @cortex-mcp/mcp-host does not re-export and this package does not depend on; it is resolved through the host's
-// own dependency so both use one module instance.
+// In-process ConnectorProxyManager runs (the sync scenarios), with the host's own VersionedToolRegistry.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { ConnectorProxyManager, HostMetrics, silentLogger } from '@cortex-mcp/mcp-host';
+import {
+  ConnectorProxyManager,
+  HostMetrics,
+  silentLogger,
+  VersionedToolRegistry,
+} from '@cortex-mcp/mcp-host';
 
-const hostRequire = createRequire(import.meta.resolve('@cortex-mcp/mcp-host'));
-const toolRegistryCjs = hostRequire.resolve('@cortex-mcp/tool-registry');
-/** @type {typeof import('@cortex-mcp/tool-registry')} */
-const toolRegistry = await import(pathToFileURL(toolRegistryCjs.replace(/index\.cjs$/, 'index.js')).href);
-export const { VersionedToolRegistry } = toolRegistry;
+export { VersionedToolRegistry };
 
 /**
  * @typedef {object} BenchManagerOptions
