@@ -83,7 +83,21 @@ async function startMapHost(): Promise<void> {
     MCP_TOOL_CALL_TIMEOUT_MS: '1500',
   });
   client = await connectHttp(`${host.baseUrl}/mcp`);
-  await waitFor('the first sync', async () => (await fetchStatus(host.baseUrl)).lastSync !== null);
+  // Wait for a sync that used this map (a first load can time out at 500 ms on a loaded machine; the 1 s timer
+  // retries): alpha up, beta known and down.
+  await waitFor(
+    'a sync with the first map',
+    async () => {
+      const status = await fetchStatus(host.baseUrl);
+      const byId = new Map(status.connectors.map((connector) => [connector.id, connector]));
+      if (status.map.id !== firstMapId || byId.get('alpha')?.available !== true || !byId.has('beta'))
+        return false;
+      // "available" flips before the tools are registered: wait for them as the client sees them.
+      const { tools } = await client.client.listTools();
+      return tools.length === DEMO_TOOLS.length;
+    },
+    { timeoutMs: 30_000 },
+  );
 }
 
 async function startRegistryHost(): Promise<void> {

@@ -27,7 +27,14 @@ async function metricsText(): Promise<string> {
 async function syncedClient(): Promise<E2eClient> {
   await waitFor('a sync with both connectors up', async () => {
     const status = await fetchStatus(host.baseUrl);
-    return status.connectors.length === 2 && status.connectors.every((connector) => connector.available);
+    // "available" flips before a connector's tools are registered, and the catalogue is written at the end of the
+    // sync: wait for a finished sync of both connectors with all ten tools registered.
+    return (
+      status.connectors.length === 2 &&
+      status.connectors.every((connector) => connector.available) &&
+      status.registry.toolCount === 10 &&
+      status.lastSync?.connectorCount === 2
+    );
   });
   client ??= await connectHttp(`${host.baseUrl}/mcp`);
   return client;
