@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { type DemoConnector, startDemoConnector } from '../../src/demo/demo-conn
 import { MapPublisher } from '../../src/demo/map-publisher.js';
 import { ConnectorProxyManager, type ConnectorProxyManagerOptions } from '../../src/manager/index.js';
 import { HostMetrics } from '../../src/metrics.js';
+import { buildMap } from '../support/maps.js';
 
 /** One log line as pino wrote it. */
 export interface LogLine {
@@ -18,43 +18,11 @@ export interface LogLine {
   [key: string]: unknown;
 }
 
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+export { entry } from '../support/maps.js';
 
-function ulid(): string {
-  return [...randomBytes(26)].map((byte) => CROCKFORD[byte % 32]).join('');
-}
-
-/** A map entry for a connector at `endpoint`, no auth. */
-export function entry(
-  id: string,
-  endpoint: string,
-  extra: Partial<ServiceMapConnector> = {},
-): ServiceMapConnector {
-  return {
-    id,
-    version: '1.0.0',
-    name: `Demo ${id}`,
-    scopes: [`${id}:read`],
-    status: 'enabled',
-    ttl: 300,
-    endpoint,
-    auth: { type: 'none' },
-    ...extra,
-  };
-}
-
-let lastGeneratedAtMs = 0;
-
-/** An unsigned map with a fresh id and a strictly newer generatedAt than the previous one (never a replay). */
+/** An unsigned map valid for an hour, never a replay (generatedAt moves at least 1 s per map). */
 export function mapOf(connectors: ServiceMapConnector[]): UnsignedServiceMapPayload {
-  lastGeneratedAtMs = Math.max(Date.now(), lastGeneratedAtMs + 1000);
-  return {
-    id: ulid(),
-    brand: 'brAInwav',
-    generatedAt: new Date(lastGeneratedAtMs).toISOString(),
-    ttlSeconds: 3600,
-    connectors,
-  };
+  return buildMap(connectors, { ttlSeconds: 3600, minStepMs: 1000 });
 }
 
 /** Everything a test starts, closed by `close()`. */
