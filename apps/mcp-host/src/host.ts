@@ -57,6 +57,7 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
     mapTimeoutMs: config.mapTimeoutMs,
     mapMaxBytes: config.mapMaxBytes,
     serviceMapEtag: config.serviceMapEtag,
+    agent: { connections: config.poolConnections, http2: config.http2 },
     registryPath: config.registryPath,
     stateDir: config.stateDir,
     registry,

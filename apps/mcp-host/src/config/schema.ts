@@ -62,6 +62,8 @@ const shape = {
   ),
   concurrencyMin: described('concurrencyMin', integer(1, 256).default(2)),
   concurrencyMax: described('concurrencyMax', integer(1, 256).default(64)),
+  poolConnections: described('poolConnections', integer(1, 1024).default(10)),
+  http2: described('http2', z.preprocess(textToBoolean, z.boolean()).default(true)),
   connectTimeoutMs: described('connectTimeoutMs', integer(1, MAX_TIMER_MS).default(10_000)),
   callTimeoutMs: described('callTimeoutMs', integer(1, MAX_TIMER_MS).default(60_000)),
   mapTimeoutMs: described('mapTimeoutMs', integer(1, MAX_TIMER_MS).default(10_000)),

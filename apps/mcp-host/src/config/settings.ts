@@ -10,6 +10,8 @@ export const hostSettingKeys = [
   'concurrencyMode',
   'concurrencyMin',
   'concurrencyMax',
+  'poolConnections',
+  'http2',
   'connectTimeoutMs',
   'callTimeoutMs',
   'mapTimeoutMs',
@@ -163,6 +165,23 @@ const table: Record<HostSettingKey, SettingEntry> = {
     type: 'an integer from 1 to 256, at least concurrencyMin',
     default: '64',
     description: 'Adaptive mode: the ceiling of the connect limit; never more connects than this at once.',
+  },
+  poolConnections: {
+    env: ['MCP_CONNECTOR_POOL_CONNECTIONS'],
+    flag: string('--pool-connections', 'n'),
+    type: 'an integer from 1 to 1024',
+    default: '10',
+    description:
+      'Connections per upstream origin in the shared HTTP/1.1 pool (map and connectors); tool calls to one origin beyond this wait for a free connection. HTTP/2 origins multiplex every call over one connection instead.',
+  },
+  http2: {
+    env: ['MCP_CONNECTOR_HTTP2'],
+    flag: string('--http2', 'true|false'),
+    shortcuts: [{ flag: '--no-http2', value: 'false' }],
+    type: 'true, false, 1 or 0',
+    default: 'true',
+    description:
+      'Offer HTTP/2 (ALPN) to https upstreams and the map: an origin that accepts it gets one TLS connection for every request and event stream; one that does not stays on HTTP/1.1. false (--no-http2) keeps every origin on HTTP/1.1.',
   },
   connectTimeoutMs: {
     env: ['MCP_CONNECTOR_CONNECT_TIMEOUT_MS'],

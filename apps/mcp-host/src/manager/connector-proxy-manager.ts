@@ -1,7 +1,7 @@
+import type { Agent } from 'undici';
 import { RefreshScheduler } from '@cortex-mcp/refresh-scheduler';
 import { RegistryMemoryCache, type ServerInfo } from '@cortex-mcp/registry-fs-store';
 import type { ServiceMapPayload } from '@cortex-mcp/service-map-loader';
-import { Agent } from 'undici';
 import type { HostStatus, SyncSummary } from '../status.js';
 import { CatalogueBook } from './catalogue-book.js';
 import { connectAll } from './connect-phase.js';
@@ -22,6 +22,7 @@ import {
 } from './options.js';
 import { planReconcile } from './reconcile.js';
 import { ServiceMapSource } from './service-map-source.js';
+import { UpstreamPool } from './upstream-pool.js';
 import { STATE_FILES, WarmStateStore } from './warm-state-store.js';
 
 /**
@@ -32,9 +33,7 @@ import { STATE_FILES, WarmStateStore } from './warm-state-store.js';
  */
 export class ConnectorProxyManager {
   readonly #options: ResolvedManagerOptions;
-  readonly #agent: Agent;
-  readonly #streamAgent = new Agent({ bodyTimeout: 0 });
-  readonly #perConnectorAgents = new Set<Agent>();
+  readonly #pool: UpstreamPool;
   readonly #store: WarmStateStore;
   readonly #catalogue: CatalogueBook;
   readonly #mapSource: ServiceMapSource | undefined;
@@ -59,7 +58,7 @@ export class ConnectorProxyManager {
     const resolved = resolveManagerOptions(options);
     this.#options = resolved;
     this.#startedAtMs = resolved.clock();
-    this.#agent = new Agent({ connections: resolved.connections, pipelining: 1, keepAliveTimeout: 30_000 });
+    this.#pool = new UpstreamPool({ connections: resolved.connections, http2: resolved.http2 });
     this.#store = new WarmStateStore({
       stateDir: resolved.stateDir,
       logger: resolved.logger,
@@ -76,7 +75,7 @@ export class ConnectorProxyManager {
         signatureKeys: resolved.signatureKeys,
         apiKey: resolved.apiKey,
         sendEtag: resolved.serviceMapEtag,
-        dispatcher: this.#agent,
+        dispatcher: this.#pool.requests,
         timeoutMs: resolved.mapTimeoutMs,
         maxBytes: resolved.mapMaxBytes,
         clock: resolved.clock,
@@ -108,7 +107,12 @@ export class ConnectorProxyManager {
 
   /** The shared undici `Agent` (connections as configured, pipelining 1, keep-alive); closed by `disconnect()`. */
   get agent(): Agent {
-    return this.#agent;
+    return this.#pool.agent;
+  }
+
+  /** Whether the shared pool reaches `origin` (e.g. `https://maps.example:443`) over HTTP/2. */
+  isHttp2Origin(origin: string): boolean {
+    return this.#pool.isHttp2(origin);
   }
 
   /** The registry-file store (for upserts by the host), when `registryPath` is set. */
@@ -296,8 +300,8 @@ export class ConnectorProxyManager {
     const connector = new ManagedConnector(spec, {
       ...options,
       apiKey: options.apiKey,
-      dispatcher: options.agent?.perConnector ? this.#ownAgent() : this.#agent,
-      streamDispatcher: this.#streamAgent,
+      dispatcher: options.agent?.perConnector ? this.#pool.ownRequestAgent() : this.#pool.requests,
+      streamDispatcher: this.#pool.streams,
       onCatalogueChange: (id, tools) => {
         this.#catalogue.record(id, catalogueFingerprint(connector.spec), tools);
         if (!this.#syncing) void this.#catalogue.save();
@@ -340,22 +344,7 @@ export class ConnectorProxyManager {
         'could not write the registry file on shutdown',
       );
     });
-    await Promise.allSettled([
-      this.#agent.close(),
-      this.#streamAgent.destroy(),
-      ...[...this.#perConnectorAgents].map((agent) => agent.close()),
-    ]);
-  }
-
-  /** A new pool for one connector (the per-connector baseline); closed with the manager. */
-  #ownAgent(): Agent {
-    const agent = new Agent({
-      connections: this.#options.connections,
-      pipelining: 1,
-      keepAliveTimeout: 30_000,
-    });
-    this.#perConnectorAgents.add(agent);
-    return agent;
+    await this.#pool.close();
   }
 }
 

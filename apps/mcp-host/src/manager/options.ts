@@ -86,9 +86,12 @@ export interface ConnectorProxyManagerOptions {
   /**
    * Connection pool settings. `connections`: per origin in the shared `Agent` (default 10). `perConnector: true`
    * gives every connector its own new `Agent` instead of the shared one — only for measuring the seed's
-   * "sequential" baseline; it costs one TLS handshake per connector.
+   * "sequential" baseline; it costs one TLS handshake per connector. `http2` (default true): offer HTTP/2 by ALPN
+   * to https origins, so an origin that accepts it costs one connection for every request and event stream.
    */
-  agent?: { connections?: number | undefined; perConnector?: boolean | undefined } | undefined;
+  agent?:
+    | { connections?: number | undefined; perConnector?: boolean | undefined; http2?: boolean | undefined }
+    | undefined;
   /** Delay between connect retries while a tool call waits for its connector, in ms. Default 250. */
   callRetryDelayMs?: number | undefined;
 }
@@ -107,6 +110,7 @@ export interface ResolvedManagerOptions extends ConnectorProxyManagerOptions {
   readonly random: () => number;
   readonly timers: ManagerTimers;
   readonly connections: number;
+  readonly http2: boolean;
   readonly callRetryDelayMs: number;
 }
 
@@ -175,6 +179,7 @@ export function resolveManagerOptions(options: ConnectorProxyManagerOptions): Re
     random: options.random ?? Math.random,
     timers: options.timers ?? globalTimers,
     connections,
+    http2: options.agent?.http2 ?? true,
     callRetryDelayMs: options.callRetryDelayMs ?? 250,
   };
 }

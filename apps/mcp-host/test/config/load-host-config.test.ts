@@ -46,6 +46,8 @@ describe('loadHostConfig defaults', () => {
       concurrencyMode: 'adaptive',
       concurrencyMin: 2,
       concurrencyMax: 64,
+      poolConnections: 10,
+      http2: true,
       serviceMapEtag: true,
       connectTimeoutMs: 10_000,
       callTimeoutMs: 60_000,

@@ -23,6 +23,8 @@ const samples: Record<HostSettingKey, { text: string; value: unknown; command?: 
   concurrencyMode: { text: 'fixed', value: 'fixed' },
   concurrencyMin: { text: '1', value: 1 },
   concurrencyMax: { text: '128', value: 128 },
+  poolConnections: { text: '32', value: 32 },
+  http2: { text: 'false', value: false },
   connectTimeoutMs: { text: '2000', value: 2000 },
   callTimeoutMs: { text: '3000', value: 3000 },
   mapTimeoutMs: { text: '4000', value: 4000 },

@@ -1,0 +1,239 @@
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { Agent, buildConnector, Client, Dispatcher, Pool } from 'undici';
+
+/** Options of {@link UpstreamPool}. */
+export interface UpstreamPoolOptions {
+  /** HTTP/1.1 connections per origin in the shared request pool. */
+  readonly connections: number;
+  /** Offer HTTP/2 by ALPN to https origins (an origin that declines stays on HTTP/1.1). */
+  readonly http2: boolean;
+  /** Trusted CA certificates (PEM) for https upstreams, replacing Node's default list when set. */
+  readonly ca?: string | readonly string[] | undefined;
+}
+
+const KEEP_ALIVE_TIMEOUT_MS = 30_000;
+/** Requests in flight on one HTTP/2 connection (Node's servers allow 100 concurrent streams by default). */
+const HTTP2_STREAMS_PER_CONNECTION = 100;
+
+/**
+ * The host's connections to every upstream (the map endpoint and the connectors):
+ *
+ * - `requests`: the shared pool for request/response exchanges (POST, DELETE, the map GET), `connections` per
+ *   origin, one request at a time per HTTP/1.1 connection, keep-alive. With `http2`, an https origin that accepts
+ *   `h2` gets one multiplexed connection for everything — one TLS handshake per origin.
+ * - `streams`: where long-lived event streams (GET) go. On an HTTP/1.1 origin a stream holds its connection for as
+ *   long as it lives, so streams get a pool of their own and can never starve the request pool. On an origin that
+ *   negotiated `h2`, a stream is one more multiplexed stream on the request connection, so it is sent there and
+ *   costs no connection and no handshake of its own.
+ *
+ * The protocol of an https origin is known only once its first connection is up, so while that first connection
+ * is being made, further requests to the origin wait for it: had they been dispatched at once, each would have
+ * opened (and paid the handshake of) a connection of its own.
+ */
+export class UpstreamPool {
+  readonly #options: UpstreamPoolOptions;
+  /** Origins (`https://host:port`) whose connections negotiated HTTP/2. */
+  readonly #h2Origins = new Set<string>();
+  /** Origins whose protocol is known (their first connection finished or failed). */
+  readonly #knownOrigins = new Set<string>();
+  readonly #streamPool: Agent;
+  readonly #ownAgents = new Set<Agent>();
+  readonly #agent: Agent;
+  /** The shared request pool, as undici's `Agent` API. */
+  readonly requests: Dispatcher;
+  /** Where event streams (GET) go: the request pool on HTTP/2 origins, a pool of their own otherwise. */
+  readonly streams: Dispatcher;
+
+  constructor(options: UpstreamPoolOptions) {
+    this.#options = options;
+    this.#streamPool = new Agent({ bodyTimeout: 0, connect: { ...this.#tls() } });
+    this.#agent = this.#newRequestAgent();
+    this.requests = options.http2
+      ? new FirstConnectionGate(this.#agent, this.#knownOrigins, this.#h2Origins)
+      : this.#agent;
+    this.streams = new StreamRouter(this.requests, this.#streamPool, (origin) => this.#h2Origins.has(origin));
+  }
+
+  /** The request pool's undici `Agent`. */
+  get agent(): Agent {
+    return this.#agent;
+  }
+
+  /** Whether requests to `origin` (e.g. `https://127.0.0.1:8443`) travel over HTTP/2. */
+  isHttp2(origin: string): boolean {
+    return this.#h2Origins.has(origin);
+  }
+
+  /**
+   * A request pool of its own (the seed's per-connector baseline, for measuring only): it shares nothing, so it
+   * pays its own handshakes. Closed with the pool.
+   */
+  ownRequestAgent(): Agent {
+    const agent = this.#newRequestAgent();
+    this.#ownAgents.add(agent);
+    return agent;
+  }
+
+  /** Closes every connection: requests finish first, event streams are cut. */
+  async close(): Promise<void> {
+    if (this.requests instanceof FirstConnectionGate) this.requests.releaseAll();
+    await Promise.allSettled([
+      this.#agent.close(),
+      this.#streamPool.destroy(),
+      ...[...this.#ownAgents].map((agent) => agent.close()),
+    ]);
+  }
+
+  #tls(): { ca?: string | string[] } {
+    const { ca } = this.#options;
+    return ca === undefined ? {} : { ca: typeof ca === 'string' ? ca : [...ca] };
+  }
+
+  #newRequestAgent(): Agent {
+    const { http2, connections } = this.#options;
+    const connect = buildConnector({ allowH2: http2, ...this.#tls() });
+    const agent = new Agent({
+      connections,
+      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+      allowH2: http2,
+      factory: (origin, poolOptions) =>
+        new Pool(origin, {
+          ...poolOptions,
+          factory: (clientOrigin, clientOptions) =>
+            new Client(clientOrigin, { ...clientOptions, pipelining: this.#initialPipelining(clientOrigin) }),
+        }),
+      connect: (options, callback) =>
+        connect(options, (error, socket) => {
+          if (!error && (socket as TLSSocket | null)?.alpnProtocol === 'h2') {
+            this.#h2Origins.add(
+              `${options.protocol}//${options.host ?? `${options.hostname}:${options.port}`}`,
+            );
+          }
+          // buildConnector's callback type is a union of its success and error signatures.
+          (callback as (error: Error | null, socket: Socket | TLSSocket | null) => void)(error, socket);
+        }),
+    });
+    // undici counts a client busy at `pipelining` requests, HTTP/2 or not. A new client of an https origin that may
+    // speak h2 starts with room for many streams (only one request reaches it before it connects: the gate holds
+    // the rest); once connected, an HTTP/1.1 client drops to one request at a time, since pipelined POSTs would
+    // queue behind each other.
+    agent.on('connect', (origin, targets) => {
+      const key = originKey(origin);
+      const client = targets.at(-1) as Client | undefined;
+      if (client) client.pipelining = this.#h2Origins.has(key) ? HTTP2_STREAMS_PER_CONNECTION : 1;
+      // After the client has sent its first request and told the pool it has room again ('drain'); released
+      // now, the held requests would find it still busy and open connections of their own.
+      setImmediate(() => this.#release(key));
+    });
+    agent.on('connectionError', (origin) => this.#release(originKey(origin)));
+    return agent;
+  }
+
+  #initialPipelining(origin: URL | string): number {
+    const key = originKey(origin);
+    const mayBeH2 = this.#options.http2 && key.startsWith('https:');
+    if (!mayBeH2) return 1;
+    return !this.#knownOrigins.has(key) || this.#h2Origins.has(key) ? HTTP2_STREAMS_PER_CONNECTION : 1;
+  }
+
+  #release(origin: string): void {
+    this.#knownOrigins.add(origin);
+    if (this.requests instanceof FirstConnectionGate) this.requests.release(origin);
+  }
+}
+
+function originKey(origin: URL | string): string {
+  return new URL(String(origin)).origin;
+}
+
+function originOf(options: Dispatcher.DispatchOptions): string | undefined {
+  return options.origin === undefined ? undefined : originKey(options.origin);
+}
+
+/**
+ * Holds requests to an https origin whose first connection is still being made, and releases them once it is up
+ * (or failed): by then the origin's protocol is known and they share that connection when it is HTTP/2.
+ *
+ * Requests to an HTTP/2 origin are marked idempotent: undici otherwise sends a POST on an h2 connection only when
+ * no other request is in flight there (so that a failing stream cannot take others down with it), which would
+ * serialise every tool call. Nothing here retries requests, so the mark only lets them share the connection.
+ */
+class FirstConnectionGate extends Dispatcher {
+  readonly #target: Dispatcher;
+  readonly #known: ReadonlySet<string>;
+  readonly #h2: ReadonlySet<string>;
+  readonly #waiting = new Map<string, Array<() => void>>();
+
+  constructor(target: Dispatcher, known: ReadonlySet<string>, h2: ReadonlySet<string>) {
+    super();
+    this.#target = target;
+    this.#known = known;
+    this.#h2 = h2;
+  }
+
+  override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    const origin = originOf(options);
+    if (origin === undefined || !origin.startsWith('https:')) return this.#target.dispatch(options, handler);
+    if (this.#known.has(origin)) return this.#send(origin, options, handler);
+    const waiting = this.#waiting.get(origin);
+    if (waiting === undefined) {
+      // The first request opens the connection; the others wait for it.
+      this.#waiting.set(origin, []);
+      return this.#target.dispatch(options, handler);
+    }
+    waiting.push(() => this.#send(origin, options, handler));
+    return true;
+  }
+
+  #send(origin: string, options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    const shared = this.#h2.has(origin) ? { ...options, idempotent: true } : options;
+    return this.#target.dispatch(shared, handler);
+  }
+
+  /** Sends every request held for `origin`. */
+  release(origin: string): void {
+    const waiting = this.#waiting.get(origin);
+    if (waiting === undefined) return;
+    this.#waiting.delete(origin);
+    for (const send of waiting) send();
+  }
+
+  /** Sends every held request (on close: they fail or finish with the pool instead of hanging). */
+  releaseAll(): void {
+    for (const origin of [...this.#waiting.keys()]) this.release(origin);
+  }
+
+  override close(): Promise<void> {
+    return this.#target.close();
+  }
+
+  override destroy(): Promise<void> {
+    return this.#target.destroy();
+  }
+}
+
+/** Sends each request to the request pool when its origin speaks HTTP/2, else to the stream pool. */
+class StreamRouter extends Dispatcher {
+  readonly #multiplexed: Dispatcher;
+  readonly #dedicated: Dispatcher;
+  readonly #isHttp2: (origin: string) => boolean;
+
+  constructor(multiplexed: Dispatcher, dedicated: Dispatcher, isHttp2: (origin: string) => boolean) {
+    super();
+    this.#multiplexed = multiplexed;
+    this.#dedicated = dedicated;
+    this.#isHttp2 = isHttp2;
+  }
+
+  override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    const origin = originOf(options);
+    const target = origin !== undefined && this.#isHttp2(origin) ? this.#multiplexed : this.#dedicated;
+    return target.dispatch(options, handler);
+  }
+
+  // The pools are closed by their owner, UpstreamPool.close().
+  override async close(): Promise<void> {}
+
+  override async destroy(): Promise<void> {}
+}
