@@ -5,6 +5,7 @@
 // service map (with or without ETag support) from the same origin, so "handshakes per sync" includes the map.
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import http2 from 'node:http2';
 import https from 'node:https';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
@@ -17,7 +18,9 @@ import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprot
  * @property {number} [initializeDelayMs] delay before `initialize` is answered (connect latency)
  * @property {number} [callDelayMs] delay added to every tool call
  * @property {{ key: string, cert: string }} [tls] serve HTTPS with this key and certificate
- * @property {number} [port] default 0
+ * @property {boolean} [http2] with `tls`: offer HTTP/2 and HTTP/1.1 by ALPN (as most TLS front ends do)
+ * @property {number} [origins] spread the connectors over this many origins (ports), round robin; default 1
+ * @property {number} [port] default 0 (only with one origin)
  */
 
 /**
@@ -170,10 +173,17 @@ export async function startUpstreamFarm(options) {
       2;
     let bodyBytes = 0;
     response.on('finish', () => {
-      // `_header` is the serialized status line and headers once they are sent.
-      const headerText =
-        /** @type {{ _header?: string }} */ (/** @type {unknown} */ (response))._header ?? '';
-      stats.mapBytes += requestBytes + Buffer.byteLength(headerText) + bodyBytes;
+      // HTTP/1.1: `_header` is the serialized status line and headers once they are sent. HTTP/2 (HPACK) has no
+      // such text; its uncompressed header size stands in for it.
+      const sent = /** @type {{ _header?: unknown }} */ (/** @type {unknown} */ (response))._header;
+      const headerBytes =
+        typeof sent === 'string'
+          ? Buffer.byteLength(sent)
+          : Object.entries(response.getHeaders()).reduce(
+              (sum, [name, value]) => sum + Buffer.byteLength(`${name}: ${String(value)}\r\n`),
+              0,
+            );
+      stats.mapBytes += requestBytes + headerBytes + bodyBytes;
     });
     if (!map) {
       response.writeHead(404).end();
@@ -199,33 +209,54 @@ export async function startUpstreamFarm(options) {
       if (!response.headersSent) response.writeHead(500).end(String(error));
     });
   };
-  const server = options.tls
-    ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, listener)
-    : http.createServer(listener);
-  // Like a typical load balancer: idle keep-alive connections live a minute (Node's default is 5 s).
-  server.keepAliveTimeout = 65_000;
-  server.on('connection', () => {
-    stats.tcpConnections += 1;
-  });
-  server.on('secureConnection', (socket) => {
-    stats.tlsHandshakes += 1;
-    tlsSockets.add(socket);
-  });
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve(undefined));
-  });
-  const address = /** @type {import('node:net').AddressInfo} */ (server.address());
-  const origin = `${options.tls ? 'https' : 'http'}://127.0.0.1:${address.port}`;
+  const originCount = Math.max(1, options.origins ?? 1);
+  /** @type {Array<{ server: http.Server | import('node:http2').Http2SecureServer, origin: string, sockets: Set<import('node:net').Socket> }>} */
+  const listeners = [];
+  for (let index = 0; index < originCount; index += 1) {
+    listeners.push(await listenOne(index === 0 ? (options.port ?? 0) : 0));
+  }
+  const origin = /** @type {string} */ (listeners[0]?.origin);
+
+  /** @param {number} port */
+  async function listenOne(port) {
+    const server = !options.tls
+      ? http.createServer(listener)
+      : options.http2
+        ? http2.createSecureServer(
+            { key: options.tls.key, cert: options.tls.cert, allowHTTP1: true },
+            listener,
+          )
+        : https.createServer({ key: options.tls.key, cert: options.tls.cert }, listener);
+    // Like a typical load balancer: idle keep-alive connections live a minute (Node's default is 5 s).
+    if ('keepAliveTimeout' in server) server.keepAliveTimeout = 65_000;
+    /** @type {Set<import('node:net').Socket>} */
+    const sockets = new Set();
+    server.on('connection', (/** @type {import('node:net').Socket} */ socket) => {
+      stats.tcpConnections += 1;
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+    });
+    server.on('secureConnection', (/** @type {import('node:tls').TLSSocket} */ socket) => {
+      stats.tlsHandshakes += 1;
+      tlsSockets.add(socket);
+    });
+    await new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve(undefined));
+    });
+    const address = /** @type {import('node:net').AddressInfo} */ (server.address());
+    return { server, origin: `${options.tls ? 'https' : 'http'}://127.0.0.1:${address.port}`, sockets };
+  }
 
   return {
     origin,
-    port: address.port,
+    origins: listeners.map((entry) => entry.origin),
+    port: Number(new URL(origin).port),
     stats,
     /** @param {number} index */
     connectorId: (index) => `c${index}`,
     /** @param {number} index */
-    connectorUrl: (index) => `${origin}/c/c${index}/mcp`,
+    connectorUrl: (index) => `${listeners[index % originCount]?.origin}/c/c${index}/mcp`,
     mapUrl: `${origin}/service-map.json`,
     /**
      * Serves `text` at /service-map.json from now on.
@@ -243,8 +274,13 @@ export async function startUpstreamFarm(options) {
     sessionCount: () => sessions.size,
     async close() {
       await Promise.allSettled([...servers].map((entry) => entry.close()));
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(() => resolve(undefined)));
+      await Promise.all(
+        listeners.map(({ server, sockets }) => {
+          const closed = new Promise((resolve) => server.close(() => resolve(undefined)));
+          for (const socket of sockets) socket.destroy();
+          return closed;
+        }),
+      );
     },
   };
 }

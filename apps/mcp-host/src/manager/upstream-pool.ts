@@ -187,8 +187,17 @@ class FirstConnectionGate extends Dispatcher {
   }
 
   #send(origin: string, options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
-    const shared = this.#h2.has(origin) ? { ...options, idempotent: true } : options;
-    return this.#target.dispatch(shared, handler);
+    if (!this.#h2.has(origin)) return this.#target.dispatch(options, handler);
+    const { body } = options;
+    if (!isStreamedBody(body)) return this.#target.dispatch({ ...options, idempotent: true }, handler);
+    // undici also holds back a request whose body is a stream while another request is in flight on its h2
+    // connection — and `fetch` always streams its body. Behind a long-lived event stream on that connection such
+    // a POST would wait forever, so its (small, JSON-RPC) body is read into memory first.
+    readAll(body).then(
+      (bytes) => this.#target.dispatch({ ...options, body: bytes, idempotent: true }, handler),
+      (error: unknown) => failRequest(handler, error),
+    );
+    return true;
   }
 
   /** Sends every request held for `origin`. */
@@ -211,6 +220,27 @@ class FirstConnectionGate extends Dispatcher {
   override destroy(): Promise<void> {
     return this.#target.destroy();
   }
+}
+
+function isStreamedBody(body: unknown): body is AsyncIterable<Uint8Array | string> {
+  if (body === null || body === undefined || typeof body === 'string' || body instanceof Uint8Array)
+    return false;
+  return typeof (body as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === 'function';
+}
+
+/** Reports a request that never reached the pool to its handler (undici's current or legacy handler API). */
+function failRequest(handler: Dispatcher.DispatchHandler, error: unknown): void {
+  const reason = error instanceof Error ? error : new Error(String(error));
+  const legacy = handler as { onError?: (error: Error) => void };
+  if (handler.onResponseError) handler.onResponseError(undefined as never, reason);
+  else legacy.onError?.(reason);
+}
+
+async function readAll(body: AsyncIterable<Uint8Array | string>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body)
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
+  return Buffer.concat(chunks);
 }
 
 /** Sends each request to the request pool when its origin speaks HTTP/2, else to the stream pool. */

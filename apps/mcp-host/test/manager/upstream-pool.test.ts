@@ -6,7 +6,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { request } from 'undici';
+import { fetch, request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamPool } from '../../src/manager/upstream-pool.js';
 
@@ -84,6 +84,12 @@ async function startServer(kind: 'h2' | 'h1'): Promise<CountingServer> {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('ok');
     };
+    if (req.url === '/stream') {
+      // An event stream that stays open until the connection closes.
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      (res as unknown as { write(chunk: string): void }).write(': open\n\n');
+      return;
+    }
     const hold = /^\/hold\/(\d+)$/.exec(req.url ?? '');
     if (!hold) return answer();
     held.push(answer);
@@ -166,5 +172,26 @@ describe.skipIf(!hasOpenssl())('UpstreamPool', () => {
     );
     expect(bodies.every((body) => body === 'ok')).toBe(true);
     expect(server.handshakes).toBe(1);
+  });
+
+  it('answers a fetch POST (streamed body) while an event stream is open on the same HTTP/2 connection', async () => {
+    const server = await startServer('h2');
+    const pool = new UpstreamPool({ connections: 10, http2: true, ca: tls.cert });
+    closers.push(() => pool.close());
+    await (
+      await request(`${server.origin}/first`, { method: 'POST', body: '{}', dispatcher: pool.requests })
+    ).body.text();
+    const stream = await request(`${server.origin}/stream`, { method: 'GET', dispatcher: pool.streams });
+    const reader = stream.body[Symbol.asyncIterator]();
+    expect(String((await reader.next()).value)).toBe(': open\n\n');
+    const posted = await fetch(`${server.origin}/after`, {
+      method: 'POST',
+      body: new Blob(['{"jsonrpc":"2.0"}']).stream(),
+      duplex: 'half',
+      dispatcher: pool.requests,
+    });
+    expect(await posted.text()).toBe('ok');
+    expect(server.handshakes).toBe(1);
+    stream.body.destroy();
   });
 });
