@@ -61,7 +61,7 @@ const shape = {
     z.preprocess(textToKeyword, z.enum(['fixed', 'adaptive'])).default('adaptive'),
   ),
   concurrencyMin: described('concurrencyMin', integer(1, 256).default(2)),
-  concurrencyMax: described('concurrencyMax', integer(1, 256).default(64)),
+  concurrencyMax: described('concurrencyMax', integer(1, 256).default(128)),
   poolConnections: described('poolConnections', integer(1, 1024).default(10)),
   http2: described('http2', z.preprocess(textToBoolean, z.boolean()).default(true)),
   connectTimeoutMs: described('connectTimeoutMs', integer(1, MAX_TIMER_MS).default(10_000)),

@@ -163,7 +163,7 @@ const table: Record<HostSettingKey, SettingEntry> = {
     env: ['MCP_CONNECTOR_CONCURRENCY_MAX'],
     flag: string('--concurrency-max', 'n'),
     type: 'an integer from 1 to 256, at least concurrencyMin',
-    default: '64',
+    default: '128',
     description: 'Adaptive mode: the ceiling of the connect limit; never more connects than this at once.',
   },
   poolConnections: {

@@ -157,7 +157,7 @@ export function resolveManagerOptions(options: ConnectorProxyManagerOptions): Re
     throw invalid('concurrencyMode must be "fixed" or "adaptive"');
   }
   const concurrencyMin = options.concurrencyMin ?? 2;
-  const concurrencyMax = options.concurrencyMax ?? 64;
+  const concurrencyMax = options.concurrencyMax ?? 128;
   if (!Number.isInteger(concurrencyMin) || concurrencyMin < 1) {
     throw invalid('concurrencyMin must be an integer >= 1');
   }

@@ -45,7 +45,7 @@ describe('loadHostConfig defaults', () => {
       concurrency: 4,
       concurrencyMode: 'adaptive',
       concurrencyMin: 2,
-      concurrencyMax: 64,
+      concurrencyMax: 128,
       poolConnections: 10,
       http2: true,
       serviceMapEtag: true,
@@ -248,12 +248,12 @@ describe('loadHostConfig errors', () => {
   );
 
   it('refuses a concurrency floor above the ceiling, naming where both came from', () => {
-    const error = failure(() => load(['--concurrency-min', '80']));
+    const error = failure(() => load(['--concurrency-min', '160']));
     expect(error.code).toBe('invalid_value');
     expect(error.setting).toBe('concurrencyMin');
     expect(error.source).toEqual({ kind: 'flag', flag: '--concurrency-min' });
     expect(error.message).toBe(
-      'concurrencyMin 80 (from flag --concurrency-min) is above concurrencyMax 64 (from the default): ' +
+      'concurrencyMin 160 (from flag --concurrency-min) is above concurrencyMax 128 (from the default): ' +
         'lower MCP_CONNECTOR_CONCURRENCY_MIN or raise MCP_CONNECTOR_CONCURRENCY_MAX.',
     );
     const fromMax = failure(() => load([], { MCP_CONNECTOR_CONCURRENCY_MAX: '1' }));
