@@ -1,7 +1,7 @@
-import type { Agent } from 'undici';
 import { RefreshScheduler } from '@cortex-mcp/refresh-scheduler';
 import { RegistryMemoryCache, type ServerInfo } from '@cortex-mcp/registry-fs-store';
 import type { ServiceMapPayload } from '@cortex-mcp/service-map-loader';
+import type { Agent } from 'undici';
 import type { HostStatus, SyncSummary } from '../status.js';
 import { CatalogueBook } from './catalogue-book.js';
 import { connectAll } from './connect-phase.js';
