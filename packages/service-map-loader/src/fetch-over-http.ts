@@ -1,7 +1,9 @@
 import { setImmediate as nextEventLoopTurn } from 'node:timers/promises';
-import { type Dispatcher, fetch, type Headers, type Response } from 'undici';
+import { type Dispatcher, fetch, Headers, type Response } from 'undici';
 import { describeMap, ServiceMapError } from './errors.js';
+import { statusError } from './http-status.js';
 import { readBounded, tooLargeError } from './read-bounded.js';
+import { checkRedirect } from './redirect-policy.js';
 import { redactUrl } from './url.js';
 
 /** What one exchange produced (HTTP, or a file read as a plain body). */
@@ -19,19 +21,56 @@ export interface HttpRequest {
   readonly etag: string | undefined;
   readonly maxBytes: number;
   readonly followRedirects: boolean;
+  readonly trustedOrigins: ReadonlySet<string>;
   readonly signal: AbortSignal;
   readonly clock: () => number;
 }
 
-/** Fetches the map through the dispatcher and reads its body within `maxBytes`. */
+// The statuses fetch follows; 300, 304 and 305 are not redirects to follow.
+const FOLLOWED_STATUSES = new Set([301, 302, 303, 307, 308]);
+// Like fetch and undici, never hand credentials to another origin.
+const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie'];
+
+function headersFor(target: URL, request: HttpRequest): Headers {
+  if (target.origin === request.url.origin) return request.headers;
+  const headers = new Headers(request.headers);
+  for (const name of CREDENTIAL_HEADERS) headers.delete(name);
+  return headers;
+}
+
+/**
+ * Fetches the map through the dispatcher and reads its body within `maxBytes`. Redirects are followed here, hop by
+ * hop, so each target is checked before anything is sent to it.
+ */
 export async function fetchOverHttp(request: HttpRequest): Promise<FetchOutcome> {
-  const response = await fetch(request.url, {
-    method: 'GET',
-    headers: request.headers,
-    redirect: request.followRedirects ? 'follow' : 'manual',
-    signal: request.signal,
-    dispatcher: request.dispatcher,
-  });
+  let url = request.url;
+  let secure = url.protocol === 'https:';
+  for (let followed = 0; ; followed += 1) {
+    const response = await fetch(url, {
+      method: 'GET',
+      headers: headersFor(url, request),
+      redirect: 'manual',
+      signal: request.signal,
+      dispatcher: request.dispatcher,
+    });
+    if (!FOLLOWED_STATUSES.has(response.status)) return readResponse(response, url, request);
+    await discardBody(response);
+    const location = response.headers.get('location');
+    if (!request.followRedirects) throw redirectNotFollowed(response.status, location, url, request);
+    url = checkRedirect(location, {
+      original: request.url,
+      from: url,
+      secure,
+      followed,
+      trustedOrigins: request.trustedOrigins,
+      displayUrl: request.displayUrl,
+      status: response.status,
+    });
+    secure ||= url.protocol === 'https:';
+  }
+}
+
+async function readResponse(response: Response, url: URL, request: HttpRequest): Promise<FetchOutcome> {
   if (response.status === 304 && request.etag !== undefined) {
     await discardBody(response);
     await handBackConnection();
@@ -39,7 +78,7 @@ export async function fetchOverHttp(request: HttpRequest): Promise<FetchOutcome>
   }
   if (response.status !== 200) {
     await discardBody(response);
-    throw statusError(response, request);
+    throw nonMapStatus(response, url, request);
   }
   checkContentLength(response, request);
   const bytes =
@@ -72,47 +111,36 @@ function checkContentLength(response: Response, request: HttpRequest): void {
   }
 }
 
-function statusError(response: Response, request: HttpRequest): ServiceMapError {
-  const { status } = response;
-  const what = `${describeMap(request.displayUrl)}: HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''}`;
-  if (status >= 300 && status < 400 && status !== 304) {
-    const location = response.headers.get('location');
-    const target = location === null ? 'no Location' : redactUrl(location, request.url);
+function redirectNotFollowed(
+  status: number,
+  location: string | null,
+  from: URL,
+  request: HttpRequest,
+): ServiceMapError {
+  const target = location === null ? 'no Location' : redactUrl(location, from);
+  return new ServiceMapError(
+    'redirect',
+    `${describeMap(request.displayUrl)}: HTTP ${status} redirects to ${target}. ` +
+      'Point serviceMapUrl at the final URL, or set followRedirects: true.',
+    { url: request.displayUrl, status },
+  );
+}
+
+function nonMapStatus(response: Response, url: URL, request: HttpRequest): ServiceMapError {
+  const sameOrigin = url.origin === request.url.origin;
+  if (response.status >= 300 && response.status < 400 && response.status !== 304) {
     return new ServiceMapError(
       'redirect',
-      `${what} redirects to ${target}. Point serviceMapUrl at the final URL, or set followRedirects: true.`,
-      { url: request.displayUrl, status },
+      `${describeMap(request.displayUrl)}: HTTP ${response.status} is not a redirect the loader follows. ` +
+        'Point serviceMapUrl at the map itself.',
+      { url: request.displayUrl, status: response.status },
     );
   }
-  const retryAfterMs =
-    status === 429 || status === 503 ? parseRetryAfter(response, request.clock) : undefined;
-  return new ServiceMapError('http', `${what}. ${statusHint(status, request.apiKeySent, retryAfterMs)}`, {
-    url: request.displayUrl,
-    status,
-    retryAfterMs,
+  return statusError(response, {
+    displayUrl: request.displayUrl,
+    answeredBy: url,
+    apiKeySent: request.apiKeySent && sameOrigin,
+    sameOrigin,
+    nowMs: request.clock(),
   });
-}
-
-function statusHint(status: number, apiKeySent: boolean, retryAfterMs: number | undefined): string {
-  const wait = retryAfterMs === undefined ? '' : ` The server asks to retry after ${retryAfterMs} ms.`;
-  if (status === 401 || status === 403) {
-    return apiKeySent
-      ? 'The server refused the API key: check CONNECTORS_API_KEY (apiKey).'
-      : 'No API key was sent: set apiKey (CONNECTORS_API_KEY).';
-  }
-  if (status === 404 || status === 410) return 'Check serviceMapUrl.';
-  if (status === 429) return `Too many requests: refresh less often.${wait}`;
-  if (status >= 500) return `The map server failed; retry later (the last good map keeps serving).${wait}`;
-  if (status === 304)
-    return 'The server answered 304 to a request without an ETag; check the server or proxy.';
-  if (status >= 400) return 'Check serviceMapUrl and the request headers.';
-  return 'Expected 200 with the map as its body; check the server.';
-}
-
-function parseRetryAfter(response: Response, clock: () => number): number | undefined {
-  const value = response.headers.get('retry-after')?.trim();
-  if (value === undefined || value === '') return undefined;
-  if (/^\d+$/.test(value)) return Number(value) * 1000;
-  const dateMs = Date.parse(value);
-  return Number.isNaN(dateMs) ? undefined : Math.max(0, dateMs - clock());
 }

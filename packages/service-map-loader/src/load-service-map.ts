@@ -1,9 +1,10 @@
 import type { Deadline } from './deadline.js';
 import { startDeadline } from './deadline.js';
+import { decodeServiceMapBody } from './decode-body.js';
 import { describeMap, ServiceMapError } from './errors.js';
 import { type FetchOutcome, fetchOverHttp } from './fetch-over-http.js';
 import { type LoadServiceMapOptions, type ResolvedLoadOptions, resolveLoadOptions } from './options.js';
-import { decodeServiceMapBody, type VerifiedServiceMap, verifyServiceMapText } from './parse-service-map.js';
+import { type VerifiedServiceMap, verifyServiceMapText } from './parse-service-map.js';
 import { readServiceMapFile } from './read-file.js';
 
 /** A new map: it passed every check. */
@@ -25,9 +26,10 @@ export type ServiceMapLoadResult = ServiceMapLoaded | ServiceMapNotModified;
 
 /**
  * Loads the signed connector service map: fetches it through `dispatcher` (or reads a `file:` URL) within
- * `timeoutMs` and `maxBytes`, parses the JSON, validates it, verifies the HMAC signature over the map as received
+ * `timeoutMs` and `maxBytes` (following only safe redirects, and only when `followRedirects` is set), parses the
+ * JSON strictly, caps the connector count, validates it, verifies the HMAC signature over the map as received
  * against any of the keys, rejects rollbacks (`notBefore`) and far-future maps, and computes
- * `expiresAtMs = generatedAt + ttlSeconds * 1000`. Expired maps are returned, not rejected.
+ * `expiresAtMs = generatedAt + ttlSeconds * 1000`. Expired maps are returned with `expired: true`, not rejected.
  *
  * @throws {ServiceMapError} with a `code` saying which stage failed.
  */

@@ -1,5 +1,6 @@
 import { type Dispatcher, Headers } from 'undici';
 import { describeMap, ServiceMapError } from './errors.js';
+import { resolveRedirectOrigins } from './redirect-policy.js';
 import { resolveServiceMapUrl, type ServiceMapTarget } from './url.js';
 
 /** Timer functions, injectable for tests. Defaults to the global `setTimeout`/`clearTimeout`. */
@@ -21,6 +22,11 @@ export interface VerifyServiceMapOptions {
   readonly notBefore?: number | undefined;
   /** How far `generatedAt` may lie ahead of `clock()` before the map is rejected (`future`). Default 5 minutes. */
   readonly maxFutureSkewMs?: number | undefined;
+  /**
+   * Most connectors a map may list; a longer map is rejected (`too_many_connectors`) before validation.
+   * Default 1 000.
+   */
+  readonly maxConnectors?: number | undefined;
   /** Epoch-ms clock. Default `Date.now`. */
   readonly clock?: (() => number) | undefined;
   /** Where the text came from; named (redacted) in error messages. */
@@ -43,8 +49,17 @@ export interface LoadServiceMapOptions extends VerifyServiceMapOptions {
   readonly maxBytes?: number | undefined;
   /** ETag of the map already held; sent as `If-None-Match`. A 304 then yields `{ notModified: true }`. */
   readonly etag?: string | undefined;
-  /** Follow HTTP redirects. Default false: a redirect is an error (`redirect`). */
+  /**
+   * Follow HTTP redirects (at most 5). Default false: a redirect is an error (`redirect`). Even when set, a redirect
+   * is refused (`unsafe_redirect`) when it leads to another origin not in `redirectOrigins`, from https to http, to
+   * a scheme other than http/https, or to a private, link-local or (from a non-loopback host) loopback address.
+   */
   readonly followRedirects?: boolean | undefined;
+  /**
+   * Origins besides `serviceMapUrl`'s that a followed redirect may lead to, e.g. `['https://cdn.example.com']`.
+   * Credentials (`apiKey`, URL userinfo, `authorization`/`cookie` headers) are never sent to them.
+   */
+  readonly redirectOrigins?: readonly (string | URL)[] | undefined;
   /** Cancels the load (`aborted`). */
   readonly signal?: AbortSignal | undefined;
   /** Timer functions for the timeout. Default: the globals. */
@@ -56,6 +71,7 @@ export interface ResolvedVerifyOptions {
   readonly keys: readonly string[];
   readonly notBefore: number | undefined;
   readonly maxFutureSkewMs: number;
+  readonly maxConnectors: number;
   readonly clock: () => number;
   readonly displayUrl: string | undefined;
 }
@@ -71,6 +87,7 @@ export interface ResolvedLoadOptions extends ResolvedVerifyOptions {
   readonly maxBytes: number;
   readonly etag: string | undefined;
   readonly followRedirects: boolean;
+  readonly trustedOrigins: ReadonlySet<string>;
   readonly signal: AbortSignal | undefined;
   readonly timers: ServiceMapTimers;
 }
@@ -78,6 +95,8 @@ export interface ResolvedLoadOptions extends ResolvedVerifyOptions {
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
 const DEFAULT_MAX_FUTURE_SKEW_MS = 5 * 60_000;
+// Real maps list tens of connectors; each one costs validation, a connection and tool discovery in the host.
+const DEFAULT_MAX_CONNECTORS = 1_000;
 // setTimeout turns longer delays into 1 ms.
 const MAX_TIMER_DELAY_MS = 2_147_483_647;
 
@@ -145,6 +164,13 @@ export function resolveVerifyOptions(
       DEFAULT_MAX_FUTURE_SKEW_MS,
       'maxFutureSkewMs',
       { min: 0 },
+      displayUrl,
+    ),
+    maxConnectors: checkNumber(
+      options.maxConnectors,
+      DEFAULT_MAX_CONNECTORS,
+      'maxConnectors',
+      { integer: true, min: 1 },
       displayUrl,
     ),
     clock: options.clock ?? Date.now,
@@ -226,6 +252,7 @@ export function resolveLoadOptions(options: LoadServiceMapOptions): ResolvedLoad
     ),
     etag,
     followRedirects: options.followRedirects ?? false,
+    trustedOrigins: resolveRedirectOrigins(options.redirectOrigins, displayUrl),
     signal: options.signal,
     timers: options.timers ?? defaultTimers,
   };

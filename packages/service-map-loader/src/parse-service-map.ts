@@ -1,6 +1,9 @@
 import type { z } from 'zod';
+import { withoutLeadingBom } from './decode-body.js';
 import { describeMap, ServiceMapError } from './errors.js';
+import { formatJsonPath } from './json-path.js';
 import { type ResolvedVerifyOptions, resolveVerifyOptions, type VerifyServiceMapOptions } from './options.js';
+import { parseJsonStrictly } from './parse-json.js';
 import { type ServiceMapPayload, serviceMapPayloadSchema } from './schema.js';
 import { verifyServiceMapSignature } from './signature.js';
 import { redactUrl } from './url.js';
@@ -13,45 +16,31 @@ export interface VerifiedServiceMap {
   readonly text: string;
   /** `Date.parse(payload.generatedAt)`. Pass the newest one you accepted as `notBefore` next time. */
   readonly generatedAtMs: number;
-  /** `generatedAtMs + ttlSeconds * 1000`. Expired maps are returned too: freshness is the cache's decision. */
+  /** `generatedAtMs + ttlSeconds * 1000`: the end of the lifetime the producer signed. */
   readonly expiresAtMs: number;
+  /**
+   * True when `clock()` had reached `expiresAtMs` at verification. An expired map is still returned (it verified,
+   * and it beats no map), but use it only as stale: never report or cache it as fresh.
+   */
+  readonly expired: boolean;
 }
 
 const MAX_LISTED_ISSUES = 3;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** Decodes a body as UTF-8; a leading BOM is dropped, invalid UTF-8 is a `parse` error. */
-export function decodeServiceMapBody(bytes: Uint8Array, displayUrl: string | undefined): string {
-  try {
-    return utf8.decode(bytes);
-  } catch (cause) {
-    throw new ServiceMapError(
-      'parse',
-      `${describeMap(displayUrl)}: the body is not valid UTF-8. Serve the map as UTF-8 JSON.`,
-      { url: displayUrl, cause },
-    );
-  }
-}
-
-function parseJson(text: string, displayUrl: string | undefined): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (cause) {
-    const start = JSON.stringify(text.slice(0, 40));
-    throw new ServiceMapError(
-      'parse',
-      `${describeMap(displayUrl)}: the body is not JSON (it starts with ${start}). ` +
-        'Check that serviceMapUrl points at the service-map endpoint and not at a proxy or error page.',
-      { url: displayUrl, cause },
-    );
-  }
-}
 
 function formatIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path
-    .map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`))
-    .join('');
-  return `${path === '' ? '(root)' : path.replace(/^\./, '')}: ${issue.message}`;
+  return `${formatJsonPath(issue.path)}: ${issue.message}`;
+}
+
+// Checked before the schema, so a map with 100 000 connectors costs one length check rather than a full validation.
+function checkConnectorCount(raw: unknown, options: ResolvedVerifyOptions): void {
+  const connectors = (raw as { connectors?: unknown } | null)?.connectors;
+  if (!Array.isArray(connectors) || connectors.length <= options.maxConnectors) return;
+  throw new ServiceMapError(
+    'too_many_connectors',
+    `${describeMap(options.displayUrl)}: the map lists ${connectors.length} connectors, more than maxConnectors ` +
+      `(${options.maxConnectors}). If the map really is that big, raise maxConnectors; otherwise check the map's producer.`,
+    { url: options.displayUrl },
+  );
 }
 
 function validate(raw: unknown, displayUrl: string | undefined): ServiceMapPayload {
@@ -79,7 +68,12 @@ function checkSignature(raw: object, options: ResolvedVerifyOptions): void {
   );
 }
 
-function checkGeneratedAt(generatedAt: string, generatedAtMs: number, options: ResolvedVerifyOptions): void {
+function checkGeneratedAt(
+  generatedAt: string,
+  generatedAtMs: number,
+  nowMs: number,
+  options: ResolvedVerifyOptions,
+): void {
   const { notBefore, displayUrl } = options;
   if (notBefore !== undefined && generatedAtMs < notBefore) {
     throw new ServiceMapError(
@@ -90,7 +84,6 @@ function checkGeneratedAt(generatedAt: string, generatedAtMs: number, options: R
       { url: displayUrl },
     );
   }
-  const nowMs = options.clock();
   if (generatedAtMs - nowMs > options.maxFutureSkewMs) {
     throw new ServiceMapError(
       'future',
@@ -103,23 +96,28 @@ function checkGeneratedAt(generatedAt: string, generatedAtMs: number, options: R
 
 /** Parses, validates, verifies and dates `text` with already-resolved options. */
 export function verifyServiceMapText(text: string, options: ResolvedVerifyOptions): VerifiedServiceMap {
-  const raw = parseJson(text, options.displayUrl);
+  const raw = parseJsonStrictly(text, options.displayUrl);
+  checkConnectorCount(raw, options);
   // Validation comes first so a missing signature reads as a schema error; the signature is then checked over
   // `raw` (the object as received), never over the schema's output.
   const payload = validate(raw, options.displayUrl);
   checkSignature(raw as object, options);
   const generatedAtMs = Date.parse(payload.generatedAt);
-  checkGeneratedAt(payload.generatedAt, generatedAtMs, options);
-  return { payload, text, generatedAtMs, expiresAtMs: generatedAtMs + payload.ttlSeconds * 1000 };
+  const nowMs = options.clock();
+  checkGeneratedAt(payload.generatedAt, generatedAtMs, nowMs, options);
+  const expiresAtMs = generatedAtMs + payload.ttlSeconds * 1000;
+  return { payload, text, generatedAtMs, expiresAtMs, expired: nowMs >= expiresAtMs };
 }
 
 /**
  * Runs the checks of {@link loadConnectorServiceMap} on map text you already hold (e.g. from a shared cache):
- * parse JSON, validate the schema, verify the signature against any key, reject rollbacks and far-future maps.
+ * parse strict JSON (one leading BOM is dropped), cap the connector count, validate the schema, verify the signature
+ * against any key, reject rollbacks and far-future maps, and flag an expired map (`expired`).
  *
- * @throws {ServiceMapError} `invalid_options`, `parse`, `schema`, `signature`, `stale_replay` or `future`.
+ * @throws {ServiceMapError} `invalid_options`, `parse`, `ambiguous_json`, `too_many_connectors`, `schema`,
+ *   `signature`, `stale_replay` or `future`.
  */
 export function parseServiceMap(text: string, options: VerifyServiceMapOptions): VerifiedServiceMap {
   const displayUrl = options.serviceMapUrl === undefined ? undefined : redactUrl(options.serviceMapUrl);
-  return verifyServiceMapText(text, resolveVerifyOptions(options, displayUrl));
+  return verifyServiceMapText(withoutLeadingBom(text), resolveVerifyOptions(options, displayUrl));
 }

@@ -10,7 +10,8 @@ export const serviceMapConnectorAuthSchema = z.looseObject({
 });
 
 /**
- * One connector (remote MCP server) in a Cortex-OS service map. `ttl` is in seconds.
+ * One connector (remote MCP server) in a Cortex-OS service map. `ttl` is in seconds; `endpoint`, when present, is
+ * an `http:` or `https:` URL.
  * Unknown members are kept, so newer producers do not break older loaders.
  */
 export const serviceMapConnectorSchema = z.looseObject({
@@ -20,7 +21,9 @@ export const serviceMapConnectorSchema = z.looseObject({
   scopes: z.array(z.string().min(1)),
   status: z.enum(['enabled', 'disabled']),
   ttl: z.number().int().positive(),
-  endpoint: z.url().optional(),
+  // The host connects to endpoints over HTTP(S) only: a file:, data: or javascript: endpoint is a producer bug or an
+  // attempt to make the host read local files, so it is refused here rather than deep inside a transport.
+  endpoint: z.url({ protocol: /^https?$/, error: 'expected an http: or https: URL' }).optional(),
   auth: serviceMapConnectorAuthSchema.optional(),
   quotas: z.record(z.string(), z.number().int().nonnegative()).optional(),
   timeouts: z.record(z.string(), z.number().int().nonnegative()).optional(),

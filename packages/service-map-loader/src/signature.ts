@@ -6,13 +6,22 @@ const englishCollator = new Intl.Collator('en');
 
 /**
  * Serialises `value` the Cortex-OS way: `JSON.stringify` after sorting every object's keys recursively with
- * `localeCompare` (locale "en"), arrays kept in order, undefined members dropped.
+ * `localeCompare` (locale "en"; names it calls equal, by UTF-16 code unit), arrays kept in order, undefined
+ * members dropped. The result does not depend on member order.
  *
  * The sorted objects go through `JSON.stringify` on purpose: it puts integer-like keys ("2", "10") first in
  * numeric order whatever the sort says, and Cortex-OS signatures include that quirk.
  */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeysDeep(value)) ?? '';
+}
+
+// The collator calls some distinct names equal ("a" and "a\u0000", "é" and "e\u0301"). Cortex-OS's sort then keeps
+// insertion order, which would make the signed text depend on member order; ordering such ties by code unit keeps
+// the canonical form canonical, and changes nothing for names the collator tells apart.
+function compareCodeUnits(left: string, right: string): number {
+  if (left === right) return 0;
+  return left < right ? -1 : 1;
 }
 
 function sortKeysDeep(value: unknown): unknown {
@@ -22,7 +31,7 @@ function sortKeysDeep(value: unknown): unknown {
   if (typeof withToJson.toJSON === 'function') return sortKeysDeep(withToJson.toJSON());
   const entries = Object.entries(value)
     .filter(([, member]) => member !== undefined)
-    .sort(([left], [right]) => englishCollator.compare(left, right))
+    .sort(([left], [right]) => englishCollator.compare(left, right) || compareCodeUnits(left, right))
     .map(([key, member]) => [key, sortKeysDeep(member)] as const);
   // fromEntries defines own properties, so a "__proto__" key stays data and is signed like any other key.
   return Object.fromEntries(entries);

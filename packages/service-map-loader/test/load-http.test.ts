@@ -63,7 +63,7 @@ describe('loading over HTTP', () => {
     const { origin, requests } = await serve(respondWith('{"error":"nope"}', 403));
     const error = await loadError({ serviceMapUrl: `${origin}/map`, signatureKey: TEST_KEY, apiKey });
     expect(requests[0]?.headers.authorization).toBe(`Bearer ${apiKey}`);
-    expect(error).toMatchObject({ code: 'http', status: 403, url: `${origin}/map` });
+    expect(error).toMatchObject({ code: 'unauthorized', status: 403, url: `${origin}/map` });
     expect(error.message).toContain('CONNECTORS_API_KEY');
     expect(error.message).not.toContain(apiKey);
   });

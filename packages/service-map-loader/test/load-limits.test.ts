@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConnectorServiceMap, ServiceMapError } from '../src/index.js';
+import { loadConnectorServiceMap, ServiceMapError, type ServiceMapTimers } from '../src/index.js';
 import { type Handler, startServer, type TestServer } from './helpers/map-server.js';
 import { clock, signedMapText, TEST_KEY } from './helpers/maps.js';
 
@@ -11,7 +11,7 @@ afterEach(async () => {
 
 async function loadError(
   handler: Handler,
-  extra: { timeoutMs?: number; maxBytes?: number; signal?: AbortSignal },
+  extra: { timeoutMs?: number; maxBytes?: number; signal?: AbortSignal; timers?: ServiceMapTimers },
 ) {
   server = await startServer(handler);
   const error = await loadConnectorServiceMap({
@@ -81,6 +81,52 @@ describe('limits', () => {
     );
     expect(error.code).toBe('too_large');
     expect(written).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it('cuts a body that trickles forever under maxBytes when the deadline fires', async () => {
+    // The deadline's timer is injected and fired by hand once the server has trickled a few chunks: no waiting on
+    // wall-clock time, and the body never gets near maxBytes.
+    let fireDeadline: (() => void) | undefined;
+    const timers = {
+      setTimeout: (callback: () => void) => {
+        fireDeadline = callback;
+        return 1;
+      },
+      clearTimeout: () => undefined,
+    };
+    let written = 0;
+    let trickled: () => void = () => undefined;
+    const trickledEnough = new Promise<void>((resolve) => {
+      trickled = resolve;
+    });
+    let serverSawClose: () => void = () => undefined;
+    const closed = new Promise<void>((resolve) => {
+      serverSawClose = resolve;
+    });
+    const load = loadError(
+      (_request, response) => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        const interval = setInterval(() => {
+          // JSON whitespace, one byte at a time; bounded so a broken client cannot keep the test alive.
+          if (written >= 10_000) return void clearInterval(interval);
+          response.write(' ');
+          written += 1;
+          if (written === 5) trickled();
+        }, 2);
+        response.on('close', () => {
+          clearInterval(interval);
+          serverSawClose();
+        });
+      },
+      { timeoutMs: 60_000, maxBytes: 1024, timers },
+    );
+    await trickledEnough;
+    fireDeadline?.();
+    const error = await load;
+    expect(error.code).toBe('timeout');
+    expect(error.message).toContain('timeoutMs (60000 ms)');
+    await closed;
+    expect(written).toBeLessThan(1024);
   });
 
   it('stops when the caller aborts', async () => {

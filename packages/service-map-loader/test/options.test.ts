@@ -22,6 +22,11 @@ describe('options', () => {
     ['an empty apiKey', { ...base, apiKey: '' }],
     ['an apiKey with a newline', { ...base, apiKey: 'abc\r\nx-injected: 1' }],
     ['an invalid extra header', { ...base, headers: { 'bad header': 'x' } }],
+    ['a zero maxConnectors', { ...base, maxConnectors: 0 }],
+    ['a fractional maxConnectors', { ...base, maxConnectors: 2.5 }],
+    ['a redirectOrigins entry with a path', { ...base, redirectOrigins: ['https://cdn.example.test/maps'] }],
+    ['a redirectOrigins entry that is not http(s)', { ...base, redirectOrigins: ['ftp://cdn.example.test'] }],
+    ['a redirectOrigins entry that is not a URL', { ...base, redirectOrigins: ['cdn.example.test'] }],
   ])('rejects %s with invalid_options before any I/O', async (_name, options) => {
     expect(await codeOf(options)).toBe('invalid_options');
   });
@@ -32,5 +37,15 @@ describe('options', () => {
     );
     expect(error).toMatchObject({ code: 'invalid_options' });
     expect((error as Error).message).not.toContain('secret');
+  });
+
+  it('never echoes a redirectOrigins entry, which may hold credentials', async () => {
+    const error = await loadConnectorServiceMap({
+      ...base,
+      redirectOrigins: ['https://cdn.example.test', 'https://user:hunter2@cdn.example.test'],
+    }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'invalid_options' });
+    expect((error as Error).message).toContain('redirectOrigins[1]');
+    expect((error as Error).message).not.toContain('hunter2');
   });
 });
