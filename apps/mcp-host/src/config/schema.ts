@@ -64,6 +64,14 @@ const shape = {
   concurrencyMax: described('concurrencyMax', integer(1, 256).default(128)),
   poolConnections: described('poolConnections', integer(1, 1024).default(10)),
   http2: described('http2', z.preprocess(textToBoolean, z.boolean()).default(true)),
+  egressAllowedNetworks: described(
+    'egressAllowedNetworks',
+    list(z.string().regex(/^[0-9a-f:.]+(\/\d{1,3})?$/i)).default([]),
+  ),
+  egressAllowInsecureHttp: described(
+    'egressAllowInsecureHttp',
+    z.preprocess(textToBoolean, z.boolean()).default(false),
+  ),
   connectTimeoutMs: described('connectTimeoutMs', integer(1, MAX_TIMER_MS).default(10_000)),
   callTimeoutMs: described('callTimeoutMs', integer(1, MAX_TIMER_MS).default(60_000)),
   mapTimeoutMs: described('mapTimeoutMs', integer(1, MAX_TIMER_MS).default(10_000)),

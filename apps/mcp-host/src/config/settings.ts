@@ -12,6 +12,8 @@ export const hostSettingKeys = [
   'concurrencyMax',
   'poolConnections',
   'http2',
+  'egressAllowedNetworks',
+  'egressAllowInsecureHttp',
   'connectTimeoutMs',
   'callTimeoutMs',
   'mapTimeoutMs',
@@ -182,6 +184,21 @@ const table: Record<HostSettingKey, SettingEntry> = {
     default: 'true',
     description:
       'Offer HTTP/2 (ALPN) to https upstreams and the map: an origin that accepts it gets one TLS connection for every request and event stream; one that does not stays on HTTP/1.1. false (--no-http2) keeps every origin on HTTP/1.1.',
+  },
+  egressAllowedNetworks: {
+    env: ['MCP_EGRESS_ALLOWED_NETWORKS'],
+    flag: string('--egress-allowed-networks', 'list'),
+    type: 'a comma-separated list of CIDR blocks or addresses (10.0.0.0/8, fd00::/8)',
+    default: 'none',
+    description:
+      'Private, shared and link-local networks connectors may reach. Without them such addresses are refused (checked on the address connected, after DNS); loopback is always allowed.',
+  },
+  egressAllowInsecureHttp: {
+    env: ['MCP_EGRESS_ALLOW_INSECURE_HTTP'],
+    flag: string('--egress-allow-insecure-http', 'true|false'),
+    type: 'true, false, 1 or 0',
+    default: 'false',
+    description: 'Allow plain http connector endpoints off this machine (loopback may always use http).',
   },
   connectTimeoutMs: {
     env: ['MCP_CONNECTOR_CONNECT_TIMEOUT_MS'],

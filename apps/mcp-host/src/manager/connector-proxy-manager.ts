@@ -22,6 +22,7 @@ import {
 } from './options.js';
 import { planReconcile } from './reconcile.js';
 import { ServiceMapSource } from './service-map-source.js';
+import { EgressPolicy } from './egress-policy.js';
 import { UpstreamPool } from './upstream-pool.js';
 import { STATE_FILES, WarmStateStore } from './warm-state-store.js';
 
@@ -58,7 +59,12 @@ export class ConnectorProxyManager {
     const resolved = resolveManagerOptions(options);
     this.#options = resolved;
     this.#startedAtMs = resolved.clock();
-    this.#pool = new UpstreamPool({ connections: resolved.connections, http2: resolved.http2 });
+    this.#pool = new UpstreamPool({
+      connections: resolved.connections,
+      http2: resolved.http2,
+      egress: new EgressPolicy(resolved.egress),
+      egressExemptOrigins: mapOrigin(resolved.serviceMapUrl),
+    });
     this.#store = new WarmStateStore({
       stateDir: resolved.stateDir,
       logger: resolved.logger,
@@ -346,6 +352,13 @@ export class ConnectorProxyManager {
     });
     await this.#pool.close();
   }
+}
+
+/** The map endpoint's origin, exempt from the egress policy: the operator configured it, not the map. */
+function mapOrigin(serviceMapUrl: string | undefined): string[] {
+  if (serviceMapUrl === undefined) return [];
+  const url = new URL(serviceMapUrl);
+  return url.protocol === 'http:' || url.protocol === 'https:' ? [url.origin] : [];
 }
 
 function closedError(): ConnectorManagerError {

@@ -7,6 +7,8 @@
  * - `missing_endpoint`: an enabled service-map connector has no `endpoint`.
  * - `duplicate_connector`: a registry-file server has the id of a service-map connector and was skipped.
  * - `unavailable`: a tool call found its connector not connected within the call timeout.
+ * - `egress_refused`: the egress policy refused the address a connector's endpoint resolved to (private,
+ *   link-local, or plain http off this machine); the message names the setting that allows it.
  */
 export type ConnectorManagerErrorCode =
   | 'invalid_options'
@@ -14,7 +16,8 @@ export type ConnectorManagerErrorCode =
   | 'missing_api_key'
   | 'missing_endpoint'
   | 'duplicate_connector'
-  | 'unavailable';
+  | 'unavailable'
+  | 'egress_refused';
 
 /**
  * The one error the manager creates. Messages name the connector (never a key or a header value) and say

@@ -1,3 +1,4 @@
+import type { EgressPolicyOptions } from './egress-policy.js';
 import type { UpstreamLogEntry } from '@cortex-mcp/connector-proxy';
 import type { VersionedToolRegistry } from '@cortex-mcp/tool-registry';
 import type { Logger } from '../logger.js';
@@ -92,6 +93,12 @@ export interface ConnectorProxyManagerOptions {
   agent?:
     | { connections?: number | undefined; perConnector?: boolean | undefined; http2?: boolean | undefined }
     | undefined;
+  /**
+   * Where connectors may connect, checked on the address actually connected (the map endpoint is exempt).
+   * Default: loopback over http or https, anything public over https; private, link-local and shared ranges only
+   * when `allowedNetworks` lists them; plain http off this machine only with `allowInsecureHttp`.
+   */
+  egress?: EgressPolicyOptions | undefined;
   /** Delay between connect retries while a tool call waits for its connector, in ms. Default 250. */
   callRetryDelayMs?: number | undefined;
 }

@@ -1,6 +1,7 @@
-import type { Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { Agent, buildConnector, Client, Dispatcher, Pool } from 'undici';
+import type { EgressPolicy } from './egress-policy.js';
 
 /** Options of {@link UpstreamPool}. */
 export interface UpstreamPoolOptions {
@@ -10,6 +11,10 @@ export interface UpstreamPoolOptions {
   readonly http2: boolean;
   /** Trusted CA certificates (PEM) for https upstreams, replacing Node's default list when set. */
   readonly ca?: string | readonly string[] | undefined;
+  /** Where connections may go, checked on the address actually connected. Default: anywhere. */
+  readonly egress?: EgressPolicy | undefined;
+  /** Origins (`https://maps.example:443`) the egress policy does not apply to: the operator's own map endpoint. */
+  readonly egressExemptOrigins?: readonly string[] | undefined;
 }
 
 const KEEP_ALIVE_TIMEOUT_MS = 30_000;
@@ -47,7 +52,7 @@ export class UpstreamPool {
 
   constructor(options: UpstreamPoolOptions) {
     this.#options = options;
-    this.#streamPool = new Agent({ bodyTimeout: 0, connect: { ...this.#tls() } });
+    this.#streamPool = new Agent({ bodyTimeout: 0, connect: this.#connector(false) });
     this.#agent = this.#newRequestAgent();
     this.requests = options.http2
       ? new FirstConnectionGate(this.#agent, this.#knownOrigins, this.#h2Origins)
@@ -90,9 +95,39 @@ export class UpstreamPool {
     return ca === undefined ? {} : { ca: typeof ca === 'string' ? ca : [...ca] };
   }
 
+  /**
+   * The function undici opens connections with: TLS options, ALPN (`allowH2`), and the egress policy — an IP
+   * literal is checked before connecting, a host name through a DNS lookup that drops refused addresses.
+   */
+  #connector(allowH2: boolean): buildConnector.connector {
+    const { egress } = this.#options;
+    const exempt = new Set(this.#options.egressExemptOrigins ?? []);
+    const plain = buildConnector({ allowH2, ...this.#tls() });
+    if (egress === undefined) return plain;
+    const guarded = {
+      'http:': buildConnector({ allowH2, ...this.#tls(), lookup: egress.lookupFor('http:') } as never),
+      'https:': buildConnector({ allowH2, ...this.#tls(), lookup: egress.lookupFor('https:') } as never),
+    };
+    return (options, callback) => {
+      const origin = `${options.protocol}//${options.host ?? `${options.hostname}:${options.port}`}`;
+      if (exempt.has(origin)) return plain(options, callback);
+      if (isIP(options.hostname) !== 0) {
+        try {
+          egress.assertAllowed(options.hostname, options.protocol);
+        } catch (error) {
+          (callback as (error: Error, socket: null) => void)(error as Error, null);
+          return;
+        }
+        return plain(options, callback);
+      }
+      const connect = options.protocol === 'http:' ? guarded['http:'] : guarded['https:'];
+      return connect(options, callback);
+    };
+  }
+
   #newRequestAgent(): Agent {
     const { http2, connections } = this.#options;
-    const connect = buildConnector({ allowH2: http2, ...this.#tls() });
+    const connect = this.#connector(http2);
     const agent = new Agent({
       connections,
       keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,

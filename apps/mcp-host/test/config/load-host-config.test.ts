@@ -48,6 +48,8 @@ describe('loadHostConfig defaults', () => {
       concurrencyMax: 128,
       poolConnections: 10,
       http2: true,
+      egressAllowedNetworks: [],
+      egressAllowInsecureHttp: false,
       serviceMapEtag: true,
       connectTimeoutMs: 10_000,
       callTimeoutMs: 60_000,

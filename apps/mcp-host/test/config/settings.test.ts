@@ -25,6 +25,8 @@ const samples: Record<HostSettingKey, { text: string; value: unknown; command?: 
   concurrencyMax: { text: '128', value: 128 },
   poolConnections: { text: '32', value: 32 },
   http2: { text: 'false', value: false },
+  egressAllowedNetworks: { text: '10.0.0.0/8,fd00::/8', value: ['10.0.0.0/8', 'fd00::/8'] },
+  egressAllowInsecureHttp: { text: 'true', value: true },
   connectTimeoutMs: { text: '2000', value: 2000 },
   callTimeoutMs: { text: '3000', value: 3000 },
   mapTimeoutMs: { text: '4000', value: 4000 },
