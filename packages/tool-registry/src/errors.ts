@@ -6,13 +6,18 @@
  * - `invalid_tool`: a tool definition is malformed (no handler, schema not an object of `type: 'object'`, ...).
  * - `invalid_connector_id`: a connector id is not a non-empty string.
  * - `invalid_namespace`: a namespace (call option or constructor `namespaces`) is not a string.
+ * - `limit_exceeded`: `registerTool()` was given a tool over one of the registry's limits (description
+ *   size, schema depth or size, tools per connector).
+ * - `invalid_options`: a constructor option is out of range (limits must be positive integers).
  */
 export type ToolRegistryErrorCode =
   | 'name_collision'
   | 'invalid_name'
   | 'invalid_tool'
   | 'invalid_connector_id'
-  | 'invalid_namespace';
+  | 'invalid_namespace'
+  | 'limit_exceeded'
+  | 'invalid_options';
 
 /** The one error class this package throws. The registry is unchanged whenever it is thrown. */
 export class ToolRegistryError extends Error {

@@ -1,5 +1,7 @@
+export { canonicalJson } from './canonical-json.js';
 export type { ToolRegistryErrorCode } from './errors.js';
 export { ToolRegistryError } from './errors.js';
+export { DEFAULT_TOOL_LIMITS, MAX_SCHEMA_DEPTH_CEILING, type ToolLimits } from './tool-limits.js';
 export {
   isValidMcpToolName,
   MCP_NAMESPACE_MAX_LENGTH,
@@ -7,6 +9,13 @@ export {
   publicToolName,
   toMcpToolName,
 } from './tool-name.js';
+export {
+  diffToolDefinitions,
+  PINNED_TOOL_FIELDS,
+  type PinnableToolDefinition,
+  type PinnedToolField,
+  toolDefinitionHash,
+} from './tool-pinning.js';
 export type {
   ConnectorToolDefinition,
   RegisteredTool,

@@ -19,48 +19,57 @@ const OPTIONAL_OBJECTS = ['annotations', 'execution', '_meta'] as const;
 
 /** Throws `invalid_tool` unless `tool` has a handler and well-formed MCP description members. */
 export function validateTool(tool: unknown, label: string): void {
-  if (!isPlainObject(tool)) throw invalidTool(label, 'is not an object');
+  const problem = toolProblem(tool);
+  if (problem !== undefined) throw invalidTool(label, problem);
+}
+
+/**
+ * What is wrong with `tool` (e.g. `has no handler; ...`), or undefined when it has a handler and
+ * well-formed MCP description members. Only the top level is inspected, so this never recurses.
+ */
+export function toolProblem(tool: unknown): string | undefined {
+  if (!isPlainObject(tool)) return 'is not an object';
   if (typeof tool.handler !== 'function') {
-    throw invalidTool(label, 'has no handler; pass handler: async (args, context) => result');
+    return 'has no handler; pass handler: async (args, context) => result';
   }
-  assertObjectSchema(tool.inputSchema, label, 'inputSchema');
-  if (tool.outputSchema !== undefined) assertObjectSchema(tool.outputSchema, label, 'outputSchema');
+  const schemaProblem =
+    objectSchemaProblem(tool.inputSchema, 'inputSchema') ??
+    (tool.outputSchema === undefined ? undefined : objectSchemaProblem(tool.outputSchema, 'outputSchema'));
+  if (schemaProblem !== undefined) return schemaProblem;
   for (const field of OPTIONAL_STRINGS) {
     if (tool[field] !== undefined && typeof tool[field] !== 'string') {
-      throw invalidTool(label, `has a non-string ${field}; pass a string or leave it out`);
+      return `has a non-string ${field}; pass a string or leave it out`;
     }
   }
   for (const field of OPTIONAL_OBJECTS) {
     if (tool[field] !== undefined && !isPlainObject(tool[field])) {
-      throw invalidTool(label, `has a non-object ${field}; pass a plain object or leave it out`);
+      return `has a non-object ${field}; pass a plain object or leave it out`;
     }
   }
   if (tool.icons !== undefined && !Array.isArray(tool.icons)) {
-    throw invalidTool(label, 'has non-array icons; pass an array or leave it out');
+    return 'has non-array icons; pass an array or leave it out';
   }
-  if (tool.metadata !== undefined) validateMetadata(tool.metadata, label);
+  return tool.metadata === undefined ? undefined : metadataProblem(tool.metadata);
 }
 
-function validateMetadata(metadata: unknown, label: string): void {
-  if (!isPlainObject(metadata)) throw invalidTool(label, 'has non-object metadata; pass a plain object');
+function metadataProblem(metadata: unknown): string | undefined {
+  if (!isPlainObject(metadata)) return 'has non-object metadata; pass a plain object';
   for (const field of ['scopes', 'tags'] as const) {
     const value = metadata[field];
     if (value !== undefined && !(Array.isArray(value) && value.every((item) => typeof item === 'string'))) {
-      throw invalidTool(label, `has metadata.${field} that is not an array of strings`);
+      return `has metadata.${field} that is not an array of strings`;
     }
   }
+  return undefined;
 }
 
-function assertObjectSchema(schema: unknown, label: string, field: string): void {
-  if (!isPlainObject(schema) || schema.type !== 'object') {
-    throw invalidTool(
-      label,
-      `has an ${field} that is not a JSON Schema with type "object" (MCP requires one)`,
-    );
-  }
+function objectSchemaProblem(schema: unknown, field: string): string | undefined {
+  if (isPlainObject(schema) && schema.type === 'object') return undefined;
+  return `has an ${field} that is not a JSON Schema with type "object" (MCP requires one)`;
 }
 
-function invalidTool(label: string, problem: string): ToolRegistryError {
+/** The `invalid_tool` error for `label` (e.g. `Tool #2 of connector "c"`) and `problem`. */
+export function invalidTool(label: string, problem: string): ToolRegistryError {
   return new ToolRegistryError('invalid_tool', `${label} ${problem}; nothing was registered.`);
 }
 

@@ -1,7 +1,9 @@
 import { ChangeEmitter } from './change-emitter.js';
+import { resolveOnInvalidTool, screenConnectorTools } from './connector-intake.js';
 import { ToolRegistryError } from './errors.js';
 import { assignConnectorNames } from './name-assignment.js';
 import { completeMetadata, pickDescription, sameVisibleTool, toEntry, validateTool } from './tool-entry.js';
+import { applyToolLimits, describeLimitFinding, resolveToolLimits, type ToolLimits } from './tool-limits.js';
 import { isValidMcpToolName, sanitiseNamespace } from './tool-name.js';
 import type {
   ConnectorToolDefinition,
@@ -44,11 +46,16 @@ export class VersionedToolRegistry {
   readonly #namespaces: ReadonlyMap<string, string>;
   readonly #logger: ToolRegistryLogger;
   readonly #emitter: ChangeEmitter;
+  readonly #limits: ToolLimits;
+  readonly #onInvalidTool: 'throw' | 'skip';
 
+  /** @throws {ToolRegistryError} `invalid_options` when a limit is not a positive integer (or out of range). */
   constructor(options: VersionedToolRegistryOptions = {}) {
     this.#namespaces = new Map(Object.entries(options.namespaces ?? {}));
     this.#logger = options.logger ?? consoleLogger;
     this.#emitter = new ChangeEmitter(this.#logger);
+    this.#limits = resolveToolLimits(options);
+    this.#onInvalidTool = resolveOnInvalidTool(options.onInvalidTool);
   }
 
   /** Starts at 0; increases by one on every change clients can see. */
@@ -86,8 +93,9 @@ export class VersionedToolRegistry {
    * Registers one tool under `name`, used as given, or updates it when its connector already owns it.
    *
    * @throws {ToolRegistryError} `invalid_name` when `name` is not a valid MCP tool name (see
-   *   `toMcpToolName`), `invalid_connector_id`, `invalid_tool`, or `name_collision` when another
-   *   connector owns `name`.
+   *   `toMcpToolName`), `invalid_connector_id`, `invalid_tool`, `name_collision` when another
+   *   connector owns `name`, or `limit_exceeded` when the tool (or its connector's tool count) is over
+   *   a limit: the host's own tools are rejected rather than cut.
    */
   registerTool(definition: ToolDefinition): RegisteredTool {
     const { name } = definition;
@@ -107,6 +115,7 @@ export class VersionedToolRegistry {
         `Tool "${name}" is already registered by connector "${existing.metadata.connectorId}"; connector "${connectorId}" cannot take it. Unregister it first or choose another name.`,
       );
     }
+    this.#assertWithinLimits(definition, connectorId, existing === undefined);
     const metadata = completeMetadata(definition.metadata, undefined, {
       connectorId,
       originalName: definition.metadata.originalName ?? name,
@@ -144,8 +153,12 @@ export class VersionedToolRegistry {
    * {@link ReplaceConnectorToolsResult.warnings}). Tools this connector registered with
    * `registerTool()` belong to its set and are replaced too.
    *
+   * Entries are screened first (see `VersionedToolRegistryOptions`): past `maxToolsPerConnector`,
+   * over-deep or oversized JSON members and, with `onInvalidTool: 'skip'`, malformed entries are left
+   * out, and long descriptions are cut, each with a warning; the connector's other tools still register.
+   *
    * @throws {ToolRegistryError} `invalid_connector_id`, `invalid_namespace`, or `invalid_tool` for a
-   *   malformed entry; nothing changes then.
+   *   malformed entry (unless `onInvalidTool` is `'skip'`); nothing changes then.
    */
   replaceConnectorTools(
     connectorId: string,
@@ -156,22 +169,19 @@ export class VersionedToolRegistry {
     if (!Array.isArray(tools)) {
       throw new ToolRegistryError('invalid_tool', `Tools of connector "${connectorId}" must be an array.`);
     }
-    tools.forEach((tool, index) => {
-      validateTool(tool, `Tool #${index} of connector "${connectorId}"`);
-      if (typeof tool.name !== 'string') {
-        throw new ToolRegistryError(
-          'invalid_tool',
-          `Tool #${index} of connector "${connectorId}" has no string name.`,
-        );
-      }
-    });
     const namespace = sanitiseNamespace(this.#namespaceOf(connectorId, options.namespace));
-    const { assigned, warnings } = assignConnectorNames(
+    const intake = screenConnectorTools(
+      { connectorId, namespace, limits: this.#limits, onInvalidTool: this.#onInvalidTool },
+      tools,
+    );
+    const named = assignConnectorNames(
       connectorId,
       namespace,
-      tools,
+      intake.tools,
       (name) => this.#byName.get(name)?.metadata.connectorId,
     );
+    const { assigned } = named;
+    const warnings = [...intake.warnings, ...named.warnings];
     for (const warning of warnings) this.#logger.warn(warning, warning.message);
     const next = assigned.map(({ tool, name }) => {
       const metadata = completeMetadata(tool.metadata, options.metadata, {
@@ -195,6 +205,25 @@ export class VersionedToolRegistry {
   /** Removes all of a connector's tools in one step (one version bump). Returns the removed names. */
   removeConnector(connectorId: string): readonly string[] {
     return this.#commit(connectorId, NO_TOOLS).change.removed;
+  }
+
+  /** Throws `limit_exceeded` when `definition` is over a limit or would take its connector past the cap. */
+  #assertWithinLimits(definition: ToolDefinition, connectorId: string, adds: boolean): void {
+    const { maxToolsPerConnector } = this.#limits;
+    if (adds && this.getConnectorTools(connectorId).length >= maxToolsPerConnector) {
+      throw new ToolRegistryError(
+        'limit_exceeded',
+        `Connector "${connectorId}" already has maxToolsPerConnector (${maxToolsPerConnector}) tools; tool "${definition.name}" was not registered. Unregister one or raise the limit.`,
+      );
+    }
+    const outcome = applyToolLimits(definition, this.#limits);
+    const finding = outcome.rejected ?? outcome.truncated[0];
+    if (finding !== undefined) {
+      throw new ToolRegistryError(
+        'limit_exceeded',
+        `Tool "${definition.name}": ${describeLimitFinding(finding)}; nothing was registered. Shrink it or raise the limit.`,
+      );
+    }
   }
 
   #namespaceOf(connectorId: string, explicit: string | undefined): string {

@@ -1,4 +1,9 @@
-import type { ConnectorToolDefinition, ToolHandler, ToolRegistryLogger } from '../src/index.js';
+import type {
+  ConnectorToolDefinition,
+  ToolHandler,
+  ToolObjectSchema,
+  ToolRegistryLogger,
+} from '../src/index.js';
 
 /** A handler that answers with the name it routes to, like the host's proxy closures. */
 export function routeTo(originalName: string): ToolHandler {
@@ -33,4 +38,19 @@ export function recordingLogger(): ToolRegistryLogger & { readonly lines: LogLin
     warn: (obj, msg) => lines.push({ level: 'warn', obj: obj as Record<string, unknown>, msg }),
     error: (obj, msg) => lines.push({ level: 'error', obj: obj as Record<string, unknown>, msg }),
   };
+}
+
+/** An object schema nested `levels` deep (odd; even counts round up) through `properties.next`, built without recursion. */
+export function deepSchema(levels: number): ToolObjectSchema {
+  let schema: ToolObjectSchema = { type: 'object' };
+  // Each wrapper adds two levels: the schema object and its `properties` object.
+  for (let level = 1; level < levels; level += 2) schema = { type: 'object', properties: { next: schema } };
+  return schema;
+}
+
+/** Arrays nested `levels` deep, built without recursion. */
+export function deepArray(levels: number): unknown[] {
+  let array: unknown[] = [];
+  for (let level = 1; level < levels; level += 1) array = [array];
+  return array;
 }
