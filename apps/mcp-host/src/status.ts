@@ -28,6 +28,11 @@ export interface MapStatus {
   readonly lastRefreshAtMs: number | null;
   /** The last refresh failure (code + message, secrets-free), cleared by a successful refresh. */
   readonly lastError: { readonly code: string; readonly message: string; readonly atMs: number } | null;
+  /**
+   * When the next early retry of a failed load is due (epoch ms): set while the host has no fresh map and the last
+   * load failed (backing off, honouring `Retry-After`); null otherwise — the next load is the timer refresh.
+   */
+  readonly nextRetryAtMs?: number | null;
 }
 
 /** One connector: from the map or from the registry file. */

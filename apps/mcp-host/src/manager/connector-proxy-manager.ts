@@ -12,9 +12,11 @@ import {
   metadataDiffers,
   type SpecDefaults,
 } from './connector-spec.js';
+import { EgressPolicy } from './egress-policy.js';
 import { ConnectorManagerError, describeFailure } from './errors.js';
 import { ManagedConnector } from './managed-connector.js';
 import { disabledStatus, emptyMapStatus, skippedStatus, summarizeSync } from './manager-status.js';
+import { MapRetry } from './map-retry.js';
 import {
   type ConnectorProxyManagerOptions,
   type ResolvedManagerOptions,
@@ -22,7 +24,6 @@ import {
 } from './options.js';
 import { planReconcile } from './reconcile.js';
 import { ServiceMapSource } from './service-map-source.js';
-import { EgressPolicy } from './egress-policy.js';
 import { UpstreamPool } from './upstream-pool.js';
 import { STATE_FILES, WarmStateStore } from './warm-state-store.js';
 
@@ -40,6 +41,7 @@ export class ConnectorProxyManager {
   readonly #mapSource: ServiceMapSource | undefined;
   readonly #registryFile: RegistryMemoryCache | undefined;
   readonly #scheduler: RefreshScheduler | undefined;
+  readonly #mapRetry: MapRetry;
   readonly #connectors = new Map<string, ManagedConnector>();
   readonly #abort = new AbortController();
   readonly #startedAtMs: number;
@@ -98,6 +100,14 @@ export class ConnectorProxyManager {
           resolved.metrics.registryFlushDuration.observe({ store: 'servers' }, durationMs / 1000),
       });
     }
+    this.#mapRetry = new MapRetry({
+      baseDelayMs: Math.min(MAP_RETRY_BASE_DELAY_MS, resolved.refreshIntervalMs),
+      maxDelayMs: resolved.refreshIntervalMs,
+      jitterFactor: resolved.jitterFactor,
+      random: resolved.random,
+      timers: resolved.timers,
+      onRetry: () => void this.#run('map-retry', true).catch(() => undefined),
+    });
     if (!resolved.refreshSync) {
       this.#scheduler = new RefreshScheduler({
         intervalMs: resolved.refreshIntervalMs,
@@ -188,6 +198,7 @@ export class ConnectorProxyManager {
    * graceful shutdown, before calls in flight are drained. `disconnect()` does it too.
    */
   async stopRefreshing(): Promise<void> {
+    this.#mapRetry.cancel();
     await this.#scheduler?.stop();
   }
 
@@ -246,6 +257,7 @@ export class ConnectorProxyManager {
     try {
       const map = await this.#mapSource?.obtain(this.#abort.signal, forceMapLoad);
       metrics.syncDuration.observe({ phase: 'map' }, (clock() - startedAtMs) / 1000);
+      this.#planMapRetry();
       if (map || (this.#mapSource === undefined && this.#registryReadOrAbsent())) this.#ready = true;
       const desired = this.#desiredSpecs(map?.payload);
       this.#disabled = desired.filter((spec) => !spec.enabled);
@@ -281,6 +293,26 @@ export class ConnectorProxyManager {
       // A list_changed that arrived while this sync was saving is recorded but not yet written; write it now
       // (a no-op when nothing changed).
       void this.#catalogue.save();
+    }
+  }
+
+  /**
+   * After a failed map load with no fresh map to serve, retries early with backoff (the timer refresh may be
+   * minutes away); otherwise drops any pending retry. Sync mode has no background work, so no retry either.
+   */
+  #planMapRetry(): void {
+    const source = this.#mapSource;
+    if (!source || this.#closing || this.#options.refreshSync) return;
+    if (source.lastLoadFailed && !source.fresh) {
+      const delayMs = this.#mapRetry.schedule(this.#options.clock(), source.lastRetryAfterMs);
+      source.nextRetryAtMs = this.#mapRetry.dueAtMs;
+      this.#options.logger.info(
+        { delayMs, attempt: this.#mapRetry.attempt },
+        'no fresh service map: retrying the load early',
+      );
+    } else {
+      this.#mapRetry.reset();
+      source.nextRetryAtMs = null;
     }
   }
 
@@ -335,6 +367,7 @@ export class ConnectorProxyManager {
 
   async #shutdown(): Promise<void> {
     await this.#scheduler?.stop();
+    this.#mapRetry.cancel();
     this.#abort.abort();
     const disconnectAll = () =>
       Promise.allSettled([...this.#connectors.values()].map((connector) => connector.disconnect()));
@@ -353,6 +386,9 @@ export class ConnectorProxyManager {
     await this.#pool.close();
   }
 }
+
+/** First early retry after a failed map load with no fresh map; doubles up to the refresh interval. */
+const MAP_RETRY_BASE_DELAY_MS = 1_000;
 
 /** The map endpoint's origin, exempt from the egress policy: the operator configured it, not the map. */
 function mapOrigin(serviceMapUrl: string | undefined): string[] {

@@ -14,6 +14,7 @@ export function emptyMapStatus(): MapStatus {
     freshness: 'empty',
     source: 'none',
     lastRefreshAtMs: null,
+    nextRetryAtMs: null,
     lastError: null,
   };
 }

@@ -1,9 +1,9 @@
-import type { EgressPolicyOptions } from './egress-policy.js';
 import type { UpstreamLogEntry } from '@cortex-mcp/connector-proxy';
 import type { VersionedToolRegistry } from '@cortex-mcp/tool-registry';
 import type { Logger } from '../logger.js';
 import type { HostMetrics } from '../metrics.js';
 import type { LoadProbe } from './adaptive-limit.js';
+import type { EgressPolicyOptions } from './egress-policy.js';
 import { ConnectorManagerError } from './errors.js';
 
 /** Timer functions; injectable for tests. Handles are `unref()`ed when they support it. */

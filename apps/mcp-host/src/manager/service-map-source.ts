@@ -50,6 +50,8 @@ export class ServiceMapSource {
   #source: MapStatus['source'] = 'none';
   #lastRefreshAtMs: number | null = null;
   #lastError: MapStatus['lastError'] = null;
+  #lastRetryAfterMs: number | undefined;
+  #nextRetryAtMs: number | null = null;
 
   constructor(options: ServiceMapSourceOptions) {
     this.#options = options;
@@ -96,10 +98,31 @@ export class ServiceMapSource {
       await this.#cache.refresh(() => this.#load(signal));
       this.#lastRefreshAtMs = this.#options.clock();
       this.#lastError = null;
+      this.#lastRetryAfterMs = undefined;
     } catch (error) {
       if (!signal?.aborted) this.#recordFailure(error);
     }
     return this.#cache.get();
+  }
+
+  /** Whether the last load failed (the held map, if any, is what was there before). */
+  get lastLoadFailed(): boolean {
+    return this.#lastError !== null;
+  }
+
+  /** The map server's `Retry-After` on the last failed load, in ms, when it sent one. */
+  get lastRetryAfterMs(): number | undefined {
+    return this.#lastRetryAfterMs;
+  }
+
+  /** Whether the held map is still within its signed expiry. */
+  get fresh(): boolean {
+    return this.#cache.getFresh() !== undefined;
+  }
+
+  /** Records when the manager's early retry is due, for `/status` (null: none pending). */
+  set nextRetryAtMs(value: number | null) {
+    this.#nextRetryAtMs = value;
   }
 
   /** The `map` member of `/status`. */
@@ -115,6 +138,7 @@ export class ServiceMapSource {
       source: held ? this.#source : 'none',
       lastRefreshAtMs: this.#lastRefreshAtMs,
       lastError: this.#lastError,
+      nextRetryAtMs: this.#nextRetryAtMs,
     };
   }
 
@@ -152,6 +176,8 @@ export class ServiceMapSource {
     const code = errorCode(error);
     const message = describeFailure(error);
     this.#lastError = { code, message, atMs: this.#options.clock() };
+    const retryAfterMs = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
+    this.#lastRetryAfterMs = typeof retryAfterMs === 'number' ? retryAfterMs : undefined;
     this.#options.metrics.refreshFailures.inc({ code });
     this.#options.logger.warn(
       { code, err: message, heldMapId: this.#cache.get()?.payload.id ?? null },
