@@ -47,6 +47,14 @@ export class HostMetrics {
     registers: [this.registry],
   });
 
+  /** Each connector's call circuit: 0 closed, 1 half-open (probing), 2 open (calls fail fast). */
+  readonly connectorCircuitState = new Gauge({
+    name: 'mcp_connector_circuit_state',
+    help: "A connector's tool-call circuit breaker: 0 closed, 1 half-open, 2 open.",
+    labelNames: ['connector_id'] as const,
+    registers: [this.registry],
+  });
+
   /** Failed service-map refreshes, by error code (`timeout`, `signature`, `http`, …). */
   readonly refreshFailures = new Counter({
     name: 'mcp_service_map_refresh_failures_total',

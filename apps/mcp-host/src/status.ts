@@ -49,6 +49,12 @@ export interface ConnectorStatus {
   readonly catalogue: 'live' | 'persisted' | 'none';
   readonly lastError: { readonly message: string; readonly atMs: number } | null;
   readonly connectedAtMs: number | null;
+  /** The tool-call circuit breaker: `open` means calls fail fast until `probeAtMs`. Absent for disabled entries. */
+  readonly circuit?: {
+    readonly state: 'closed' | 'open' | 'half-open';
+    readonly consecutiveFailures: number;
+    readonly probeAtMs: number | null;
+  };
 }
 
 /** The aggregate of the last sync (the seed's one log line). */

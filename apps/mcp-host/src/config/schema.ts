@@ -64,6 +64,8 @@ const shape = {
   concurrencyMax: described('concurrencyMax', integer(1, 256).default(128)),
   poolConnections: described('poolConnections', integer(1, 1024).default(10)),
   http2: described('http2', z.preprocess(textToBoolean, z.boolean()).default(true)),
+  circuitFailureThreshold: described('circuitFailureThreshold', integer(1, 1000).default(5)),
+  circuitOpenMs: described('circuitOpenMs', integer(0, MAX_TIMER_MS).default(30_000)),
   egressAllowedNetworks: described(
     'egressAllowedNetworks',
     list(z.string().regex(/^[0-9a-f:.]+(\/\d{1,3})?$/i)).default([]),

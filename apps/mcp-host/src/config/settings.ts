@@ -14,6 +14,8 @@ export const hostSettingKeys = [
   'http2',
   'egressAllowedNetworks',
   'egressAllowInsecureHttp',
+  'circuitFailureThreshold',
+  'circuitOpenMs',
   'connectTimeoutMs',
   'callTimeoutMs',
   'mapTimeoutMs',
@@ -199,6 +201,21 @@ const table: Record<HostSettingKey, SettingEntry> = {
     type: 'true, false, 1 or 0',
     default: 'false',
     description: 'Allow plain http connector endpoints off this machine (loopback may always use http).',
+  },
+  circuitFailureThreshold: {
+    env: ['MCP_CIRCUIT_FAILURE_THRESHOLD'],
+    flag: string('--circuit-failure-threshold', 'n'),
+    type: 'an integer from 1 to 1000',
+    default: '5',
+    description:
+      "Consecutive failed tool calls (connector unreachable or not answering in time) that open a connector's circuit: its calls then fail at once until a probe succeeds.",
+  },
+  circuitOpenMs: {
+    env: ['MCP_CIRCUIT_OPEN_MS'],
+    flag: string('--circuit-open-ms', 'ms'),
+    type: 'an integer from 0 to 2147483647 (milliseconds)',
+    default: '30000',
+    description: 'How long an open circuit refuses calls before it lets one probe call through.',
   },
   connectTimeoutMs: {
     env: ['MCP_CONNECTOR_CONNECT_TIMEOUT_MS'],

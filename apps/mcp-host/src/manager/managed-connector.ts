@@ -13,14 +13,18 @@ import type { Dispatcher } from 'undici';
 import type { Logger } from '../logger.js';
 import type { HostMetrics } from '../metrics.js';
 import type { ConnectorStatus } from '../status.js';
+import { CircuitBreaker, type CircuitState } from './circuit-breaker.js';
 import { type ConnectorSpec, connectionFingerprint, displayEndpoint } from './connector-spec.js';
 import { ConnectorManagerError, describeFailure } from './errors.js';
 import type { ManagerTimers } from './options.js';
 import { createConnectorProxy } from './proxy-factory.js';
-import { classifyCallError, failedCallResult } from './tool-call-outcome.js';
+import { circuitOpenResult, classifyCallError, failedCallResult } from './tool-call-outcome.js';
 import { settleWithin } from './wait.js';
 
 /** What a {@link ManagedConnector} needs from the manager. */
+/** `mcp_connector_circuit_state` values. */
+const CIRCUIT_GAUGE: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 };
+
 export interface ManagedConnectorDeps {
   readonly registry: VersionedToolRegistry;
   readonly metrics: HostMetrics;
@@ -33,6 +37,10 @@ export interface ManagedConnectorDeps {
   readonly apiKey: string | undefined;
   readonly version: string;
   readonly callRetryDelayMs: number;
+  /** Consecutive failed calls that open the connector's circuit. */
+  readonly circuitFailureThreshold: number;
+  /** How long an open circuit refuses calls before one probe, in ms. */
+  readonly circuitOpenMs: number;
   readonly onUpstreamLog?: ((connectorId: string, entry: UpstreamLogEntry) => void) | undefined;
   /** The connector's registered catalogue changed (live tools listed, or list_changed). */
   readonly onCatalogueChange: (connectorId: string, tools: readonly Tool[]) => void;
@@ -55,6 +63,7 @@ export class ManagedConnector {
   #connecting: Promise<void> | undefined;
   #disposed = false;
   readonly #availabilityWaiters = new Set<() => void>();
+  readonly #circuit: CircuitBreaker;
 
   constructor(spec: ConnectorSpec, deps: ManagedConnectorDeps) {
     this.#spec = spec;
@@ -62,6 +71,23 @@ export class ManagedConnector {
     this.fingerprint = connectionFingerprint(spec);
     this.#proxy = this.#createProxy();
     deps.metrics.connectorAvailable.set({ connector_id: spec.id }, 0);
+    deps.metrics.connectorCircuitState.set({ connector_id: spec.id }, 0);
+    this.#circuit = new CircuitBreaker({
+      failureThreshold: deps.circuitFailureThreshold,
+      openDurationMs: deps.circuitOpenMs,
+      clock: deps.clock,
+      onChange: (state) => {
+        deps.metrics.connectorCircuitState.set({ connector_id: this.id }, CIRCUIT_GAUGE[state]);
+        const log =
+          state === 'open' ? deps.logger.warn.bind(deps.logger) : deps.logger.info.bind(deps.logger);
+        log(
+          { connectorId: this.id, circuit: state, ...this.#circuit.snapshot() },
+          state === 'open'
+            ? 'connector calls keep failing: circuit open, calls fail fast until a probe succeeds'
+            : `connector circuit ${state}`,
+        );
+      },
+    });
   }
 
   get id(): string {
@@ -133,6 +159,11 @@ export class ManagedConnector {
     const { metrics, clock } = this.#deps;
     const startedAtMs = clock();
     const labels = { connector: this.id };
+    if (!this.#circuit.tryAcquire()) {
+      metrics.toolCallErrors.inc({ ...labels, kind: 'circuit_open' });
+      const { consecutiveFailures, probeAtMs } = this.#circuit.snapshot();
+      return circuitOpenResult(this.id, consecutiveFailures, probeAtMs);
+    }
     try {
       const proxy = await this.#awaitAvailable(context.signal);
       const result = await proxy.callTool(originalName, args, {
@@ -140,10 +171,15 @@ export class ManagedConnector {
         onProgress: context.onProgress,
         timeoutMs: this.#spec.callTimeoutMs,
       });
+      this.#circuit.recordSuccess();
       if (result.isError) metrics.toolCallErrors.inc({ ...labels, kind: 'upstream_error' });
       return result;
     } catch (error) {
       const kind = classifyCallError(error);
+      // Unreachable or silent upstreams count against the circuit; a cancellation or an upstream's JSON-RPC error
+      // says nothing about its health.
+      if (kind === 'unavailable' || kind === 'timeout') this.#circuit.recordFailure();
+      else this.#circuit.recordNeutral();
       metrics.toolCallErrors.inc({ ...labels, kind });
       const result = failedCallResult(this.id, originalName, kind, error);
       if (result) return result;
@@ -159,6 +195,7 @@ export class ManagedConnector {
     this.#notifyWaiters();
     await this.#proxy?.disconnect();
     this.#deps.metrics.connectorAvailable.remove({ connector_id: this.id });
+    this.#deps.metrics.connectorCircuitState.remove({ connector_id: this.id });
   }
 
   /** This connector's entry in `/status`. */
@@ -175,6 +212,7 @@ export class ManagedConnector {
       catalogue: this.#catalogue,
       lastError: this.#lastError,
       connectedAtMs: this.#connectedAtMs,
+      circuit: this.#circuit.snapshot(),
     };
   }
 

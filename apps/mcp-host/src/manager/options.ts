@@ -99,6 +99,10 @@ export interface ConnectorProxyManagerOptions {
    * when `allowedNetworks` lists them; plain http off this machine only with `allowInsecureHttp`.
    */
   egress?: EgressPolicyOptions | undefined;
+  /** Consecutive failed calls (unreachable, timed out) that open a connector's circuit. Default 5. */
+  circuitFailureThreshold?: number | undefined;
+  /** How long an open circuit fails calls fast before it lets one probe through, in ms. Default 30000. */
+  circuitOpenMs?: number | undefined;
   /** Delay between connect retries while a tool call waits for its connector, in ms. Default 250. */
   callRetryDelayMs?: number | undefined;
 }
@@ -119,6 +123,8 @@ export interface ResolvedManagerOptions extends ConnectorProxyManagerOptions {
   readonly connections: number;
   readonly http2: boolean;
   readonly callRetryDelayMs: number;
+  readonly circuitFailureThreshold: number;
+  readonly circuitOpenMs: number;
 }
 
 const globalTimers: ManagerTimers = {
@@ -172,6 +178,12 @@ export function resolveManagerOptions(options: ConnectorProxyManagerOptions): Re
     throw invalid(`concurrencyMax must be an integer >= concurrencyMin (${concurrencyMin})`);
   }
   if (!options.stateDir) throw invalid('stateDir must name a directory for the warm-start files');
+  const circuitFailureThreshold = options.circuitFailureThreshold ?? 5;
+  if (!Number.isInteger(circuitFailureThreshold) || circuitFailureThreshold < 1)
+    throw invalid('circuitFailureThreshold must be an integer >= 1');
+  const circuitOpenMs = options.circuitOpenMs ?? 30_000;
+  if (!Number.isFinite(circuitOpenMs) || circuitOpenMs < 0)
+    throw invalid('circuitOpenMs must be a number >= 0');
   const connections = options.agent?.connections ?? 10;
   if (!Number.isInteger(connections) || connections < 1)
     throw invalid('agent.connections must be an integer >= 1');
@@ -188,5 +200,7 @@ export function resolveManagerOptions(options: ConnectorProxyManagerOptions): Re
     connections,
     http2: options.agent?.http2 ?? true,
     callRetryDelayMs: options.callRetryDelayMs ?? 250,
+    circuitFailureThreshold,
+    circuitOpenMs,
   };
 }

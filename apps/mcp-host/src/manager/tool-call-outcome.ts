@@ -3,7 +3,13 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ConnectorManagerError, describeFailure } from './errors.js';
 
 /** The `kind` label of `mcp_tool_call_errors_total`. */
-export type ToolCallErrorKind = 'unavailable' | 'timeout' | 'aborted' | 'upstream_error' | 'protocol';
+export type ToolCallErrorKind =
+  | 'unavailable'
+  | 'timeout'
+  | 'aborted'
+  | 'upstream_error'
+  | 'protocol'
+  | 'circuit_open';
 
 /** Which error kind a thrown call failure is. */
 export function classifyCallError(error: unknown): ToolCallErrorKind {
@@ -48,6 +54,18 @@ export function failedCallResult(
     );
   }
   return undefined;
+}
+
+/** The answer for a call refused by an open circuit: at once, naming the connector and when it is probed again. */
+export function circuitOpenResult(
+  connectorId: string,
+  failures: number,
+  probeAtMs: number | null,
+): CallToolResult {
+  const when = probeAtMs === null ? 'soon' : `at ${new Date(probeAtMs).toISOString()}`;
+  return errorResult(
+    `Connector "${connectorId}" is failing (${failures} consecutive failed calls), so calls to it are refused for now; the host tries it again ${when}.`,
+  );
 }
 
 function errorResult(text: string): CallToolResult {

@@ -50,6 +50,8 @@ describe('loadHostConfig defaults', () => {
       http2: true,
       egressAllowedNetworks: [],
       egressAllowInsecureHttp: false,
+      circuitFailureThreshold: 5,
+      circuitOpenMs: 30_000,
       serviceMapEtag: true,
       connectTimeoutMs: 10_000,
       callTimeoutMs: 60_000,

@@ -27,6 +27,8 @@ const samples: Record<HostSettingKey, { text: string; value: unknown; command?: 
   http2: { text: 'false', value: false },
   egressAllowedNetworks: { text: '10.0.0.0/8,fd00::/8', value: ['10.0.0.0/8', 'fd00::/8'] },
   egressAllowInsecureHttp: { text: 'true', value: true },
+  circuitFailureThreshold: { text: '3', value: 3 },
+  circuitOpenMs: { text: '1000', value: 1000 },
   connectTimeoutMs: { text: '2000', value: 2000 },
   callTimeoutMs: { text: '3000', value: 3000 },
   mapTimeoutMs: { text: '4000', value: 4000 },
