@@ -2,7 +2,10 @@ import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamable
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { ConnectorProxyError, ConnectorUnavailableError, describeError } from './errors.js';
 
-/** The HTTP status an SDK transport error carries, if any (StreamableHTTPError, SseError, SSE POST errors). */
+/**
+ * The HTTP status a transport error carries, if any (StreamableHTTPError, which this package's Streamable HTTP
+ * transport throws too; SseError; SSE POST errors).
+ */
 export function httpStatusOf(error: unknown): number | undefined {
   if (!(error instanceof Error)) return undefined;
   const code = (error as { code?: unknown }).code;

@@ -1,5 +1,6 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { isJSONRPCNotification, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { isNotification } from './jsonrpc-wire.js';
 
 type Delivery = [message: JSONRPCMessage, extra: Parameters<NonNullable<Transport['onmessage']>>[1]];
 
@@ -7,10 +8,13 @@ type Delivery = [message: JSONRPCMessage, extra: Parameters<NonNullable<Transpor
  * Keeps a call's progress notifications ahead of its result.
  *
  * The SDK runs a notification's handler one microtask after the message arrives, but settles a response at once.
- * When a transport hands over several messages in one synchronous burst (the legacy SSE transport does for events
- * that arrive in one chunk), the result overtakes the progress notifications sent before it, the SDK forgets the
- * progress token, and drops them. This shim, installed after the handshake, lets the handlers of queued
- * notifications run before the next message is delivered. Messages on an idle queue are delivered synchronously.
+ * When a transport hands over several messages in one synchronous burst (the legacy SSE transport and this
+ * package's Streamable HTTP transport do for events that arrive in one chunk), the result overtakes the progress
+ * notifications sent before it, the SDK forgets the progress token, and drops them
+ * (modelcontextprotocol/typescript-sdk#2580). This shim, installed after the handshake, lets the handlers of
+ * queued notifications run before the next message is delivered. Messages on an idle queue are delivered
+ * synchronously. It tells notifications apart by shape (a `method` and no `id`), not with the SDK's zod guard,
+ * because it sees every message.
  */
 export function preserveNotificationOrder(transport: Transport): void {
   const deliver = transport.onmessage;
@@ -22,7 +26,7 @@ export function preserveNotificationOrder(transport: Transport): void {
     draining = true;
     for (let next = backlog.shift(); next; next = backlog.shift()) {
       deliver(next[0], next[1]);
-      if (isJSONRPCNotification(next[0])) {
+      if (isNotification(next[0])) {
         // The SDK queues the handler one microtask out; two hops leave a margin.
         await Promise.resolve();
         await Promise.resolve();
@@ -32,7 +36,7 @@ export function preserveNotificationOrder(transport: Transport): void {
   };
 
   transport.onmessage = (message, extra) => {
-    if (!draining && !isJSONRPCNotification(message)) {
+    if (!draining && !isNotification(message)) {
       deliver(message, extra);
       return;
     }

@@ -13,6 +13,7 @@ import { ReconnectSchedule } from './backoff.js';
 import { coalescedRun } from './coalesced-run.js';
 import { isHarmlessRequestError, toRequestError } from './error-mapping.js';
 import { ConnectorUnavailableError, describeError } from './errors.js';
+import { isSessionExpired } from './http-errors.js';
 import { type RemoteToolProxyOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { closeSession, openSession, type Session } from './session.js';
 import { listAllTools, toolsDiffer } from './tool-listing.js';
@@ -231,8 +232,9 @@ export class RemoteToolProxy {
     client.onclose = () => this.#onSessionLost(session, new Error('the upstream closed the connection'));
     client.onerror = (error) => {
       // A legacy SSE session lives exactly as long as its stream: the event source would reopen it as a new,
-      // uninitialised session, so a stream error is a lost connection without asking.
-      if (error instanceof SseError) this.#onSessionLost(session, error);
+      // uninitialised session, so a stream error is a lost connection without asking. A 404 on a Streamable
+      // HTTP session says the upstream forgot the session: a ping would only get the same 404.
+      if (error instanceof SseError || isSessionExpired(error)) this.#onSessionLost(session, error);
       else this.#probe(session, error);
     };
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
@@ -261,7 +263,8 @@ export class RemoteToolProxy {
   }
 
   #checkAfterFailure(session: Session, error: unknown, signal: AbortSignal | undefined): void {
-    if (!isHarmlessRequestError(error, signal)) this.#probe(session, error);
+    if (isSessionExpired(error)) this.#onSessionLost(session, error);
+    else if (!isHarmlessRequestError(error, signal)) this.#probe(session, error);
   }
 
   /**

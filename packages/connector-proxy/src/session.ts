@@ -1,11 +1,11 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { httpStatusOf, toConnectError } from './error-mapping.js';
 import { ConnectorProxyError, describeError } from './errors.js';
 import { preserveNotificationOrder } from './message-order.js';
 import type { ResolvedOptions } from './options.js';
-import { type ConcreteTransportKind, createSdkTransport, type TransportContext } from './transports.js';
+import { UndiciStreamableHttpTransport } from './streamable-http-transport.js';
+import { type ConcreteTransportKind, createTransport, type TransportContext } from './transports.js';
 
 /** One live MCP session with the upstream: an SDK client over one transport. */
 export interface Session {
@@ -73,7 +73,7 @@ async function openSessionWith(
   signal: AbortSignal,
 ): Promise<Session> {
   const client = new Client(options.clientInfo, { capabilities: {} });
-  const transport = createSdkTransport(kind, context);
+  const transport = createTransport(kind, context);
   const session: Session = { client, transport, kind };
   wire(session);
   try {
@@ -111,7 +111,7 @@ export async function closeSession(
   options: Pick<ResolvedOptions, 'timers'>,
   timeoutMs: number,
 ): Promise<void> {
-  if (terminate && session.transport instanceof StreamableHTTPClientTransport) {
+  if (terminate && session.transport instanceof UndiciStreamableHttpTransport) {
     const transport = session.transport;
     let timer: unknown;
     const bound = new Promise<void>((resolve) => {

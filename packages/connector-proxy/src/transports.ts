@@ -1,13 +1,13 @@
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { FetchLike, Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { type Dispatcher, fetch as undiciFetch } from 'undici';
+import { UndiciStreamableHttpTransport } from './streamable-http-transport.js';
 
 /** The concrete transports a connection attempt can use (`auto` resolves to one of the HTTP two). */
 export type ConcreteTransportKind = 'streamable-http' | 'sse' | 'stdio';
 
-/** Everything needed to build one SDK transport. */
+/** Everything needed to build one transport. */
 export interface TransportContext {
   url?: URL;
   /** Static headers (auth + extras) for every HTTP request. */
@@ -24,8 +24,10 @@ export interface TransportContext {
 
 /**
  * A `fetch` for the SDK's HTTP transports that sends every request through undici with an explicit dispatcher.
+ * The proxy gives it to the SDK's legacy SSE transport (its own Streamable HTTP transport calls
+ * `dispatcher.request()` directly and does not need it).
  *
- * Both SDK HTTP transports use GET only to open a long-lived event stream (the legacy SSE stream, or
+ * The SDK's HTTP transports use GET only to open a long-lived event stream (the legacy SSE stream, or
  * Streamable HTTP's standalone stream), and every other method (POST, DELETE) is a request/response exchange.
  * GETs go to `streamDispatcher` so an open stream never occupies a slot of the shared request pool; with
  * `connections: 10` and twelve streams, the pool would otherwise be full and every POST would queue forever.
@@ -42,14 +44,25 @@ export function createDispatchingFetch(
   };
 }
 
-/** Builds the SDK client transport of `kind`. */
-export function createSdkTransport(kind: ConcreteTransportKind, context: TransportContext): Transport {
+/**
+ * Builds the client transport of `kind`: this package's {@link UndiciStreamableHttpTransport} for Streamable
+ * HTTP, the SDK's transports for legacy SSE and stdio.
+ */
+export function createTransport(kind: ConcreteTransportKind, context: TransportContext): Transport {
   if (kind === 'stdio') return createStdioTransport(context);
   if (!context.url) throw new Error('HTTP transport without url');
+  if (kind === 'streamable-http') {
+    // The stream-reopen timers stay the global ones: the proxy's injected `timers` drive its reconnects and
+    // connect timeout, and tests count exactly those; a reopen lives and dies with its session.
+    return new UndiciStreamableHttpTransport({
+      url: context.url,
+      headers: context.headers,
+      requestDispatcher: context.requestDispatcher,
+      streamDispatcher: context.streamDispatcher,
+    });
+  }
   const fetch = createDispatchingFetch(context.requestDispatcher, context.streamDispatcher);
-  const requestInit: RequestInit = { headers: context.headers };
-  if (kind === 'sse') return new SSEClientTransport(context.url, { fetch, requestInit });
-  return new StreamableHTTPClientTransport(context.url, { fetch, requestInit });
+  return new SSEClientTransport(context.url, { fetch, requestInit: { headers: context.headers } });
 }
 
 function createStdioTransport(context: TransportContext): Transport {

@@ -111,7 +111,7 @@ describe('a broken Streamable HTTP stream', () => {
     const before = upstream.requests.length;
 
     upstream.destroyStreams();
-    // The SDK reopens the stream on its own; the proxy pinged meanwhile and kept the session.
+    // The transport reopens the stream on its own; the proxy pinged meanwhile and kept the session.
     await waitUntil(() => streams() === 2, 10_000, 'stream reopened');
     expect(upstream.requests.slice(before).some((r) => r.method === 'POST')).toBe(true);
     expect(availability).toEqual([true]);
