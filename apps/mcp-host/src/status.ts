@@ -49,6 +49,11 @@ export interface ConnectorStatus {
   readonly catalogue: 'live' | 'persisted' | 'none';
   readonly lastError: { readonly message: string; readonly atMs: number } | null;
   readonly connectedAtMs: number | null;
+  /**
+   * Tools whose definition changed since it was pinned (approve with `mcp-host tools approve`); withheld from
+   * clients under the `block` pin policy. Absent when there are none.
+   */
+  readonly changedTools?: readonly string[];
   /** The tool-call circuit breaker: `open` means calls fail fast until `probeAtMs`. Absent for disabled entries. */
   readonly circuit?: {
     readonly state: 'closed' | 'open' | 'half-open';

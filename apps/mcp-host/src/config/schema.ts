@@ -65,6 +65,10 @@ const shape = {
   poolConnections: described('poolConnections', integer(1, 1024).default(10)),
   http2: described('http2', z.preprocess(textToBoolean, z.boolean()).default(true)),
   circuitFailureThreshold: described('circuitFailureThreshold', integer(1, 1000).default(5)),
+  toolPinPolicy: described(
+    'toolPinPolicy',
+    z.preprocess(textToKeyword, z.enum(['warn', 'block', 'off'])).default('warn'),
+  ),
   circuitOpenMs: described('circuitOpenMs', integer(0, MAX_TIMER_MS).default(30_000)),
   egressAllowedNetworks: described(
     'egressAllowedNetworks',

@@ -16,6 +16,7 @@ export const hostSettingKeys = [
   'egressAllowInsecureHttp',
   'circuitFailureThreshold',
   'circuitOpenMs',
+  'toolPinPolicy',
   'connectTimeoutMs',
   'callTimeoutMs',
   'mapTimeoutMs',
@@ -216,6 +217,14 @@ const table: Record<HostSettingKey, SettingEntry> = {
     type: 'an integer from 0 to 2147483647 (milliseconds)',
     default: '30000',
     description: 'How long an open circuit refuses calls before it lets one probe call through.',
+  },
+  toolPinPolicy: {
+    env: ['MCP_TOOL_PIN_POLICY'],
+    flag: string('--tool-pin-policy', 'warn|block|off'),
+    type: 'warn, block or off',
+    default: 'warn',
+    description:
+      'Tool definitions are pinned on first sight (a hash of name, description, schemas, annotations). When a connector changes a pinned tool: warn logs it and serves the new definition; block withholds the tool until `mcp-host tools approve`; off pins nothing.',
   },
   connectTimeoutMs: {
     env: ['MCP_CONNECTOR_CONNECT_TIMEOUT_MS'],

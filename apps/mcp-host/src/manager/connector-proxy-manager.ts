@@ -24,6 +24,7 @@ import {
 } from './options.js';
 import { planReconcile } from './reconcile.js';
 import { ServiceMapSource } from './service-map-source.js';
+import { ToolPinBook } from './tool-pins.js';
 import { UpstreamPool } from './upstream-pool.js';
 import { STATE_FILES, WarmStateStore } from './warm-state-store.js';
 
@@ -42,6 +43,7 @@ export class ConnectorProxyManager {
   readonly #registryFile: RegistryMemoryCache | undefined;
   readonly #scheduler: RefreshScheduler | undefined;
   readonly #mapRetry: MapRetry;
+  readonly #pins: ToolPinBook;
   readonly #connectors = new Map<string, ManagedConnector>();
   readonly #abort = new AbortController();
   readonly #startedAtMs: number;
@@ -77,6 +79,12 @@ export class ConnectorProxyManager {
         ),
     });
     this.#catalogue = new CatalogueBook(this.#store, resolved.clock);
+    this.#pins = new ToolPinBook({
+      policy: resolved.toolPinPolicy,
+      storage: this.#store,
+      logger: resolved.logger,
+      clock: resolved.clock,
+    });
     if (resolved.serviceMapUrl !== undefined) {
       this.#mapSource = new ServiceMapSource({
         serviceMapUrl: resolved.serviceMapUrl,
@@ -232,6 +240,7 @@ export class ConnectorProxyManager {
       }
     }
     const mapRestored = (await this.#mapSource?.restore()) ?? false;
+    await this.#pins.load();
     await this.#catalogue.load();
     let adopted = 0;
     for (const spec of this.#desiredSpecs(this.#mapSource?.held?.payload)) {
@@ -255,6 +264,7 @@ export class ConnectorProxyManager {
     const startedAtMs = clock();
     this.#syncing = true;
     try {
+      await this.#reloadPins();
       const map = await this.#mapSource?.obtain(this.#abort.signal, forceMapLoad);
       metrics.syncDuration.observe({ phase: 'map' }, (clock() - startedAtMs) / 1000);
       this.#planMapRetry();
@@ -275,6 +285,7 @@ export class ConnectorProxyManager {
       metrics.syncDuration.observe({ phase: 'connect' }, (clock() - connectStartedAtMs) / 1000);
       if (map || this.#mapSource === undefined) this.#catalogue.retainOnly(new Set(this.#connectors.keys()));
       await this.#catalogue.save();
+      await this.#pins.save();
       const summary = summarizeSync({
         reason,
         startedAtMs,
@@ -294,6 +305,15 @@ export class ConnectorProxyManager {
       // (a no-op when nothing changed).
       void this.#catalogue.save();
     }
+  }
+
+  /** Re-reads the pins (approvals made with the CLI) and re-reviews connectors that had changed tools. */
+  async #reloadPins(): Promise<void> {
+    const before = new Map(
+      [...this.#connectors].map(([id, connector]) => [id, connector.changedTools.length]),
+    );
+    await this.#pins.load();
+    for (const [id, changed] of before) if (changed > 0) this.#connectors.get(id)?.reviewPins();
   }
 
   /**
@@ -337,12 +357,16 @@ export class ConnectorProxyManager {
     const options = this.#options;
     const connector = new ManagedConnector(spec, {
       ...options,
+      pins: this.#pins,
       apiKey: options.apiKey,
       dispatcher: options.agent?.perConnector ? this.#pool.ownRequestAgent() : this.#pool.requests,
       streamDispatcher: this.#pool.streams,
       onCatalogueChange: (id, tools) => {
         this.#catalogue.record(id, catalogueFingerprint(connector.spec), tools);
-        if (!this.#syncing) void this.#catalogue.save();
+        if (!this.#syncing) {
+          void this.#catalogue.save();
+          void this.#pins.save();
+        }
       },
     });
     this.#connectors.set(spec.id, connector);
@@ -376,6 +400,7 @@ export class ConnectorProxyManager {
     await disconnectAll();
     this.#connectors.clear();
     await this.#catalogue.save();
+    await this.#pins.save();
     await this.#store.idle();
     await this.#registryFile?.close().catch((error: unknown) => {
       this.#options.logger.warn(

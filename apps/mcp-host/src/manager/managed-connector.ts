@@ -19,6 +19,7 @@ import { ConnectorManagerError, describeFailure } from './errors.js';
 import type { ManagerTimers } from './options.js';
 import { createConnectorProxy } from './proxy-factory.js';
 import { circuitOpenResult, classifyCallError, failedCallResult } from './tool-call-outcome.js';
+import type { ToolPinBook } from './tool-pins.js';
 import { settleWithin } from './wait.js';
 
 /** What a {@link ManagedConnector} needs from the manager. */
@@ -37,6 +38,8 @@ export interface ManagedConnectorDeps {
   readonly apiKey: string | undefined;
   readonly version: string;
   readonly callRetryDelayMs: number;
+  /** Reviews live tool lists against the pinned definitions (rug-pull defence). */
+  readonly pins: ToolPinBook;
   /** Consecutive failed calls that open the connector's circuit. */
   readonly circuitFailureThreshold: number;
   /** How long an open circuit refuses calls before one probe, in ms. */
@@ -57,6 +60,8 @@ export class ManagedConnector {
   readonly #deps: ManagedConnectorDeps;
   readonly #proxy: RemoteToolProxy | undefined;
   #tools: readonly Tool[] | undefined;
+  /** The last live listing as the upstream sent it, before pin review withheld anything. */
+  #liveTools: readonly Tool[] | undefined;
   #catalogue: ConnectorStatus['catalogue'] = 'none';
   #lastError: ConnectorStatus['lastError'] = null;
   #connectedAtMs: number | null = null;
@@ -213,7 +218,13 @@ export class ManagedConnector {
       lastError: this.#lastError,
       connectedAtMs: this.#connectedAtMs,
       circuit: this.#circuit.snapshot(),
+      ...this.#pinStatus(),
     };
+  }
+
+  #pinStatus(): Pick<ConnectorStatus, 'changedTools'> {
+    const changed = this.changedTools;
+    return changed.length > 0 ? { changedTools: changed } : {};
   }
 
   #state(): ConnectorStatus['state'] {
@@ -230,13 +241,29 @@ export class ManagedConnector {
       await proxy.connect();
       const tools = await proxy.getTools();
       if (this.#disposed) return;
-      this.#register(tools, 'live');
+      this.#registerLive(tools);
       this.#lastError = null;
-      this.#deps.onCatalogueChange(this.id, tools);
     } catch (error) {
       if (!this.#disposed) this.#lastError = { message: describeFailure(error), atMs: this.#deps.clock() };
       throw error;
     }
+  }
+
+  /** Re-reviews the last live listing (after pins were approved): a withheld tool comes back. */
+  reviewPins(): void {
+    if (this.#liveTools && !this.#disposed) this.#registerLive(this.#liveTools);
+  }
+
+  /** Names of tools whose live definition differs from the approved pin (withheld under the `block` policy). */
+  get changedTools(): string[] {
+    return this.#deps.pins.changedTools(this.id);
+  }
+
+  #registerLive(tools: readonly Tool[]): void {
+    this.#liveTools = tools;
+    const served = this.#deps.pins.review(this.id, tools);
+    this.#register(served, 'live');
+    this.#deps.onCatalogueChange(this.id, served);
   }
 
   #register(tools: readonly Tool[], source: 'live' | 'persisted'): void {
@@ -321,8 +348,7 @@ export class ManagedConnector {
   #onToolsChanged(tools: Tool[]): void {
     if (this.#disposed) return;
     try {
-      this.#register(tools, 'live');
-      this.#deps.onCatalogueChange(this.id, tools);
+      this.#registerLive(tools);
     } catch (error) {
       this.#deps.logger.warn(
         { connectorId: this.id, err: describeFailure(error) },

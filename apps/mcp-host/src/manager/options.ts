@@ -5,6 +5,7 @@ import type { HostMetrics } from '../metrics.js';
 import type { LoadProbe } from './adaptive-limit.js';
 import type { EgressPolicyOptions } from './egress-policy.js';
 import { ConnectorManagerError } from './errors.js';
+import type { ToolPinPolicy } from './tool-pins.js';
 
 /** Timer functions; injectable for tests. Handles are `unref()`ed when they support it. */
 export interface ManagerTimers {
@@ -99,6 +100,11 @@ export interface ConnectorProxyManagerOptions {
    * when `allowedNetworks` lists them; plain http off this machine only with `allowInsecureHttp`.
    */
   egress?: EgressPolicyOptions | undefined;
+  /**
+   * Tool-definition pinning: `warn` (default) logs a changed pinned tool and serves it; `block` withholds it until
+   * approved; `off` pins nothing. Pins live in `stateDir/tool-pins.json`.
+   */
+  toolPinPolicy?: ToolPinPolicy | undefined;
   /** Consecutive failed calls (unreachable, timed out) that open a connector's circuit. Default 5. */
   circuitFailureThreshold?: number | undefined;
   /** How long an open circuit fails calls fast before it lets one probe through, in ms. Default 30000. */
@@ -125,6 +131,7 @@ export interface ResolvedManagerOptions extends ConnectorProxyManagerOptions {
   readonly callRetryDelayMs: number;
   readonly circuitFailureThreshold: number;
   readonly circuitOpenMs: number;
+  readonly toolPinPolicy: ToolPinPolicy;
 }
 
 const globalTimers: ManagerTimers = {
@@ -184,6 +191,9 @@ export function resolveManagerOptions(options: ConnectorProxyManagerOptions): Re
   const circuitOpenMs = options.circuitOpenMs ?? 30_000;
   if (!Number.isFinite(circuitOpenMs) || circuitOpenMs < 0)
     throw invalid('circuitOpenMs must be a number >= 0');
+  const toolPinPolicy = options.toolPinPolicy ?? 'warn';
+  if (!['warn', 'block', 'off'].includes(toolPinPolicy))
+    throw invalid('toolPinPolicy must be "warn", "block" or "off"');
   const connections = options.agent?.connections ?? 10;
   if (!Number.isInteger(connections) || connections < 1)
     throw invalid('agent.connections must be an integer >= 1');
@@ -202,5 +212,6 @@ export function resolveManagerOptions(options: ConnectorProxyManagerOptions): Re
     callRetryDelayMs: options.callRetryDelayMs ?? 250,
     circuitFailureThreshold,
     circuitOpenMs,
+    toolPinPolicy,
   };
 }

@@ -26,6 +26,7 @@ export const STATE_FILES = {
   map: 'service-map.json',
   mapMeta: 'map-meta.json',
   catalogue: 'catalogue.json',
+  toolPins: 'tool-pins.json',
 } as const;
 
 const toolSchema = z.looseObject({
@@ -96,6 +97,16 @@ export class WarmStateStore {
     const document = { version: 1, connectors: Object.fromEntries(entries) };
     const text = `${JSON.stringify(document)}\n`;
     return this.#enqueue(() => this.#writeAtomic(STATE_FILES.catalogue, text));
+  }
+
+  /** The tool-pins file's text, or undefined when there is none (parsed by `ToolPinBook`). */
+  readToolPins(): Promise<string | undefined> {
+    return this.#read(STATE_FILES.toolPins);
+  }
+
+  /** Writes the tool-pins file atomically (queued behind other writes). */
+  saveToolPins(text: string): Promise<void> {
+    return this.#enqueue(() => this.#writeAtomic(STATE_FILES.toolPins, text));
   }
 
   /** Resolves once every queued write has finished. */

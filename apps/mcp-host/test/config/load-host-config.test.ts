@@ -52,6 +52,7 @@ describe('loadHostConfig defaults', () => {
       egressAllowInsecureHttp: false,
       circuitFailureThreshold: 5,
       circuitOpenMs: 30_000,
+      toolPinPolicy: 'warn',
       serviceMapEtag: true,
       connectTimeoutMs: 10_000,
       callTimeoutMs: 60_000,

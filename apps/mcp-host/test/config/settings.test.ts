@@ -29,6 +29,7 @@ const samples: Record<HostSettingKey, { text: string; value: unknown; command?: 
   egressAllowInsecureHttp: { text: 'true', value: true },
   circuitFailureThreshold: { text: '3', value: 3 },
   circuitOpenMs: { text: '1000', value: 1000 },
+  toolPinPolicy: { text: 'block', value: 'block' },
   connectTimeoutMs: { text: '2000', value: 2000 },
   callTimeoutMs: { text: '3000', value: 3000 },
   mapTimeoutMs: { text: '4000', value: 4000 },

@@ -20,6 +20,8 @@ export interface ChangingServer {
    * sends `notifications/tools/list_changed` (`McpServer.registerTool` calls `sendToolListChanged()` when connected).
    */
   addTool(name: string, text: string): void;
+  /** Sessions opened from now on describe `hello` with `description` (a changed definition). */
+  describeHello(description: string): void;
   close(): Promise<void>;
 }
 
@@ -29,22 +31,19 @@ export async function startChangingServer(): Promise<ChangingServer> {
   const sessions = new Map<string, { server: McpServer; transport: StreamableHTTPServerTransport }>();
   const streamListeners = new Set<() => void>();
   let streamsOpened = 0;
+  let helloDescription: string | undefined;
 
-  const register = (server: McpServer, name: string, text: string) =>
-    server.registerTool(
-      name,
-      { description: `Answers "${text}".`, inputSchema: { note: z.string().optional() } },
-      async () => ({
-        content: [{ type: 'text', text }],
-      }),
-    );
+  const register = (server: McpServer, name: string, text: string, description = `Answers "${text}".`) =>
+    server.registerTool(name, { description, inputSchema: { note: z.string().optional() } }, async () => ({
+      content: [{ type: 'text', text }],
+    }));
 
   const newSession = (): { server: McpServer; transport: StreamableHTTPServerTransport } => {
     const server = new McpServer(
       { name: 'changing', version: '1.0.0' },
       { capabilities: { tools: { listChanged: true } } },
     );
-    register(server, 'hello', 'hello from changing');
+    register(server, 'hello', 'hello from changing', helloDescription);
     for (const tool of added) register(server, tool.name, tool.text);
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
@@ -109,6 +108,9 @@ export async function startChangingServer(): Promise<ChangingServer> {
       streamListeners.add(check);
       check();
       return within(open, timeoutMs, 'the notification stream').finally(() => streamListeners.delete(check));
+    },
+    describeHello: (description) => {
+      helloDescription = description;
     },
     addTool: (name, text) => {
       added.push({ name, text });
