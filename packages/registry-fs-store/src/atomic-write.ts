@@ -3,8 +3,9 @@ import { errorCodeOf } from './errors.js';
 import type { RegistryFs } from './registry-fs.js';
 
 /** New files hold env vars and headers, which may be secrets: owner-only. */
-const FILE_MODE = 0o600;
-const DIRECTORY_MODE = 0o700;
+export const FILE_MODE = 0o600;
+/** Directories the store creates are owner-only too. */
+export const DIRECTORY_MODE = 0o700;
 /** Extra attempts when a temp name is taken (a second copy of this module in the same process). */
 const MAX_NAME_ATTEMPTS = 8;
 
@@ -77,7 +78,13 @@ async function writeTempFile(targetPath: string, contents: string, options: Atom
       await unlinkQuietly(fs, tempPath);
       throw error;
     }
-    await handle.close();
+    try {
+      // close() reports delayed write errors on some file systems (NFS): the data may not be there.
+      await handle.close();
+    } catch (error) {
+      await unlinkQuietly(fs, tempPath);
+      throw error;
+    }
     return tempPath;
   }
 }
@@ -99,7 +106,8 @@ async function syncDirectory(fs: RegistryFs, directory: string): Promise<void> {
   }
 }
 
-async function unlinkQuietly(fs: RegistryFs, filePath: string): Promise<void> {
+/** Deletes `filePath`, ignoring every error (it may be gone already). */
+export async function unlinkQuietly(fs: RegistryFs, filePath: string): Promise<void> {
   await fs.unlink(filePath).catch(() => undefined);
 }
 
@@ -107,12 +115,17 @@ async function unlinkQuietly(fs: RegistryFs, filePath: string): Promise<void> {
 export interface StaleTempCleanupOptions {
   fs: RegistryFs;
   isProcessAlive: (pid: number) => boolean;
+  clock: () => number;
+  /** A temp file of a live pid older than this is deleted too (needs `fs.stat`). */
+  staleTempFileMs: number;
 }
 
 /**
- * Deletes temp files of `targetPath` left behind by processes that no longer run (a crash between
- * open and rename). Temp files are never read as data, so this is housekeeping only. Returns the
- * file names removed; a missing directory removes nothing.
+ * Deletes temp files left behind by a crash between open and rename: those of `targetPath` itself, of its
+ * backup and of its lock (`servers.json.tmp-*`, `servers.json.bak.tmp-*`, `servers.json.lock.tmp-*`). One is
+ * deleted when its pid no longer runs, or when it is older than `staleTempFileMs` (a reused pid, or a writer on
+ * another host): a live writer's file lives for milliseconds. Temp files are never read as data, so this is
+ * housekeeping only. Returns the file names removed; a missing directory removes nothing.
  */
 export async function removeStaleTempFiles(
   targetPath: string,
@@ -120,19 +133,32 @@ export async function removeStaleTempFiles(
 ): Promise<string[]> {
   const directory = path.dirname(targetPath);
   const baseName = path.basename(targetPath);
+  const owners = [baseName, `${baseName}.bak`, `${baseName}.lock`];
   const names = await options.fs.readdir(directory).catch(() => [] as string[]);
   const removed: string[] = [];
   for (const name of names) {
-    const pid = tempFileOwnerPid(baseName, name);
-    if (pid === undefined || options.isProcessAlive(pid)) continue;
+    const pid = owners.map((owner) => tempFileOwnerPid(owner, name)).find((found) => found !== undefined);
+    if (pid === undefined) continue;
+    const filePath = path.join(directory, name);
+    if (options.isProcessAlive(pid) && !(await isOlderThan(filePath, options))) continue;
     try {
-      await options.fs.unlink(path.join(directory, name));
+      await options.fs.unlink(filePath);
       removed.push(name);
     } catch {
       // Another process cleaned it first, or we may not delete it: either way it is not data.
     }
   }
   return removed;
+}
+
+async function isOlderThan(filePath: string, options: StaleTempCleanupOptions): Promise<boolean> {
+  if (!options.fs.stat) return false;
+  try {
+    const { mtimeMs } = await options.fs.stat(filePath);
+    return options.clock() - mtimeMs > options.staleTempFileMs;
+  } catch {
+    return false; // gone already, or not ours to inspect: leave it
+  }
 }
 
 /** `process.kill(pid, 0)`: alive unless the OS says there is no such process. */

@@ -4,15 +4,19 @@
  * - `read_failed`: the registry file exists but could not be read (permissions, not a file).
  * - `unsupported_version`: the file was written by a newer format version; it is left untouched.
  * - `write_failed`: a flush could not write, sync or rename the file; the data stays in memory, dirty.
+ * - `lock_timeout`: another process held the registry lock for longer than `lockTimeoutMs`; the data stays dirty.
+ * - `read_only`: the file could not be read at `init()`, so the cache never writes; unsaved changes exist.
  * - `not_initialized`: the cache was used before `init()` resolved.
  * - `closed`: the cache was changed after `close()`.
- * - `invalid_options`: the constructor got an unusable option (empty path, negative interval).
+ * - `invalid_options`: the constructor got an unusable option (empty path, negative interval or timeout).
  */
 export type RegistryStoreErrorCode =
   | 'invalid_server'
   | 'read_failed'
   | 'unsupported_version'
   | 'write_failed'
+  | 'lock_timeout'
+  | 'read_only'
   | 'not_initialized'
   | 'closed'
   | 'invalid_options';

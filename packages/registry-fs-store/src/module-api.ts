@@ -64,7 +64,8 @@ export async function remove(name: string): Promise<boolean> {
  * Writes pending changes and drops the shared cache; the next call loads the file again. Call it on
  * shutdown. A no-op when no cache exists.
  *
- * @throws RegistryStoreError `write_failed` when the final write fails (the data is then lost).
+ * @throws RegistryStoreError `write_failed` / `lock_timeout` when the final write fails, `read_only` when the
+ *   file could not be read at start-up and changes were made (the data is then lost).
  */
 export async function closeRegistryCache(): Promise<void> {
   const pending = cachePromise;

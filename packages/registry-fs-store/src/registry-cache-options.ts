@@ -1,5 +1,8 @@
-import type { RegistryLogger } from './logger.js';
-import type { RegistryFs } from './registry-fs.js';
+import { isProcessAlive } from './atomic-write.js';
+import { RegistryStoreError } from './errors.js';
+import { processWarningLogger, type RegistryLogger } from './logger.js';
+import type { MergedWriteOptions } from './registry-flush.js';
+import { nodeRegistryFs, type RegistryFs } from './registry-fs.js';
 
 /** Timer functions, injectable so tests decide when a tick happens. */
 export interface RegistryTimers {
@@ -35,15 +38,78 @@ export interface RegistryMemoryCacheOptions {
   clock?: () => number;
   /** Written into temp file names (default `process.pid`). */
   pid?: number;
-  /** Decides whether a leftover temp file's writer still runs (default: `process.kill(pid, 0)`). */
+  /** Decides whether the writer of a leftover temp file or lock still runs (default: `process.kill(pid, 0)`). */
   isProcessAlive?: (pid: number) => boolean;
+  /**
+   * Longest time a flush waits for another process's `servers.json.lock` before it fails with `lock_timeout`
+   * (the changes stay dirty and are retried). `0` = do not wait. Default 5000.
+   */
+  lockTimeoutMs?: number;
+  /**
+   * A lock older than this is taken over even if its pid seems alive (the pid was reused, or the holder is on
+   * another host). Holding the lock takes one read and two small writes, so this is far above any real hold.
+   * Default 30000.
+   */
+  staleLockMs?: number;
+  /**
+   * `init()` deletes a leftover temp file whose pid still runs once it is older than this (a reused pid, or a
+   * writer on another host); a dead pid's temp file goes at once. Needs `fs.stat`. Default 600000 (10 min).
+   */
+  staleTempFileMs?: number;
 }
 
 /** How long a change may wait in memory by default. */
 export const DEFAULT_FLUSH_INTERVAL_MS = 5_000;
+/** How long a flush waits for another process's lock by default. */
+export const DEFAULT_LOCK_TIMEOUT_MS = 5_000;
+/** Age after which a lock is taken over whatever its pid says. */
+export const DEFAULT_STALE_LOCK_MS = 30_000;
+/** Age after which a temp file of a (seemingly) live pid is deleted at start-up. */
+export const DEFAULT_STALE_TEMP_FILE_MS = 600_000;
 
 /** The global `setTimeout` / `clearTimeout`. */
 export const globalTimers: RegistryTimers = {
   setTimeout: (callback, delayMs) => setTimeout(callback, delayMs),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
+
+/** Options with every default filled in and checked. */
+export interface ResolvedCacheOptions extends Omit<MergedWriteOptions, 'nextSequence'> {
+  registryPath: string;
+  flushIntervalMs: number;
+  staleTempFileMs: number;
+  onFlush: ((report: FlushReport) => void) | undefined;
+}
+
+/**
+ * Fills in defaults and rejects unusable values.
+ *
+ * @throws RegistryStoreError `invalid_options` for an empty path or a negative or non-finite duration.
+ */
+export function resolveCacheOptions(options: RegistryMemoryCacheOptions): ResolvedCacheOptions {
+  if (typeof options.registryPath !== 'string' || options.registryPath.length === 0) {
+    throw new RegistryStoreError('invalid_options', 'registryPath must be a non-empty path to servers.json.');
+  }
+  return {
+    registryPath: options.registryPath,
+    flushIntervalMs: duration('flushIntervalMs', options.flushIntervalMs, DEFAULT_FLUSH_INTERVAL_MS),
+    lockTimeoutMs: duration('lockTimeoutMs', options.lockTimeoutMs, DEFAULT_LOCK_TIMEOUT_MS),
+    staleLockMs: duration('staleLockMs', options.staleLockMs, DEFAULT_STALE_LOCK_MS),
+    staleTempFileMs: duration('staleTempFileMs', options.staleTempFileMs, DEFAULT_STALE_TEMP_FILE_MS),
+    logger: options.logger ?? processWarningLogger,
+    onFlush: options.onFlush,
+    fs: options.fs ?? nodeRegistryFs,
+    timers: options.timers ?? globalTimers,
+    clock: options.clock ?? Date.now,
+    pid: options.pid ?? process.pid,
+    isProcessAlive: options.isProcessAlive ?? isProcessAlive,
+  };
+}
+
+function duration(name: string, value: number | undefined, fallback: number): number {
+  const resolved = value ?? fallback;
+  if (!Number.isFinite(resolved) || resolved < 0) {
+    throw new RegistryStoreError('invalid_options', `${name} must be a finite number >= 0.`);
+  }
+  return resolved;
+}

@@ -2,8 +2,11 @@ import type { z } from 'zod';
 import { RegistryStoreError } from './errors.js';
 import { REGISTRY_FILE_VERSION, type ServerInfo, type ServerInfoInput, ServerInfoSchema } from './schema.js';
 
-/** What was wrong with a registry file when it was loaded. */
-export type LoadProblemKind = 'corrupt_file' | 'invalid_entry' | 'duplicate_entry';
+/**
+ * What was wrong with a registry file when it was loaded: `unreadable_file` is a file `init()` may not read
+ * (the cache is then read-only); the others are a damaged file, moved aside.
+ */
+export type LoadProblemKind = 'corrupt_file' | 'invalid_entry' | 'duplicate_entry' | 'unreadable_file';
 
 /** One problem found while loading; `message` never contains entry values (they may be secrets). */
 export interface LoadProblem {
@@ -69,6 +72,8 @@ export function compareNames(a: string, b: string): number {
  * reported and skipped; the others are kept.
  */
 export function parseRegistryText(text: string): ParsedRegistry {
+  // A crash of a non-atomic writer (an editor, a copy) leaves an empty file: say so rather than "not JSON".
+  if (text.trim() === '') return corrupt('is empty');
   let document: unknown;
   try {
     document = JSON.parse(text);

@@ -1,7 +1,8 @@
-import { isProcessAlive as defaultIsProcessAlive, removeStaleTempFiles } from './atomic-write.js';
+import { removeStaleTempFiles } from './atomic-write.js';
 import { describeError, errorCodeOf, RegistryStoreError } from './errors.js';
 import type { RegistryLogger } from './logger.js';
-import { type LoadProblem, parseRegistryText } from './registry-file.js';
+import { type DiskState, readDiskState } from './registry-disk-state.js';
+import type { LoadProblem } from './registry-file.js';
 import type { RegistryFs } from './registry-fs.js';
 import type { ServerInfo } from './schema.js';
 
@@ -11,10 +12,16 @@ export interface LoadedRegistry {
   problems: LoadProblem[];
   /** Where a corrupt or partly invalid file was moved, bytes intact. */
   quarantinedPath: string | undefined;
+  /** The backup entries were restored from, if any. */
+  restoredFrom: string | undefined;
   /** Leftover temp files of dead processes that were deleted. */
   removedTempFiles: string[];
-  /** True when valid entries were salvaged from a quarantined file and must be written back. */
+  /** True when entries exist only in memory (salvaged or restored) and must be written back. */
   needsRewrite: boolean;
+  /** True when the file exists but may not be read: the cache must never write over it. */
+  readOnly: boolean;
+  /** The file's text as read, when it was clean: a flush that finds it unchanged skips parsing it again. */
+  cleanText: string | undefined;
 }
 
 /** Options for {@link loadRegistryFile}. */
@@ -22,83 +29,80 @@ export interface LoadRegistryOptions {
   fs: RegistryFs;
   clock: () => number;
   logger: RegistryLogger;
-  isProcessAlive?: (pid: number) => boolean;
+  isProcessAlive: (pid: number) => boolean;
+  staleTempFileMs: number;
 }
 
+/** Permission errors: the file is there, we may not read it. */
+const READ_ONLY_CODES = new Set(['EACCES', 'EPERM']);
+
 /**
- * Reads the registry file for `init()`. A missing file is an empty registry. A file that is not valid
- * JSON, has the wrong shape, or holds invalid entries is renamed to `servers.json.corrupt-<time>` so
- * the next flush cannot overwrite it; its valid entries (if any) are kept.
+ * Reads the registry file for `init()`. A missing file is an empty registry; a damaged one is moved aside and
+ * replaced from the backup where possible (see `readDiskState`). A file we may not read (EACCES, EPERM) puts
+ * the cache in read-only mode: it starts empty, says so once, and never writes, so it cannot replace a file
+ * it has not seen. Leftover temp files are cleaned up unless read-only.
  *
- * @throws RegistryStoreError `read_failed` when the file cannot be read or moved aside, and
- *   `unsupported_version` when a newer format wrote it. In both cases nothing on disk changes.
+ * @throws RegistryStoreError `read_failed` when the file cannot be read for another reason or cannot be moved
+ *   aside, and `unsupported_version` when a newer format wrote it. In both cases nothing on disk changes.
  */
 export async function loadRegistryFile(
   registryPath: string,
   options: LoadRegistryOptions,
 ): Promise<LoadedRegistry> {
-  const removedTempFiles = await removeStaleTempFiles(registryPath, {
-    fs: options.fs,
-    isProcessAlive: options.isProcessAlive ?? defaultIsProcessAlive,
-  });
-  const text = await readIfPresent(registryPath, options.fs);
-  const empty: LoadedRegistry = {
-    servers: [],
-    problems: [],
-    quarantinedPath: undefined,
-    removedTempFiles,
-    needsRewrite: false,
-  };
-  if (text === undefined) return empty;
-  const parsed = parseRegistryText(text);
-  if (parsed.kind === 'unsupported_version') {
-    throw new RegistryStoreError(
-      'unsupported_version',
-      `Registry file ${registryPath} has format version ${parsed.version}, newer than this package reads (1). Upgrade @cortex-mcp/registry-fs-store; the file was left untouched.`,
-      { registryPath },
-    );
-  }
-  const servers = parsed.kind === 'ok' ? parsed.servers : [];
-  const problems = parsed.kind === 'ok' ? parsed.problems : [parsed.problem];
-  if (problems.length === 0) return { ...empty, servers };
-  const quarantinedPath = await quarantine(registryPath, options);
-  options.logger.warn(
-    { registryPath, quarantinedPath, problems: problems.map((problem) => problem.message) },
-    `MCP registry file had ${problems.length} problem(s); moved it aside and kept ${servers.length} valid entr${servers.length === 1 ? 'y' : 'ies'}`,
-  );
-  return { servers, problems, quarantinedPath, removedTempFiles, needsRewrite: servers.length > 0 };
-}
-
-async function readIfPresent(registryPath: string, fs: RegistryFs): Promise<string | undefined> {
+  let state: DiskState;
   try {
-    return await fs.readFile(registryPath, 'utf8');
+    state = await readDiskState(registryPath, options);
   } catch (error) {
-    if (errorCodeOf(error) === 'ENOENT') return undefined;
+    if (error instanceof RegistryStoreError) throw error;
+    if (READ_ONLY_CODES.has(errorCodeOf(error) ?? '')) return readOnlyRegistry(registryPath, error, options);
     throw new RegistryStoreError(
       'read_failed',
       `Could not read registry file ${registryPath} (${describeError(error)}). Check that it is a readable file; nothing was changed.`,
       { registryPath, cause: error },
     );
   }
+  const removedTempFiles = await removeStaleTempFiles(registryPath, options);
+  const loaded: LoadedRegistry = {
+    servers: [],
+    problems: [],
+    quarantinedPath: undefined,
+    restoredFrom: undefined,
+    removedTempFiles,
+    needsRewrite: false,
+    readOnly: false,
+    cleanText: undefined,
+  };
+  if (state.kind === 'missing') return loaded;
+  if (state.kind === 'ok') return { ...loaded, servers: state.servers, cleanText: state.text };
+  return {
+    ...loaded,
+    servers: state.servers,
+    problems: state.problems,
+    quarantinedPath: state.quarantinedPath,
+    restoredFrom: state.restoredFrom,
+    // Salvaged and restored entries exist only in memory now (their file was moved aside).
+    needsRewrite: state.servers.length > 0,
+  };
 }
 
-/** `servers.json.corrupt-2025-01-02T030405.678Z`: sortable, and free of ':' for Windows and shells. */
-export function quarantinePathFor(registryPath: string, nowMs: number): string {
-  return `${registryPath}.corrupt-${new Date(nowMs).toISOString().replaceAll(':', '')}`;
-}
-
-async function quarantine(registryPath: string, options: LoadRegistryOptions): Promise<string | undefined> {
-  const target = quarantinePathFor(registryPath, options.clock());
-  try {
-    await options.fs.rename(registryPath, target);
-    return target;
-  } catch (error) {
-    // Another process loading the same file moved it first: it is safe, not ours to report.
-    if (errorCodeOf(error) === 'ENOENT') return undefined;
-    throw new RegistryStoreError(
-      'read_failed',
-      `Registry file ${registryPath} is damaged and could not be moved aside to ${target} (${describeError(error)}). Fix or move the file by hand; it was left untouched.`,
-      { registryPath, cause: error },
-    );
-  }
+function readOnlyRegistry(
+  registryPath: string,
+  error: unknown,
+  options: LoadRegistryOptions,
+): LoadedRegistry {
+  const errorCode = errorCodeOf(error);
+  options.logger.warn(
+    { registryPath, errorCode },
+    `Cannot read the MCP registry file ${registryPath} (${errorCode}); running read-only: its servers are not loaded, and changes stay in memory and are never written. Fix the file's permissions and restart.`,
+  );
+  return {
+    servers: [],
+    problems: [{ kind: 'unreadable_file', message: `registry file cannot be read (${errorCode})` }],
+    quarantinedPath: undefined,
+    restoredFrom: undefined,
+    removedTempFiles: [],
+    needsRewrite: false,
+    readOnly: true,
+    cleanText: undefined,
+  };
 }

@@ -1,42 +1,42 @@
-import { writeFileAtomic } from './atomic-write.js';
-import { describeError, errorCodeOf, RegistryStoreError } from './errors.js';
-import { processWarningLogger, type RegistryLogger } from './logger.js';
+import { describeError, RegistryStoreError } from './errors.js';
+import { FlushReporter } from './flush-reporter.js';
 import {
-  DEFAULT_FLUSH_INTERVAL_MS,
-  type FlushReport,
-  globalTimers,
   type RegistryMemoryCacheOptions,
-  type RegistryTimers,
+  type ResolvedCacheOptions,
+  resolveCacheOptions,
 } from './registry-cache-options.js';
-import { compareNames, type LoadProblem, serializeRegistry, validateServerInfo } from './registry-file.js';
-import { nodeRegistryFs, type RegistryFs } from './registry-fs.js';
-import { loadRegistryFile } from './registry-loader.js';
+import { backupPathFor } from './registry-disk-state.js';
+import { compareNames, type LoadProblem, validateServerInfo } from './registry-file.js';
+import { type KnownFile, type MergedWriteOptions, writeMergedRegistry } from './registry-flush.js';
+import { type LoadedRegistry, loadRegistryFile } from './registry-loader.js';
 import type { ServerInfo, ServerInfoInput } from './schema.js';
 
 /** Shared by every instance so two caches in one process never pick the same temp name. */
 let tempFileSequence = 0;
+const nextSequence = () => tempFileSequence++;
 
 type Lifecycle = 'new' | 'open' | 'closed';
 
 /**
  * The registry of user-added MCP servers, held in a `Map` and written to disk in batches.
  *
- * Changes mark the cache dirty and arm one timer; when it fires (or on `flush()` / `close()`) the whole
- * registry is written atomically (temp file, fsync, rename, directory fsync). Flushes never overlap. A
- * change made while a flush runs bumps `changeGeneration` past the snapshot being written, so the cache
- * stays dirty and the next flush writes it. A failed write keeps everything in memory, dirty, and retries.
+ * Changes mark the cache dirty and arm one timer; when it fires (or on `flush()` / `close()`) the registry is
+ * written atomically (temp file, fsync, rename, directory fsync) and copied to `servers.json.bak`. Each flush
+ * holds `servers.json.lock`, re-reads the file and applies only the names this cache changed, so two processes
+ * on one file never lose each other's entries; entries other processes wrote become visible here after it.
+ * Flushes never overlap. A change made while a flush runs gets a newer generation than the snapshot being
+ * written, so the cache stays dirty and the next flush writes it. A failed write keeps everything in memory,
+ * dirty, and retries.
  */
 export class RegistryMemoryCache {
   /** The file this cache persists to. */
   readonly registryPath: string;
   private readonly servers = new Map<string, ServerInfo>();
-  private readonly flushIntervalMs: number;
-  private readonly logger: RegistryLogger;
-  private readonly fs: RegistryFs;
-  private readonly timers: RegistryTimers;
-  private readonly clock: () => number;
-  private readonly pid: number;
-  private readonly options: RegistryMemoryCacheOptions;
+  /** Names changed here and not yet written, with the generation of their latest change. */
+  private readonly pending = new Map<string, number>();
+  private readonly options: ResolvedCacheOptions;
+  private readonly writeOptions: MergedWriteOptions;
+  private readonly reporter: FlushReporter;
   private lifecycle: Lifecycle = 'new';
   private initPromise: Promise<void> | undefined;
   private inFlight: Promise<void> | undefined;
@@ -44,30 +44,15 @@ export class RegistryMemoryCache {
   private timerArmed = false;
   private changeGeneration = 0;
   private flushedGeneration = 0;
-  private failureStreak = 0;
-  private problems: readonly LoadProblem[] = [];
-  private quarantined: string | undefined;
-  private removedTemps: readonly string[] = [];
+  /** The file as last read or written here: a flush that finds it unchanged does not parse it again. */
+  private known: KnownFile | undefined;
+  private loaded: LoadedRegistry | undefined;
 
   constructor(options: RegistryMemoryCacheOptions) {
-    if (typeof options.registryPath !== 'string' || options.registryPath.length === 0) {
-      throw new RegistryStoreError(
-        'invalid_options',
-        'registryPath must be a non-empty path to servers.json.',
-      );
-    }
-    const flushIntervalMs = options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
-    if (!Number.isFinite(flushIntervalMs) || flushIntervalMs < 0) {
-      throw new RegistryStoreError('invalid_options', 'flushIntervalMs must be a finite number >= 0.');
-    }
-    this.registryPath = options.registryPath;
-    this.flushIntervalMs = flushIntervalMs;
-    this.logger = options.logger ?? processWarningLogger;
-    this.fs = options.fs ?? nodeRegistryFs;
-    this.timers = options.timers ?? globalTimers;
-    this.clock = options.clock ?? Date.now;
-    this.pid = options.pid ?? process.pid;
-    this.options = options;
+    this.options = resolveCacheOptions(options);
+    this.registryPath = this.options.registryPath;
+    this.writeOptions = { ...this.options, nextSequence };
+    this.reporter = new FlushReporter(this.registryPath, this.options.logger, this.options.onFlush);
   }
 
   /** True while some change is not yet on disk. */
@@ -82,17 +67,31 @@ export class RegistryMemoryCache {
 
   /** Problems found by `init()` in the file on disk (empty when it was fine or missing). */
   get loadProblems(): readonly LoadProblem[] {
-    return this.problems;
+    return this.loaded?.problems ?? [];
   }
 
   /** Where `init()` moved a damaged registry file, if it did. */
   get quarantinedPath(): string | undefined {
-    return this.quarantined;
+    return this.loaded?.quarantinedPath;
   }
 
-  /** Temp files of dead processes that `init()` deleted. */
+  /** The backup (`servers.json.bak`) `init()` restored entries from, when the file was damaged. */
+  get restoredFromBackup(): string | undefined {
+    return this.loaded?.restoredFrom;
+  }
+
+  /** Leftover temp files (of dead or long-gone writers) that `init()` deleted. */
   get removedTempFiles(): readonly string[] {
-    return this.removedTemps;
+    return this.loaded?.removedTempFiles ?? [];
+  }
+
+  /**
+   * True when `init()` could not read the file (EACCES, EPERM): the cache started empty and never writes, so
+   * it cannot replace a file it has not seen. Changes stay in memory; `flush()` and `close()` reject with
+   * `read_only` while there are any.
+   */
+  get readOnly(): boolean {
+    return this.loaded?.readOnly ?? false;
   }
 
   /**
@@ -132,15 +131,16 @@ export class RegistryMemoryCache {
     this.assertWritable();
     const stored = validateServerInfo(server, this.registryPath);
     this.servers.set(stored.name, stored);
-    this.markChanged();
+    this.markChanged(stored.name);
     return copy(stored);
   }
 
   /** Removes a server; returns whether it existed. Removing an unknown name changes nothing. */
   remove(name: string): boolean {
     this.assertWritable();
-    const existed = this.servers.delete(String(name).trim());
-    if (existed) this.markChanged();
+    const key = String(name).trim();
+    const existed = this.servers.delete(key);
+    if (existed) this.markChanged(key);
     return existed;
   }
 
@@ -148,7 +148,8 @@ export class RegistryMemoryCache {
    * Writes pending changes now. Waits for a running flush first, then writes again if still dirty; does
    * nothing when clean.
    *
-   * @throws RegistryStoreError `write_failed` (changes stay in memory and are retried), `not_initialized`.
+   * @throws RegistryStoreError `write_failed` or `lock_timeout` (changes stay in memory and are retried),
+   *   `unsupported_version` (a newer version replaced the file), `read_only`, `not_initialized`.
    */
   async flush(): Promise<void> {
     this.assertInitialized();
@@ -159,7 +160,8 @@ export class RegistryMemoryCache {
    * Stops the timer and writes pending changes. Idempotent: calling it again retries a failed final
    * write and is otherwise a no-op. After `close()` reads still work; changes throw `closed`.
    *
-   * @throws RegistryStoreError `write_failed` when the final write fails.
+   * @throws RegistryStoreError `write_failed` / `lock_timeout` when the final write fails, `read_only` when
+   *   changes could not be written because the file was unreadable at `init()`.
    */
   async close(): Promise<void> {
     const pendingInit = this.initPromise;
@@ -170,30 +172,28 @@ export class RegistryMemoryCache {
   }
 
   private async load(): Promise<void> {
-    const loaded = await loadRegistryFile(this.registryPath, {
-      fs: this.fs,
-      clock: this.clock,
-      logger: this.logger,
-      ...(this.options.isProcessAlive ? { isProcessAlive: this.options.isProcessAlive } : {}),
-    });
+    const loaded = await loadRegistryFile(this.registryPath, this.options);
     if (this.lifecycle === 'closed') throw this.closedError();
     for (const server of loaded.servers) this.servers.set(server.name, server);
-    this.problems = Object.freeze(loaded.problems);
-    this.quarantined = loaded.quarantinedPath;
-    this.removedTemps = Object.freeze(loaded.removedTempFiles);
+    if (loaded.cleanText !== undefined)
+      this.known = { text: loaded.cleanText, servers: new Map(this.servers) };
+    Object.freeze(loaded.problems);
+    Object.freeze(loaded.removedTempFiles);
+    this.loaded = loaded;
     this.lifecycle = 'open';
-    // Salvaged entries exist only in memory now (their file was moved aside): write them back.
-    if (loaded.needsRewrite) this.markChanged();
+    // Salvaged or restored entries exist only in memory now (their file was moved aside): write them back.
+    if (loaded.needsRewrite) for (const server of loaded.servers) this.markChanged(server.name);
   }
 
-  private markChanged(): void {
-    this.changeGeneration++;
+  private markChanged(name: string): void {
+    this.pending.set(name, ++this.changeGeneration);
     this.armTimer();
   }
 
   private async flushPending(): Promise<void> {
     while (this.inFlight) await this.inFlight.catch(() => undefined);
     if (!this.dirty) return;
+    if (this.readOnly) throw this.readOnlyError();
     const attempt = this.writeSnapshot();
     this.inFlight = attempt;
     try {
@@ -208,78 +208,57 @@ export class RegistryMemoryCache {
   private async writeSnapshot(): Promise<void> {
     // Taken synchronously: later changes get a higher generation and keep the cache dirty.
     const generation = this.changeGeneration;
-    const contents = serializeRegistry(this.servers.values());
-    const entryCount = this.servers.size;
-    const startedMs = this.clock();
+    const changes = new Map<string, ServerInfo | null>();
+    for (const name of this.pending.keys()) changes.set(name, this.servers.get(name) ?? null);
+    const startedMs = this.options.clock();
+    let written: Awaited<ReturnType<typeof writeMergedRegistry>>;
     try {
-      await writeFileAtomic(this.registryPath, contents, {
-        fs: this.fs,
-        pid: this.pid,
-        nextSequence: () => tempFileSequence++,
-      });
+      written = await writeMergedRegistry(this.registryPath, changes, this.known, this.writeOptions);
     } catch (error) {
-      this.reportFailure(error);
+      this.reporter.failure(error);
+      if (error instanceof RegistryStoreError) throw error;
       throw new RegistryStoreError(
         'write_failed',
-        `Could not write MCP registry ${this.registryPath} (${describeError(error)}). The changes are kept in memory and retried on the next flush; make sure the directory is writable.`,
+        `Could not write MCP registry ${this.registryPath} (${describeError(error)}). The changes are kept in memory and retried on the next flush; make sure the directory is writable and the disk has space.`,
         { registryPath: this.registryPath, cause: error },
       );
     }
+    this.known = written.file;
     this.flushedGeneration = generation;
-    this.reportRecovery();
-    this.reportFlush({
-      durationMs: this.clock() - startedMs,
-      entryCount,
-      bytes: Buffer.byteLength(contents),
-    });
-  }
-
-  private reportFailure(error: unknown): void {
-    this.failureStreak++;
-    const fields = {
-      registryPath: this.registryPath,
-      errorCode: errorCodeOf(error),
-      error: describeError(error),
-    };
-    // One warning per failure streak: a read-only disk must not flood the log every tick.
-    if (this.failureStreak === 1) {
-      this.logger.warn(fields, 'Could not flush the MCP registry; keeping changes in memory and retrying');
-    } else {
-      this.logger.debug?.(
-        { ...fields, failedAttempts: this.failureStreak },
-        'MCP registry flush still failing',
-      );
-    }
-  }
-
-  private reportRecovery(): void {
-    if (this.failureStreak === 0) return;
-    this.logger.info?.(
-      { registryPath: this.registryPath, failedAttempts: this.failureStreak },
-      'MCP registry flush recovered',
+    for (const [name, changedAt] of this.pending) if (changedAt <= generation) this.pending.delete(name);
+    this.adopt(written.file.servers);
+    this.reporter.success(
+      {
+        durationMs: this.options.clock() - startedMs,
+        entryCount: written.file.servers.size,
+        bytes: Buffer.byteLength(written.file.text),
+      },
+      backupPathFor(this.registryPath),
+      written.backupError,
     );
-    this.failureStreak = 0;
   }
 
-  private reportFlush(report: FlushReport): void {
-    try {
-      this.options.onFlush?.(report);
-    } catch (error) {
-      this.logger.warn({ error: describeError(error) }, 'onFlush callback threw; ignored');
+  /** Takes the file's entries (others' changes included), except names changed here during the write. */
+  private adopt(onDisk: ReadonlyMap<string, ServerInfo>): void {
+    for (const name of [...this.servers.keys()]) {
+      if (!onDisk.has(name) && !this.pending.has(name)) this.servers.delete(name);
     }
+    for (const [name, server] of onDisk) if (!this.pending.has(name)) this.servers.set(name, server);
   }
 
   private armTimer(): void {
-    if (this.timerArmed || this.lifecycle === 'closed' || this.flushIntervalMs === 0) return;
+    const { flushIntervalMs, timers } = this.options;
+    if (this.timerArmed || this.lifecycle === 'closed' || flushIntervalMs === 0) return;
+    if (this.readOnly) return; // nothing will ever be written: no point in waking up
     this.timerArmed = true;
-    this.timerHandle = this.timers.setTimeout(() => this.onTimer(), this.flushIntervalMs);
+    this.timerHandle = timers.setTimeout(() => this.onTimer(), flushIntervalMs);
     // A pending write must never keep the process alive on its own.
     (this.timerHandle as { unref?: () => void } | undefined)?.unref?.();
   }
 
   private clearTimer(): void {
     if (!this.timerArmed) return;
-    this.timers.clearTimeout(this.timerHandle);
+    this.options.timers.clearTimeout(this.timerHandle);
     this.timerArmed = false;
     this.timerHandle = undefined;
   }
@@ -304,6 +283,14 @@ export class RegistryMemoryCache {
   private assertWritable(): void {
     this.assertInitialized();
     if (this.lifecycle === 'closed') throw this.closedError();
+  }
+
+  private readOnlyError(): RegistryStoreError {
+    return new RegistryStoreError(
+      'read_only',
+      `MCP registry ${this.registryPath} could not be read at start-up, so this cache never writes it; ${this.pending.size} change(s) exist only in memory. Fix the file's permissions and restart.`,
+      { registryPath: this.registryPath },
+    );
   }
 
   private closedError(): RegistryStoreError {

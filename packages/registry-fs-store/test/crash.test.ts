@@ -1,25 +1,24 @@
-import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, promises as realFs } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseRegistryText, RegistryMemoryCache } from '../src/index.js';
+import { RegistryMemoryCache } from '../src/index.js';
+import { startWriter, type WriterChild } from './crash-child.js';
+import { ENTRY_COUNT, entryAt, touchedBy } from './fixtures/crash-model.cjs';
 import { makeTempDir, RecordingLogger } from './helpers.js';
 
-const fixture = fileURLToPath(new URL('./fixtures/crash-writer.mjs', import.meta.url));
-const distEntry = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+const writerScript = fileURLToPath(new URL('./fixtures/crash-writer.cjs', import.meta.url));
+const snapshotEntry = fileURLToPath(new URL('./fixtures/crash-writer-snapshot.cjs', import.meta.url));
+const distEntry = fileURLToPath(new URL('../dist/index.cjs', import.meta.url));
 
-const ROUNDS = 50;
-const MAX_KILL_DELAY_MS = 30;
-const STEP_TIMEOUT_MS = 5_000;
-// Generous: a busy 2-core CI machine runs every package's tests at once; the count (50) is what is asserted.
-const TOTAL_BUDGET_MS = 120_000;
-/** Node + zod start-up dominates each round; starting a few children ahead overlaps it. */
-const PREWARMED_CHILDREN = 3;
+const KILLS = 1_000;
+/** Registry files killed in parallel: while one lane's writer runs, the other's next writer starts up. */
+const LANES = 3;
+const MAX_KILL_DELAY_MS = 12;
+const STEP_TIMEOUT_MS = 15_000;
 
-/** Seeded PRNG (mulberry32) so a failing run can be replayed from the seed in the failure message. */
+/** Seeded PRNG (mulberry32), one per lane, so a failing run's kill delays can be replayed from the seed. */
 function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
@@ -31,161 +30,201 @@ function seededRandom(seed: number): () => number {
   };
 }
 
-type Child = ChildProcessByStdio<Writable, Readable, Readable>;
-interface ChildLine {
-  loaded?: boolean;
-  ready?: boolean;
-  removedTempFiles?: string[];
-  problems?: unknown[];
-  added?: string[];
-  counter?: string;
-  seq?: number;
+/** What flush `g` does to the model: rewrites its entries, renaming the first (crash-model.cjs). */
+function applyFlush(g: number, flushOf: Int32Array, renamed: Uint8Array): void {
+  const touched = touchedBy(g);
+  const first = touched[0] as number;
+  renamed[first] = renamed[first] === 1 ? 0 : 1;
+  for (const index of touched) flushOf[index] = g;
 }
 
-/** Collects the child's stdout lines; `next(predicate)` waits (bounded) for a matching one. */
-function watchLines(child: Child) {
-  const lines: ChildLine[] = [];
-  const waiters: Array<() => void> = [];
-  createInterface({ input: child.stdout }).on('line', (text) => {
-    lines.push(JSON.parse(text) as ChildLine);
-    for (const wake of waiters.splice(0)) wake();
-  });
-  const next = async (predicate: (line: ChildLine) => boolean): Promise<ChildLine> => {
-    const deadline = Date.now() + STEP_TIMEOUT_MS;
-    for (;;) {
-      const found = lines.find(predicate);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error('child did not report in time');
-      await new Promise<void>((resolve) => {
-        waiters.push(resolve);
-        setTimeout(resolve, 100).unref();
-      });
-    }
-  };
-  return { lines, next };
+/** One registry file, its writers one after another, and the model of what flush g left in it. */
+class Lane {
+  /** The flush the file on disk came from, as last checked. */
+  g = 0;
+  /** Temp files the last kill left behind: the next writer must remove them. */
+  staleTemps: string[] = [];
+  private readonly flushOf = new Int32Array(ENTRY_COUNT);
+  private readonly renamed = new Uint8Array(ENTRY_COUNT);
+
+  constructor(readonly registryPath: string) {}
+
+  /** The exact bytes flush `g` (>= this.g) writes. */
+  textAt(g: number): string {
+    const flushOf = Int32Array.from(this.flushOf);
+    const renamed = Uint8Array.from(this.renamed);
+    for (let step = this.g + 1; step <= g; step++) applyFlush(step, flushOf, renamed);
+    const servers = Array.from(flushOf, (entryFlush, index) =>
+      entryAt(index, entryFlush, renamed[index] === 1),
+    );
+    return `${JSON.stringify({ version: 1, servers }, null, 2)}\n`;
+  }
+
+  advanceTo(g: number): void {
+    for (let step = this.g + 1; step <= g; step++) applyFlush(step, this.flushOf, this.renamed);
+    this.g = g;
+  }
+
+  async tempFiles(): Promise<string[]> {
+    const names = await realFs.readdir(path.dirname(this.registryPath));
+    return names.filter((name) => name.includes('.tmp-')).sort();
+  }
 }
 
-/** Resolves when the child has exited and its stdout/stderr are drained, or rejects after a bound. */
-function closedWithin(closed: Promise<void>, timeoutMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('child did not exit after SIGKILL')), timeoutMs);
-  });
-  return Promise.race([closed, timeout]).finally(() => clearTimeout(timer));
-}
-
-async function tempFilesIn(dir: string): Promise<string[]> {
-  return (await realFs.readdir(dir).catch(() => [] as string[])).filter((name) => name.includes('.tmp-'));
+interface Tally {
+  kills: number;
+  afterAFlush: number;
+  unconfirmedOnDisk: number;
+  lockLeftBehind: number;
 }
 
 let tempDir: { dir: string; remove: () => Promise<void> };
-const children: Array<{ child: Child; closed: Promise<void> }> = [];
+const running: WriterChild[] = [];
 
 beforeEach(async () => {
   tempDir = await makeTempDir();
 });
 
 afterEach(async () => {
-  for (const { child, closed } of children.splice(0)) {
-    child.kill('SIGKILL');
-    await closedWithin(closed, STEP_TIMEOUT_MS);
-  }
+  for (const child of running.splice(0)) await child.kill();
   await tempDir.remove();
 });
 
+async function seedLane(index: number): Promise<Lane> {
+  const lane = new Lane(path.join(tempDir.dir, `lane-${index}`, 'servers.json'));
+  const cache = new RegistryMemoryCache({ registryPath: lane.registryPath, logger: new RecordingLogger() });
+  await cache.init();
+  for (let entry = 0; entry < ENTRY_COUNT; entry++) cache.upsert(entryAt(entry, 0, false));
+  await cache.close();
+  // The model and the store agree byte for byte, so "equals flush g" below is an exact comparison.
+  expect(await realFs.readFile(lane.registryPath, 'utf8')).toBe(lane.textAt(0));
+  return lane;
+}
+
+/**
+ * How to start a writer: from a start-up snapshot of the loaded package when this Node can build one
+ * (about half the CPU of a writer goes into loading modules otherwise), else from the script itself.
+ */
+function writerCommand(): (registryPath: string) => string[] {
+  const blob = path.join(tempDir.dir, 'crash-writer.blob');
+  try {
+    execFileSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', snapshotEntry], {
+      stdio: 'pipe',
+    });
+    return (registryPath) => ['--snapshot-blob', blob, registryPath];
+  } catch (error) {
+    console.warn(
+      `crash test: no start-up snapshot (${(error as Error).message.split('\n')[0]}); starting writers from the script`,
+    );
+    return (registryPath) => [writerScript, registryPath];
+  }
+}
+
+let commandFor: (registryPath: string) => string[];
+
+function spawnWriter(lane: Lane): WriterChild {
+  const child = startWriter(commandFor(lane.registryPath), STEP_TIMEOUT_MS);
+  running.push(child);
+  return child;
+}
+
+/** Lets `writer` loose on the lane, kills it at a random moment, and checks what it left on disk. */
+async function killOnce(lane: Lane, writer: WriterChild, round: number, random: () => number, tally: Tally) {
+  const context = `lane ${lane.registryPath}, kill ${round}`;
+  await writer.next((line) => line.loaded === true);
+  writer.go();
+  const ready = await writer.next((line) => line.ready === true);
+  expect(ready.problems, context).toEqual([]);
+  expect(ready.size, context).toBe(ENTRY_COUNT);
+  expect(ready.g, `${context}: started from another file than the one checked`).toBe(lane.g);
+  // The previous writer's leftovers are gone, and were never loaded as data.
+  for (const name of lane.staleTemps) expect(ready.removedTempFiles, context).toContain(name);
+
+  // Every other kill waits for a confirmed flush first, so kills land mid-loop however slow the machine;
+  // the others may also land in start-up or the first write.
+  if (round % 2 === 1) await writer.next((line) => line.flushed !== undefined);
+  await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * MAX_KILL_DELAY_MS)));
+  await writer.kill();
+  running.splice(running.indexOf(writer), 1);
+  expect(writer.stderr(), context).toBe('');
+
+  const flushed = writer.lines.flatMap((line) => (line.flushed === undefined ? [] : [line.flushed]));
+  const confirmed = flushed.at(-1) ?? lane.g;
+  const text = await realFs.readFile(lane.registryPath, 'utf8');
+  JSON.parse(text); // parses, whatever else
+  // The last confirmed flush, or the one in progress if its rename landed before the kill: never a mix.
+  const onDisk = [confirmed, confirmed + 1].find((g) => text === lane.textAt(g));
+  if (onDisk === undefined)
+    throw new Error(`${context}: the file equals neither flush ${confirmed} nor the next`);
+  lane.advanceTo(onDisk);
+  lane.staleTemps = await lane.tempFiles();
+  tally.kills++;
+  if (flushed.length > 0) tally.afterAFlush++;
+  if (onDisk > confirmed) tally.unconfirmedOnDisk++;
+  if (existsSync(`${lane.registryPath}.lock`)) tally.lockLeftBehind++;
+}
+
+/** Runs writers on one lane until the shared kill count is reached; the next writer starts while one runs. */
+async function runLane(lane: Lane, takeRound: () => number | undefined, random: () => number, tally: Tally) {
+  let warm = spawnWriter(lane);
+  for (let round = takeRound(); round !== undefined; round = takeRound()) {
+    const writer = warm;
+    warm = spawnWriter(lane);
+    await killOnce(lane, writer, round, random, tally);
+  }
+  await warm.kill(); // never told "go": it has not touched the file
+  running.splice(running.indexOf(warm), 1);
+}
+
+/** A fresh load in this process cleans the last writer's leftovers, sees the last flush, and can write. */
+async function checkFinalState(lane: Lane): Promise<void> {
+  const cache = new RegistryMemoryCache({ registryPath: lane.registryPath, logger: new RecordingLogger() });
+  await cache.init();
+  expect([...cache.removedTempFiles].sort()).toEqual(lane.staleTemps);
+  expect(await lane.tempFiles()).toEqual([]);
+  expect(cache.loadProblems).toEqual([]);
+  expect(`${JSON.stringify({ version: 1, servers: cache.getAll() }, null, 2)}\n`).toBe(lane.textAt(lane.g));
+  // A lock a killed writer held is taken over (its pid is dead), and released after the write.
+  cache.upsert(entryAt(0, lane.g + 1, false));
+  await cache.close();
+  expect(existsSync(`${lane.registryPath}.lock`)).toBe(false);
+}
+
 describe('crash safety', () => {
-  it(
-    `keeps every flushed entry readable across ${ROUNDS} SIGKILLs of a writing child process`,
-    async () => {
-      if (!existsSync(distEntry)) throw new Error(`${distEntry} is missing: run \`pnpm exec tsup\` first`);
-      const seed = Date.now() % 2 ** 31;
-      const random = seededRandom(seed);
-      const registryDir = path.join(tempDir.dir, 'mcp');
-      const registryPath = path.join(registryDir, 'servers.json');
-      const confirmedNames = new Set<string>();
-      const confirmedSeq = new Map<string, number>();
-      let staleTemps: string[] = [];
-      let rounds = 0;
-      let killedAfterAFlush = 0;
-      const budgetEnd = Date.now() + TOTAL_BUDGET_MS;
-      const context = () => `seed ${seed}, round ${rounds}`;
+  it(`after each of ${KILLS} SIGKILLs of writers flushing a ${ENTRY_COUNT}-entry registry, the file parses and equals one completed flush`, async () => {
+    if (!existsSync(distEntry)) throw new Error(`${distEntry} is missing: run \`pnpm exec tsup\` first`);
+    const seed = Date.now() % 2 ** 31;
+    const startedMs = performance.now();
+    commandFor = writerCommand();
+    const lanes = await Promise.all(Array.from({ length: LANES }, (_, index) => seedLane(index)));
+    const tally: Tally = { kills: 0, afterAFlush: 0, unconfirmedOnDisk: 0, lockLeftBehind: 0 };
+    let rounds = 0;
+    let failed = false;
+    // After a failure the other lanes stop at their next round instead of running on unobserved.
+    const takeRound = () => (rounds < KILLS && !failed ? rounds++ : undefined);
 
-      const startChild = (round: number) => {
-        const child: Child = spawn(process.execPath, [fixture, registryPath, String(round)], {
-          stdio: ['pipe', 'pipe', 'pipe'],
-        });
-        const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
-        children.push({ child, closed });
-        child.stdin.on('error', () => undefined); // a child that died early must not crash the test runner
-        const stderr: string[] = [];
-        child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-        return { child, closed, stderr, ...watchLines(child) };
-      };
-      // Children that have started and wait for "go"; only the one told "go" touches the file.
-      const warm = [startChild(0)];
-      for (let round = 1; round < Math.min(PREWARMED_CHILDREN, ROUNDS); round++) warm.push(startChild(round));
+    const outcomes = await Promise.allSettled(
+      lanes.map((lane, index) =>
+        runLane(lane, takeRound, seededRandom(seed + index), tally).catch((error: unknown) => {
+          failed = true;
+          throw error;
+        }),
+      ),
+    );
+    const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failure) {
+      const message = (failure.reason as Error).message;
+      throw new Error(`crash test failed (seed ${seed}): ${message}`, { cause: failure.reason });
+    }
 
-      while (rounds < ROUNDS && Date.now() < budgetEnd) {
-        const current = warm.shift();
-        if (!current) throw new Error('no child prepared');
-        if (rounds + PREWARMED_CHILDREN < ROUNDS) warm.push(startChild(rounds + PREWARMED_CHILDREN));
-        const { child, closed, stderr, lines, next } = current;
-        await next((line) => line.loaded === true);
-        child.stdin.write('go\n');
-        const ready = await next((line) => line.ready === true);
-        expect(ready.problems, context()).toEqual([]);
-        // Leftovers of the previous (killed) child are gone, and were never loaded as data.
-        for (const name of staleTemps) expect(ready.removedTempFiles, context()).toContain(name);
-
-        // Every other round waits for the child's first completed flush before the random delay, so kills land
-        // mid-loop after confirmed writes however slow a loaded machine makes the child; the other rounds may also
-        // kill it during start-up or its first write.
-        if (rounds % 2 === 1) await next((line) => line.counter !== undefined);
-        await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * MAX_KILL_DELAY_MS)));
-        child.kill('SIGKILL');
-        await closedWithin(closed, STEP_TIMEOUT_MS);
-        expect(stderr.join(''), context()).toBe('');
-
-        const flushes = lines.filter((line) => line.counter !== undefined);
-        if (flushes.length > 0) killedAfterAFlush++;
-        for (const line of flushes) {
-          for (const name of line.added ?? []) confirmedNames.add(name);
-          confirmedSeq.set(line.counter as string, line.seq as number);
-        }
-
-        if (confirmedNames.size > 0 || existsSync(registryPath)) {
-          const text = await realFs.readFile(registryPath, 'utf8');
-          const parsed = parseRegistryText(text);
-          if (parsed.kind !== 'ok') throw new Error(`registry unreadable after kill (${context()})`);
-          expect(parsed.problems, context()).toEqual([]);
-          const onDisk = new Map(parsed.servers.map((server) => [server.name, server]));
-          for (const name of confirmedNames)
-            expect(onDisk.has(name), `${name} lost (${context()})`).toBe(true);
-          for (const [counter, seq] of confirmedSeq) {
-            const stored = onDisk.get(counter)?.metadata?.seq as number;
-            expect(stored, `${counter} went back in time (${context()})`).toBeGreaterThanOrEqual(seq);
-          }
-        }
-        staleTemps = await tempFilesIn(registryDir);
-        rounds++;
-      }
-
-      expect(rounds, `ran out of time budget (seed ${seed})`).toBe(ROUNDS);
-      expect(
-        killedAfterAFlush,
-        `too few kills after a completed flush (seed ${seed})`,
-      ).toBeGreaterThanOrEqual(Math.floor(ROUNDS / 2));
-
-      // A final load in this process cleans the last child's leftovers and sees everything confirmed.
-      const cache = new RegistryMemoryCache({ registryPath, logger: new RecordingLogger() });
-      await cache.init();
-      expect([...cache.removedTempFiles].sort()).toEqual([...staleTemps].sort());
-      expect(await tempFilesIn(registryDir)).toEqual([]);
-      const names = new Set(cache.getAll().map((server) => server.name));
-      for (const name of confirmedNames) expect(names.has(name)).toBe(true);
-      expect(cache.loadProblems).toEqual([]);
-      await cache.close();
-    },
-    TOTAL_BUDGET_MS + 30_000,
-  );
+    expect(tally.kills).toBe(KILLS);
+    expect(tally.afterAFlush, `too few kills after a completed flush (seed ${seed})`).toBeGreaterThanOrEqual(
+      KILLS / 2,
+    );
+    for (const lane of lanes) await checkFinalState(lane);
+    const wallMs = Math.round(performance.now() - startedMs);
+    console.info(
+      `crash test: ${tally.kills} SIGKILLs on ${LANES} lanes in ${wallMs} ms (seed ${seed}); ${tally.afterAFlush} after a confirmed flush, ${tally.unconfirmedOnDisk} found the unconfirmed flush committed, ${tally.lockLeftBehind} left a lock behind`,
+    );
+  }, 300_000);
 });

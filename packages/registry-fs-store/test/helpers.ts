@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { promises as realFs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,17 +16,38 @@ export interface Gate {
   release: () => void;
 }
 
-type FaultOperation = 'open' | 'writeFile' | 'sync' | 'rename';
+type FaultOperation =
+  | 'open'
+  | 'writeFile'
+  | 'sync'
+  | 'close'
+  | 'rename'
+  | 'readFile'
+  | 'unlink'
+  | 'stat'
+  | 'link';
+
+interface Fault {
+  operation: FaultOperation;
+  code: string;
+  persistent: boolean;
+  /** Only calls whose path contains this fail (the target, for rename). */
+  pathIncludes: string | undefined;
+}
 
 /**
  * The real `node:fs/promises`, wrapped so a test can count calls, hold the next temp-file write on a
- * promise, or make the next call of an operation fail with an errno code.
+ * promise, make calls of an operation fail with an errno code (optionally only for paths containing a
+ * string), or run a hook just before a rename.
  */
 export class ControllableFs implements RegistryFs {
   readonly renames: Array<{ from: string; to: string }> = [];
   readonly opens: string[] = [];
+  readonly links: string[] = [];
+  /** Runs before each rename reaches the disk (after fault injection). */
+  beforeRename: ((from: string, to: string) => void | Promise<void>) | undefined;
   private hold: { arrive: () => void; released: Promise<void> } | undefined;
-  private readonly faults = new Map<FaultOperation, { code: string; persistent: boolean }>();
+  private faults: Fault[] = [];
 
   /** Holds the next `FileHandle.writeFile` until the returned gate is released. */
   holdNextWrite(): Gate {
@@ -41,18 +63,18 @@ export class ControllableFs implements RegistryFs {
     return { reached, release };
   }
 
-  /** Makes the next call of `operation` reject with a Node-style error carrying `code`. */
-  failNext(operation: FaultOperation, code: string): void {
-    this.faults.set(operation, { code, persistent: false });
+  /** Makes the next call of `operation` (on a path containing `pathIncludes`) reject with `code`. */
+  failNext(operation: FaultOperation, code: string, pathIncludes?: string): void {
+    this.faults.push({ operation, code, persistent: false, pathIncludes });
   }
 
-  /** Makes every call of `operation` reject with `code` until {@link clearFaults}. */
-  failUntilCleared(operation: FaultOperation, code: string): void {
-    this.faults.set(operation, { code, persistent: true });
+  /** Makes every call of `operation` (on a path containing `pathIncludes`) reject with `code` until cleared. */
+  failUntilCleared(operation: FaultOperation, code: string, pathIncludes?: string): void {
+    this.faults.push({ operation, code, persistent: true, pathIncludes });
   }
 
   clearFaults(): void {
-    this.faults.clear();
+    this.faults = [];
   }
 
   /** Renames whose target is `targetPath`: one per completed flush. */
@@ -61,9 +83,13 @@ export class ControllableFs implements RegistryFs {
   }
 
   private injectFault(operation: FaultOperation, target: string): void {
-    const fault = this.faults.get(operation);
+    const fault = this.faults.find(
+      (candidate) =>
+        candidate.operation === operation &&
+        (candidate.pathIncludes === undefined || target.includes(candidate.pathIncludes)),
+    );
     if (fault === undefined) return;
-    if (!fault.persistent) this.faults.delete(operation);
+    if (!fault.persistent) this.faults = this.faults.filter((candidate) => candidate !== fault);
     const { code } = fault;
     throw Object.assign(new Error(`${code}: injected ${operation} failure, '${target}'`), {
       code,
@@ -86,7 +112,10 @@ export class ControllableFs implements RegistryFs {
         this.injectFault('sync', filePath);
         await handle.sync();
       },
-      close: () => handle.close(),
+      close: async () => {
+        await handle.close();
+        this.injectFault('close', filePath);
+      },
     };
   }
 
@@ -98,17 +127,20 @@ export class ControllableFs implements RegistryFs {
     await hold.released;
   }
 
-  readFile(filePath: string, encoding: 'utf8'): Promise<string> {
+  async readFile(filePath: string, encoding: 'utf8'): Promise<string> {
+    this.injectFault('readFile', filePath);
     return realFs.readFile(filePath, encoding);
   }
 
   async rename(from: string, to: string): Promise<void> {
     this.injectFault('rename', to);
+    await this.beforeRename?.(from, to);
     await realFs.rename(from, to);
     this.renames.push({ from, to });
   }
 
-  unlink(filePath: string): Promise<void> {
+  async unlink(filePath: string): Promise<void> {
+    this.injectFault('unlink', filePath);
     return realFs.unlink(filePath);
   }
 
@@ -119,6 +151,17 @@ export class ControllableFs implements RegistryFs {
   readdir(dirPath: string): Promise<string[]> {
     return realFs.readdir(dirPath);
   }
+
+  async link(existingPath: string, newPath: string): Promise<void> {
+    this.injectFault('link', newPath);
+    await realFs.link(existingPath, newPath);
+    this.links.push(newPath);
+  }
+
+  async stat(filePath: string): Promise<{ mtimeMs: number }> {
+    this.injectFault('stat', filePath);
+    return realFs.stat(filePath);
+  }
 }
 
 /** Timers that only fire when the test says so. */
@@ -126,10 +169,18 @@ export class ManualTimers implements RegistryTimers {
   private nextId = 1;
   private readonly pending = new Map<number, { callback: () => void; delayMs: number }>();
 
+  private armWaiters: Array<() => void> = [];
+
   setTimeout(callback: () => void, delayMs: number): unknown {
     const id = this.nextId++;
     this.pending.set(id, { callback, delayMs });
+    for (const wake of this.armWaiters.splice(0)) wake();
     return id;
+  }
+
+  /** Resolves at the next `setTimeout` call. */
+  nextArmed(): Promise<void> {
+    return new Promise((resolve) => this.armWaiters.push(resolve));
   }
 
   clearTimeout(handle: unknown): void {
@@ -187,4 +238,16 @@ export async function namesOnDisk(filePath: string): Promise<string[]> {
 
 export function stdioServer(name: string, extra: Record<string, unknown> = {}) {
   return { name, transport: 'stdio' as const, command: 'node', args: ['server.js'], ...extra };
+}
+
+/** Names of the files in `dir`, sorted; `[]` when it does not exist. */
+export async function listDir(dir: string): Promise<string[]> {
+  return (await realFs.readdir(dir).catch(() => [] as string[])).sort();
+}
+
+/** A pid that is certainly not running: a child that has already exited. */
+export function deadPid(): number {
+  const pid = spawnSync(process.execPath, ['-e', '']).pid;
+  if (pid === undefined) throw new Error('could not start a short-lived child process');
+  return pid;
 }

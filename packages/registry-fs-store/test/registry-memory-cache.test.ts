@@ -61,7 +61,7 @@ describe('RegistryMemoryCache batching', () => {
     await cache.flush();
 
     expect(fs.renamesTo(registryPath)).toBe(1);
-    expect(fs.opens.filter((opened) => opened.includes('.tmp-'))).toHaveLength(1);
+    expect(fs.opens.filter((opened) => opened.includes('servers.json.tmp-'))).toHaveLength(1);
   });
 
   it('arms no timer while clean and disarms it after an explicit flush', async () => {
@@ -110,12 +110,16 @@ describe('RegistryMemoryCache batching', () => {
   it('reports each flush with its duration and entry count', async () => {
     let now = 1_000;
     const reports: FlushReport[] = [];
+    // Time passes while the file is replaced: 7 ms, whatever else reads the clock.
+    fs.beforeRename = (_from, to) => {
+      if (to === registryPath) now += 7;
+    };
     const cache = new RegistryMemoryCache({
       registryPath,
       fs,
       timers,
       logger,
-      clock: () => (now += 7),
+      clock: () => now,
       onFlush: (report) => reports.push(report),
     });
     openCaches.push(cache);
