@@ -46,7 +46,7 @@ export interface HostHttpServerOptions {
   readonly maxRequestBodyBytes?: number;
   /** Milliseconds for call durations; only differences are used. Default `performance.now()`. */
   readonly clock?: () => number;
-  /** Timers for drain deadlines. Default the global ones. */
+  /** Timers for drain deadlines and the keep-alive comments of GET streams. Default the global ones. */
   readonly timers?: HostServerTimers;
 }
 
@@ -83,7 +83,12 @@ export async function createHostHttpServer(options: HostHttpServerOptions): Prom
     ...(options.clock && { clock: options.clock }),
     ...(options.timers && { timers: options.timers }),
   });
-  const sessions = new StreamableHttpSessions({ group, logger, maxRequestBodyBytes });
+  const sessions = new StreamableHttpSessions({
+    group,
+    logger,
+    maxRequestBodyBytes,
+    ...(options.timers && { timers: options.timers }),
+  });
   const ops = createOpsRoutes({
     metrics: options.metrics,
     getStatus: options.getStatus,

@@ -1,31 +1,34 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { readJsonBody, sendJsonRpcError } from './http-responses.js';
+import { HttpSessionTransport } from './http-session-transport.js';
 import type { McpSessionGroup } from './session-group.js';
-import type { HostServerLogger } from './types.js';
+import type { HostServerLogger, HostServerTimers } from './types.js';
 
 /** Options of {@link StreamableHttpSessions}. */
 export interface StreamableHttpSessionsOptions {
   /** Opens the per-session MCP servers and shares the registry between them. */
   readonly group: McpSessionGroup;
   readonly logger: HostServerLogger;
-  /** Largest `initialize` body read before a session exists (later bodies are the SDK's, same limit). */
+  /** Largest request body read, on every POST. */
   readonly maxRequestBodyBytes: number;
+  /** Timers for the GET streams' keep-alive comments. Default the global ones. */
+  readonly timers?: HostServerTimers;
 }
 
 /**
- * The Streamable HTTP sessions of `/mcp`: one SDK transport (and one MCP server) per `Mcp-Session-Id`.
+ * The Streamable HTTP sessions of `/mcp`: one {@link HttpSessionTransport} (and one MCP server) per
+ * `Mcp-Session-Id`.
  *
  * - A POST without a session id must be an `initialize` request: it opens a session, whose id the answer carries.
  *   Anything else without an id is 400, so no transport is ever built for a request that cannot start one.
  * - A request naming an unknown (expired, deleted) session is 404, which tells the client to start a new one.
- * - DELETE with a session id ends that session (the SDK transport answers it and closes).
+ * - DELETE with a session id ends that session (its transport answers it and closes).
  * - While the host drains or after close, new sessions are refused with 503.
  */
 export class StreamableHttpSessions {
-  readonly #transports = new Map<string, StreamableHTTPServerTransport>();
+  readonly #transports = new Map<string, HttpSessionTransport>();
   readonly #options: StreamableHttpSessionsOptions;
 
   constructor(options: StreamableHttpSessionsOptions) {
@@ -87,20 +90,21 @@ export class StreamableHttpSessions {
       sendJsonRpcError(response, 503, -32000, 'Service Unavailable: the host is shutting down.');
       return;
     }
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
-      maxRequestBodySize: this.#options.maxRequestBodyBytes,
-      onsessioninitialized: (id) => {
+    const transport: HttpSessionTransport = new HttpSessionTransport({
+      sessionId: randomUUID(),
+      maxRequestBodyBytes: this.#options.maxRequestBodyBytes,
+      ...(this.#options.timers && { timers: this.#options.timers }),
+      onInitialized: (id) => {
         this.#transports.set(id, transport);
       },
     });
     transport.onclose = () => {
-      if (transport.sessionId) this.#transports.delete(transport.sessionId);
+      this.#transports.delete(transport.sessionId);
     };
     const server = group.open();
     await server.connect(transport);
     await transport.handleRequest(request, response, body.value);
-    // An initialize the SDK rejected leaves a transport without an id that no client can reach again.
-    if (transport.sessionId === undefined) await server.close();
+    // An initialize the transport refused (Accept, Content-Type) leaves a session no client can reach again.
+    if (!transport.initialized) await server.close();
   }
 }

@@ -2,6 +2,8 @@ export type { HostServerErrorCode } from './errors.js';
 export { HostServerError } from './errors.js';
 export type { HostHttpServer, HostHttpServerOptions } from './http-server.js';
 export { createHostHttpServer } from './http-server.js';
+export type { HttpSessionTransportOptions } from './http-session-transport.js';
+export { HttpSessionTransport } from './http-session-transport.js';
 export { HOST_SERVER_CAPABILITIES } from './mcp-session.js';
 export type { Readiness } from './ops-routes.js';
 export { OPS_PATHS } from './ops-routes.js';
