@@ -1,0 +1,269 @@
+import type { Redis } from 'ioredis';
+import { ManifestCacheRedisError, wrapRedisFailure } from './errors.js';
+import type { HealthTracker } from './health.js';
+import type { FleetKeys } from './keys.js';
+import { ABANDON_LUA, ACQUIRE_LUA, COMMIT_LUA, PEEK_LUA, RENEW_LUA } from './scripts.js';
+import { parseStoredManifest, type StoredManifest } from './stored-manifest.js';
+
+/** A lease this host holds: its fencing token travels with every write made under it. */
+export interface HeldLease {
+  /** `<fence>:<holderId>`, the value of the lease key. */
+  readonly token: string;
+  readonly fence: number;
+}
+
+/** Who holds the lease, as last seen. */
+export interface LeaseView {
+  readonly holderId: string;
+  readonly fence: number;
+  /** Remaining lease time when it was read (server's clock); -1 when it has no expiry (not written by us). */
+  readonly remainingMs: number;
+}
+
+/** One consistent look at the fleet (PEEK). `version` is `null` when no map is stored. */
+export interface FleetSnapshot {
+  readonly version: number | null;
+  readonly generatedAtMs: number | null;
+  /** Fence of the last refresh that failed (ABANDON), if any. */
+  readonly failedFence: number | null;
+  readonly lease: LeaseView | null;
+}
+
+/** What ACQUIRE answered. */
+export type AcquireResult =
+  | { readonly outcome: 'acquired'; readonly lease: HeldLease }
+  | { readonly outcome: 'held'; readonly holder: LeaseView }
+  | { readonly outcome: 'changed'; readonly version: number | null };
+
+/** The map fields COMMIT stores besides the lease's fence. */
+export interface CommitInput {
+  readonly text: string;
+  readonly generatedAtMs: number;
+  readonly expiresAtMs: number;
+  readonly fetchedAtMs: number;
+  readonly etag?: string | undefined;
+  readonly writerId: string;
+}
+
+/** A stored map read back: parsed, or described as malformed. `undefined` when none is stored. */
+export type ReadResult =
+  | { readonly manifest: StoredManifest }
+  | { readonly problem: string; readonly version: number | null; readonly generatedAtMs: number | null }
+  | undefined;
+
+type ScriptName = 'fleetAcquire' | 'fleetRenew' | 'fleetCommit' | 'fleetAbandon' | 'fleetPeek';
+type ScriptCaller = (...args: Array<string | number>) => Promise<unknown>;
+
+const SCRIPTS: Record<ScriptName, { lua: string; keys: number }> = {
+  fleetAcquire: { lua: ACQUIRE_LUA, keys: 3 },
+  fleetRenew: { lua: RENEW_LUA, keys: 1 },
+  fleetCommit: { lua: COMMIT_LUA, keys: 2 },
+  fleetAbandon: { lua: ABANDON_LUA, keys: 2 },
+  fleetPeek: { lua: PEEK_LUA, keys: 2 },
+};
+
+const toNumber = (value: unknown): number | null => {
+  if (value === null || value === undefined || value === '') return null;
+  const number = Number(value);
+  return Number.isFinite(number) ? number : null;
+};
+
+/** `<fence>:<holderId>` → its parts; `undefined` for anything else. */
+export function parseLeaseToken(token: unknown): { fence: number; holderId: string } | undefined {
+  if (typeof token !== 'string') return undefined;
+  const colon = token.indexOf(':');
+  const fence = Number(token.slice(0, colon));
+  if (colon <= 0 || !Number.isSafeInteger(fence)) return undefined;
+  return { fence, holderId: token.slice(colon + 1) };
+}
+
+const UNKNOWN_HOLDER: LeaseView = { holderId: 'unknown', fence: 0, remainingMs: -1 };
+
+/** The lease as seen, or `null` when there is none. A value this package did not write reads as `unknown`. */
+function leaseView(token: unknown, pttl: unknown): LeaseView | null {
+  if (token === null || token === undefined) return null;
+  const parsed = parseLeaseToken(token);
+  const remainingMs = Number(pttl);
+  return {
+    ...(parsed ?? { holderId: 'unknown', fence: 0 }),
+    remainingMs: Number.isFinite(remainingMs) && remainingMs >= 0 ? remainingMs : -1,
+  };
+}
+
+/**
+ * The fleet's state in Redis, one atomic operation per method (see src/scripts.ts for each script's contract).
+ * Every call is bounded by the connection's command timeout; a failure is a `redis_unavailable` or `redis_error`
+ * `ManifestCacheRedisError`, and updates the health tracker (any answer means up, no answer means down).
+ */
+export class FleetStore {
+  readonly #client: Redis;
+  readonly #keys: FleetKeys;
+  readonly #health: HealthTracker;
+  readonly #isClosed: () => boolean;
+
+  /** @param isClosed - once true, every call rejects with `closed` without touching Redis or health */
+  constructor(client: Redis, keys: FleetKeys, health: HealthTracker, isClosed: () => boolean) {
+    this.#client = client;
+    this.#keys = keys;
+    this.#health = health;
+    this.#isClosed = isClosed;
+    for (const [name, script] of Object.entries(SCRIPTS)) {
+      client.defineCommand(name, { lua: script.lua, numberOfKeys: script.keys });
+    }
+  }
+
+  /** PEEK: the stored version and the lease, in one round trip. */
+  async peek(): Promise<FleetSnapshot> {
+    const { map, lease } = this.#keys;
+    const reply = (await this.#script('fleetPeek', 'peeking at the fleet state', map, lease)) as unknown[];
+    return {
+      version: toNumber(reply[0]),
+      generatedAtMs: toNumber(reply[1]),
+      failedFence: toNumber(reply[2]),
+      lease: leaseView(reply[3], reply[4]),
+    };
+  }
+
+  /** The stored map (parsed but NOT verified), a description of a malformed one, or `undefined`. */
+  async read(): Promise<ReadResult> {
+    const fields = await this.#run('reading the shared map', () => this.#client.hgetall(this.#keys.map));
+    const parsed = parseStoredManifest(fields);
+    if (parsed === undefined || 'manifest' in parsed) return parsed;
+    return {
+      problem: parsed.problem,
+      version: toNumber(fields.fence),
+      generatedAtMs: toNumber(fields.generatedAtMs),
+    };
+  }
+
+  /**
+   * ACQUIRE: takes the lease for `leaseMs` if it is free and the stored version is still `expectedVersion`
+   * (`null` = none stored; `'any'` skips the check).
+   */
+  async acquire(
+    holderId: string,
+    leaseMs: number,
+    expectedVersion: number | null | 'any',
+  ): Promise<AcquireResult> {
+    const { lease, fence, map } = this.#keys;
+    const expected =
+      expectedVersion === 'any' ? '*' : expectedVersion === null ? '' : String(expectedVersion);
+    const reply = (await this.#script(
+      'fleetAcquire',
+      'taking the refresh lease',
+      lease,
+      fence,
+      map,
+      holderId,
+      leaseMs,
+      expected,
+    )) as unknown[];
+    if (reply[0] === 'acquired')
+      return { outcome: 'acquired', lease: { token: String(reply[1]), fence: Number(reply[2]) } };
+    if (reply[0] === 'changed') return { outcome: 'changed', version: toNumber(reply[1]) };
+    return { outcome: 'held', holder: leaseView(reply[1], reply[2]) ?? UNKNOWN_HOLDER };
+  }
+
+  /** RENEW: extends the lease; `false` when this token no longer holds it. */
+  async renew(held: HeldLease, leaseMs: number): Promise<boolean> {
+    const reply = await this.#script(
+      'fleetRenew',
+      'renewing the refresh lease',
+      this.#keys.lease,
+      held.token,
+      leaseMs,
+    );
+    return Number(reply) === 1;
+  }
+
+  /**
+   * COMMIT: stores the map under `held`, releases the lease and publishes the new version.
+   *
+   * @param replaceVersion - a stored version this host read and rejected (failed verification): it may be
+   *   overwritten whatever its generatedAtMs
+   * @throws `ManifestCacheRedisError` `lease_lost` (fenced out) or `generated_at_regressed` (older than stored)
+   */
+  async commit(held: HeldLease, input: CommitInput, replaceVersion?: number | null): Promise<StoredManifest> {
+    const { lease, map, channel } = this.#keys;
+    const replace = replaceVersion === undefined ? '' : `replace:${replaceVersion ?? ''}`;
+    const reply = (await this.#script(
+      'fleetCommit',
+      'storing the new map',
+      lease,
+      map,
+      held.token,
+      held.fence,
+      input.text,
+      input.generatedAtMs,
+      String(input.expiresAtMs),
+      input.fetchedAtMs,
+      input.etag ?? '',
+      input.writerId,
+      channel,
+      replace,
+    )) as unknown[];
+    if (reply[0] === 'lease_lost') {
+      throw new ManifestCacheRedisError(
+        'lease_lost',
+        `The map write with fencing token ${held.fence} was refused: this host no longer holds the refresh lease ` +
+          '(it expired or another host took over). The current holder’s map wins; raise leaseMs if loads take longer.',
+      );
+    }
+    if (reply[0] === 'regressed') {
+      throw new ManifestCacheRedisError(
+        'generated_at_regressed',
+        `The map write was refused: its generatedAt (${new Date(input.generatedAtMs).toISOString()}) is older than ` +
+          `the fleet's (${describeMs(reply[1])}). A slow host or a rolled-back map server; the newer map stays.`,
+      );
+    }
+    return { ...input, version: held.fence };
+  }
+
+  /** ABANDON: releases the lease after a failed refresh and tells waiting hosts; `false` if no longer held. */
+  async abandon(held: HeldLease): Promise<boolean> {
+    const { lease, map, channel } = this.#keys;
+    const reply = await this.#script(
+      'fleetAbandon',
+      'releasing the refresh lease',
+      lease,
+      map,
+      held.token,
+      held.fence,
+      channel,
+    );
+    return Number(reply) === 1;
+  }
+
+  /** Runs a plain command with the same error handling (for the catalogue). */
+  run<R>(what: string, command: (client: Redis) => Promise<R>): Promise<R> {
+    return this.#run(what, () => command(this.#client));
+  }
+
+  #script(name: ScriptName, what: string, ...args: Array<string | number>): Promise<unknown> {
+    const call = (this.#client as unknown as Record<ScriptName, ScriptCaller>)[name].bind(this.#client);
+    return this.#run(what, () => call(...args));
+  }
+
+  async #run<R>(what: string, command: () => Promise<R>): Promise<R> {
+    if (this.#isClosed()) {
+      throw new ManifestCacheRedisError('closed', `Cannot finish ${what}: the store is closed.`);
+    }
+    let result: R;
+    try {
+      result = await command();
+    } catch (error) {
+      const wrapped = wrapRedisFailure(error, what);
+      if (this.#isClosed()) throw wrapped; // closing mid-command is not an outage
+      if (wrapped.code === 'redis_unavailable') this.#health.markDown(error);
+      else this.#health.markUp();
+      throw wrapped;
+    }
+    this.#health.markUp();
+    return result;
+  }
+}
+
+function describeMs(value: unknown): string {
+  const ms = Number(value);
+  return Number.isFinite(ms) && Math.abs(ms) < 8.64e15 ? new Date(ms).toISOString() : String(value);
+}

@@ -1,0 +1,232 @@
+// A real redis-server for the tests: installed with Debian's package when missing (as root), started on a free
+// loopback port with no persistence, stopped afterwards. Tests that simulate outages start their own server
+// with `startRedisServer()` so stopping it never disturbs another test file running in parallel.
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { createServer } from 'node:net';
+import { delimiter, join } from 'node:path';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+
+const START_TIMEOUT_MS = 10_000;
+const STOP_TIMEOUT_MS = 5_000;
+const INSTALL_TIMEOUT_MS = 300_000;
+const START_ATTEMPTS = 3;
+/** Where Debian puts it, in case PATH is minimal (e.g. a CI shell). */
+const EXTRA_DIRS = ['/usr/bin', '/usr/local/bin', '/usr/sbin'];
+
+/** A running (or stopped, restartable) redis-server on 127.0.0.1. */
+export interface RedisServer {
+  readonly port: number;
+  /** `redis://127.0.0.1:<port>` */
+  readonly url: string;
+  /** Whether the process is running. */
+  readonly running: boolean;
+  /** Stops the server (SIGTERM, then SIGKILL after a bound). Idempotent. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port (after `stop()`), empty: there is no persistence. */
+  start(): Promise<void>;
+  /** Freezes the process (SIGSTOP): connections stay open but nothing is answered, like a hung server. */
+  pause(): void;
+  /** Thaws it (SIGCONT). */
+  resume(): void;
+}
+
+function findOnPath(name: string): string | undefined {
+  const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), ...EXTRA_DIRS];
+  for (const dir of dirs) {
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+let installing: Promise<string> | undefined;
+
+/**
+ * The path of `redis-server`, installing Debian's `redis-server` package first when it is missing and this
+ * process runs as root. Idempotent and quiet (one line on stderr when it installs).
+ *
+ * @throws Error naming what to install by hand when it cannot install.
+ */
+export function ensureRedisServer(): Promise<string> {
+  installing ??= install();
+  return installing;
+}
+
+async function install(): Promise<string> {
+  const found = findOnPath('redis-server');
+  if (found !== undefined) return found;
+  const manual =
+    'Install it by hand (Debian/Ubuntu: `apt-get install -y redis-server`; macOS: `brew install redis`) ' +
+    'and run the tests again.';
+  if (process.getuid?.() !== 0 || findOnPath('apt-get') === undefined) {
+    throw new Error(
+      `redis-server is not on PATH and cannot be installed automatically (needs root and apt-get). ${manual}`,
+    );
+  }
+  process.stderr.write('redis-server is missing: installing Debian package redis-server for the tests...\n');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  try {
+    await execFileAsync('apt-get', ['update', '-qq'], { env, timeout: INSTALL_TIMEOUT_MS });
+    await execFileAsync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'redis-server'], {
+      env,
+      timeout: INSTALL_TIMEOUT_MS,
+    });
+  } catch (error) {
+    const output = String((error as { stderr?: unknown }).stderr ?? '').trim();
+    throw new Error(
+      `Installing redis-server with apt-get failed: ${(error as Error).message.split('\n')[0]}` +
+        `${output ? `\n${output.slice(-2_000)}` : ''}\n${manual}`,
+    );
+  }
+  const installed = findOnPath('redis-server');
+  if (installed === undefined)
+    throw new Error(`apt-get installed redis-server but it is not on PATH. ${manual}`);
+  return installed;
+}
+
+/** A port the kernel says is free on 127.0.0.1 right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        if (typeof address === 'object' && address !== null) resolve(address.port);
+        else reject(new Error('could not read the port of a probe server'));
+      });
+    });
+  });
+}
+
+/** Spawns redis-server and resolves once it logs that it accepts connections; rejects with its output if not. */
+function spawnServer(binary: string, port: number): Promise<ChildProcess> {
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--protected-mode',
+    'no',
+    '--daemonize',
+    'no',
+    '--loglevel',
+    'notice',
+    '--databases',
+    '1',
+  ];
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(new Error(`redis-server on port ${port} did not start: ${why}\n${output.slice(-2_000)}`));
+    };
+    const timer = setTimeout(() => fail(`not ready within ${START_TIMEOUT_MS} ms`), START_TIMEOUT_MS);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      if (output.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        child.stdout?.removeAllListeners('data');
+        child.stdout?.resume();
+        child.removeAllListeners('exit');
+        guardAgainstOrphaning(child);
+        resolve(child);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    child.once('error', (error) => fail(error.message));
+    child.once('exit', (code, signal) => fail(`exited early (code ${code}, signal ${signal})`));
+  });
+}
+
+/**
+ * Kills `server` if this process dies without stopping it (crash, SIGKILL): a shell blocks reading a pipe from us;
+ * when the pipe closes — however we exit — it kills the server. Stopping the server normally ends the shell too.
+ */
+function guardAgainstOrphaning(server: ChildProcess): void {
+  const watchdog = spawn(
+    'sh',
+    ['-c', 'read _ignored; kill -CONT "$0"; kill -KILL "$0" 2>/dev/null', String(server.pid)],
+    {
+      stdio: ['pipe', 'ignore', 'ignore'],
+    },
+  );
+  watchdog.on('error', () => {}); // no sh: no watchdog, the normal stop still works
+  watchdog.stdin?.on('error', () => {});
+  // Neither the watchdog nor its pipe may keep the test process alive.
+  watchdog.unref();
+  (watchdog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  server.once('exit', () => watchdog.kill('SIGKILL'));
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/**
+ * Starts a redis-server (installing it first if needed) on a free loopback port, with no persistence.
+ * Call `stop()` when done; `stop()`/`start()` simulate an outage and the server's return (empty).
+ */
+export async function startRedisServer(): Promise<RedisServer> {
+  const binary = await ensureRedisServer();
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= START_ATTEMPTS; attempt += 1) {
+    // Another process may take the probed port before redis binds it: try a new one.
+    const port = await freePort();
+    try {
+      let child: ChildProcess | undefined = await spawnServer(binary, port);
+      return {
+        port,
+        url: `redis://127.0.0.1:${port}`,
+        get running() {
+          return child !== undefined && child.exitCode === null && child.signalCode === null;
+        },
+        async stop() {
+          const current = child;
+          child = undefined;
+          current?.kill('SIGCONT'); // a paused server would not act on SIGTERM
+          if (current !== undefined) await stopProcess(current);
+        },
+        pause() {
+          child?.kill('SIGSTOP');
+        },
+        resume() {
+          child?.kill('SIGCONT');
+        },
+        async start() {
+          if (child !== undefined) return;
+          child = await spawnServer(binary, port);
+        },
+      };
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  throw lastError;
+}

@@ -1,0 +1,3 @@
+import { libraryConfig } from '@cortex-mcp/config/tsup';
+
+export default libraryConfig();
