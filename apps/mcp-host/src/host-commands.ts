@@ -2,11 +2,7 @@
 // and validated the configuration.
 import { VersionedToolRegistry } from '@cortex-mcp/tool-registry';
 import type { HostConfig } from './config/index.js';
-import { startDemo } from './demo/embedded-demo.js';
 import { HOST_VERSION, type RunningHost, startHost } from './host.js';
-import { createLogger } from './logger.js';
-import { ConnectorProxyManager } from './manager/index.js';
-import { HostMetrics } from './metrics.js';
 
 /** Where a command writes: stdout for results, stderr for diagnostics. */
 export interface CommandIo {
@@ -14,20 +10,42 @@ export interface CommandIo {
   stderr: NodeJS.WritableStream;
 }
 
+/**
+ * How long `serve` lets a warm start answer its first `tools/list` from the persisted catalogue before it loads the
+ * connect phase anyway (loading it blocks the event loop for a while). Clients that list tools at once — the usual
+ * case — open it sooner; so do a tool call and `/metrics`.
+ */
+export const SERVE_CONNECT_PHASE_DELAY_MS = 250;
+
 /** `mcp-host` / `mcp-host serve`: runs until SIGINT/SIGTERM (or, over stdio, until the client leaves). */
 export async function runServe(config: HostConfig, io: CommandIo): Promise<number> {
-  const host = await startHost(config);
-  if (host.url) {
-    io.stdout.write(`mcp-host ${HOST_VERSION}: MCP endpoint ${host.url}\n`);
-    io.stdout.write(`  status ${new URL('/status', host.url)}  metrics ${new URL('/metrics', host.url)}\n`);
-  }
-  return serveUntilStopped(host);
+  // Listen for signals before starting: one that arrives while the connect phase loads still shuts down gracefully.
+  const stopSignal = watchStopSignals();
+  const host = await startHost(config, {
+    connectPhaseDelayMs: SERVE_CONNECT_PHASE_DELAY_MS,
+    onListening: (url) => {
+      io.stdout.write(`mcp-host ${HOST_VERSION}: MCP endpoint ${url}\n`);
+      io.stdout.write(`  status ${new URL('/status', url)}  metrics ${new URL('/metrics', url)}\n`);
+    },
+  }).catch((error: unknown) => {
+    stopSignal.dispose();
+    throw error;
+  });
+  return serveUntilStopped(host, stopSignal);
 }
 
 /** `mcp-host demo`: demo connectors and a locally signed map on loopback, served by a real host. */
 export async function runDemo(config: HostConfig, io: CommandIo): Promise<number> {
-  const demo = await startDemo(config, { print: (line) => io.stdout.write(`${line}\n`) });
-  const code = await serveUntilStopped(demo.host);
+  // Only the demo needs the demo servers (and the SDK's McpServer and SSE server transport they use).
+  const { startDemo } = await import('./demo/embedded-demo.js');
+  const stopSignal = watchStopSignals();
+  const demo = await startDemo(config, { print: (line) => io.stdout.write(`${line}\n`) }).catch(
+    (error: unknown) => {
+      stopSignal.dispose();
+      throw error;
+    },
+  );
+  const code = await serveUntilStopped(demo.host, stopSignal);
   await demo.close();
   return code;
 }
@@ -38,6 +56,7 @@ export async function runTools(
   io: CommandIo,
   options: { json: boolean },
 ): Promise<number> {
+  const { ConnectorProxyManager, HostMetrics, createLogger } = await import('./startup/connect-phase.js');
   const logger = createLogger({ level: options.json ? 'error' : config.logLevel });
   const registry = new VersionedToolRegistry({ logger });
   const manager = new ConnectorProxyManager({
@@ -70,17 +89,35 @@ export async function runTools(
   }
 }
 
-/** Serves until SIGINT/SIGTERM or the stdio client leaves, then shuts down gracefully and returns the exit code. */
-async function serveUntilStopped(host: RunningHost): Promise<number> {
+/** The first SIGINT/SIGTERM, as a promise; `dispose()` removes the listeners. */
+interface StopSignal {
+  readonly received: Promise<NodeJS.Signals>;
+  dispose(): void;
+}
+
+function watchStopSignals(): StopSignal {
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
   let onSignal: (signal: NodeJS.Signals) => void = () => {};
-  const signalled = new Promise<NodeJS.Signals>((resolve) => {
+  const received = new Promise<NodeJS.Signals>((resolve) => {
     onSignal = resolve;
   });
   for (const signal of signals) process.once(signal, onSignal);
-  const reason = await Promise.race([signalled, host.closed.then(() => 'client closed stdin' as const)]);
+  return {
+    received,
+    dispose: () => {
+      for (const signal of signals) process.removeListener(signal, onSignal);
+    },
+  };
+}
+
+/** Serves until SIGINT/SIGTERM or the stdio client leaves, then shuts down gracefully and returns the exit code. */
+async function serveUntilStopped(host: RunningHost, stopSignal: StopSignal): Promise<number> {
+  const reason = await Promise.race([
+    stopSignal.received,
+    host.closed.then(() => 'client closed stdin' as const),
+  ]);
   host.logger.info({ reason }, 'shutting down');
-  for (const signal of signals) process.removeListener(signal, onSignal);
+  stopSignal.dispose();
   await host.shutdown();
   return 0;
 }

@@ -2,10 +2,18 @@ import type { Readable, Writable } from 'node:stream';
 import { VersionedToolRegistry } from '@cortex-mcp/tool-registry';
 import packageJson from '../package.json' with { type: 'json' };
 import type { HostConfig } from './config/index.js';
-import { createLogger, type Logger } from './logger.js';
-import { ConnectorProxyManager } from './manager/index.js';
-import { HostMetrics } from './metrics.js';
-import { createHostHttpServer, type McpSurface, serveStdio } from './server/index.js';
+import type { Logger } from './logger.js';
+import type { ConnectorProxyManager, ConnectorProxyManagerOptions } from './manager/index.js';
+import type { HostMetrics } from './metrics.js';
+import {
+  createHostHttpServer,
+  type HostHttpServerOptions,
+  type McpSurface,
+  serveStdio,
+} from './server/index.js';
+import { ConnectPhaseGate, type GateTimers } from './startup/connect-phase-gate.js';
+import { DeferredLogger, type StartupLogger } from './startup/deferred-logger.js';
+import { WarmCatalogue } from './startup/warm-catalogue.js';
 
 /** The host's version, as reported in `initialize` and `/status`. */
 export const HOST_VERSION: string = packageJson.version;
@@ -29,19 +37,162 @@ export interface StartHostOptions {
   /** Streams of the stdio transport. Default: the process's stdin and stdout. */
   stdin?: Readable;
   stdout?: Writable;
+  /**
+   * Called with the MCP URL once the HTTP surface serves the warm state: at once when it serves a persisted
+   * catalogue before the connect phase has started (so before `startHost` resolves), else once the manager has
+   * started.
+   */
+  onListening?: (url: string) => void;
+  /**
+   * Async mode with a persisted catalogue: how long the connect phase (manager, connector proxy, SDK client,
+   * undici, prom-client) may wait for the first `tools/list` before it is loaded anyway. Loading it blocks the event
+   * loop, so `mcp-host serve` lets the first listing through first. A tool call or `/metrics` loads it at once.
+   * Default 0: load it as soon as the surface listens.
+   */
+  connectPhaseDelayMs?: number;
+  /** Timers of that wait; injectable for tests. */
+  timers?: GateTimers;
+}
+
+/** The connect phase's modules: imported only once the gate opens, so the CLI bundle keeps them in their own chunk. */
+type ConnectPhaseModules = typeof import('./startup/connect-phase.js');
+
+interface ConnectPhase {
+  readonly manager: ConnectorProxyManager;
+  readonly metrics: HostMetrics;
+  readonly logger: Logger;
 }
 
 /**
  * Starts the host. In async mode (the default) the MCP surface serves at once — from the persisted catalogue when
- * there is one — while connectors connect in the background; with `refreshSync` the first sync completes before
- * anything is served and no background refresh runs (the seed's rollback mode).
+ * there is one, registered before the connect phase is even loaded — while connectors connect in the background;
+ * with `refreshSync` the first sync completes before anything is served and no background refresh runs (the seed's
+ * rollback mode). Resolves once the manager has started.
  */
 export async function startHost(config: HostConfig, options: StartHostOptions = {}): Promise<RunningHost> {
-  const logger = options.logger ?? createLogger({ level: config.logLevel });
-  const metrics = new HostMetrics();
+  // pino is part of the connect phase: until it loads, entries are held (see DeferredLogger).
+  const deferredLogger = new DeferredLogger(config.logLevel);
+  const logger: StartupLogger = options.logger ?? deferredLogger;
   const registry = new VersionedToolRegistry({ logger });
+  const gate = new ConnectPhaseGate(options.timers ? { timers: options.timers } : {});
   let surface: McpSurface | undefined;
-  const manager = new ConnectorProxyManager({
+  const onUpstreamLog: ManagerWiring['onUpstreamLog'] = (connectorId, entry) =>
+    surface?.broadcastLog({
+      connectorId,
+      level: entry.level,
+      data: entry.data,
+      ...(entry.logger === undefined ? {} : { logger: entry.logger }),
+    });
+  const phasePromise = gate.opened.then(async (reason) => {
+    logger.debug({ reason }, 'loading the connect phase');
+    const modules = await import('./startup/connect-phase.js');
+    const phaseLogger = options.logger ?? modules.createLogger({ level: config.logLevel });
+    deferredLogger.attach(phaseLogger);
+    return createConnectPhase(modules, config, { registry, logger: phaseLogger, onUpstreamLog });
+  });
+  let phase: ConnectPhase | undefined;
+  let started = false;
+
+  let opened: OpenedSurface;
+  if (config.refreshSync) {
+    gate.open('immediately');
+    phase = await phasePromise;
+    try {
+      await phase.manager.start();
+      opened = await openSurface(config, options, {
+        registry,
+        logger,
+        metrics: phase.metrics,
+        getStatus: () => (phase as ConnectPhase).manager.status(),
+        isReady: () => (phase as ConnectPhase).manager.ready,
+      });
+    } catch (error) {
+      await phase.manager.disconnect();
+      throw error;
+    }
+    surface = opened.surface;
+    if (opened.url !== undefined) options.onListening?.(opened.url);
+  } else {
+    const warm = await WarmCatalogue.read({
+      config,
+      registry,
+      version: HOST_VERSION,
+      onEarlyCall: () => gate.open('tool call'),
+    });
+    const servesEarly = warm.hasCatalogue;
+    opened = await openSurface(config, options, {
+      registry: gate.watchListings(registry),
+      logger,
+      metrics: {
+        render: async () => {
+          gate.open('metrics');
+          return (await phasePromise).metrics.render();
+        },
+      },
+      getStatus: () => (started ? (phase as ConnectPhase).manager.status() : warm.status()),
+      isReady: () => (started ? (phase as ConnectPhase).manager.ready : warm.ready),
+    });
+    surface = opened.surface;
+    // "Listening" means "serving the warm state": the persisted catalogue now, or else the manager's start. The
+    // line goes out before the registration so a client's connect overlaps it; the registration is synchronous, so
+    // no request is read before it is complete.
+    if (servesEarly && opened.url !== undefined) options.onListening?.(opened.url);
+    warm.serve();
+    // A cold start has nothing to serve before the manager: no reason to wait.
+    gate.openAfter(servesEarly ? (options.connectPhaseDelayMs ?? 0) : 0);
+    try {
+      phase = await phasePromise;
+      await phase.manager.start();
+    } catch (error) {
+      warm.abandon(error);
+      await phase?.manager.disconnect();
+      await surface.close();
+      throw error;
+    }
+    if (!servesEarly && opened.url !== undefined) options.onListening?.(opened.url);
+    started = true;
+    warm.handOver();
+  }
+
+  const { manager, logger: hostLogger } = phase;
+  let shuttingDown: Promise<number> | undefined;
+  const shutdown = async (): Promise<number> => {
+    await manager.stopRefreshing();
+    const cutShort = await opened.surface.drain(config.shutdownGraceMs);
+    if (cutShort > 0)
+      hostLogger.warn({ cutShort }, 'shutdown deadline reached with tool calls still running');
+    await manager.disconnect();
+    await opened.surface.close();
+    hostLogger.info({}, 'mcp-host stopped');
+    return cutShort;
+  };
+
+  return {
+    url: opened.url,
+    registry,
+    manager,
+    logger: hostLogger,
+    closed: opened.closed,
+    shutdown: () => {
+      shuttingDown ??= shutdown();
+      return shuttingDown;
+    },
+  };
+}
+
+interface ManagerWiring {
+  readonly registry: VersionedToolRegistry;
+  readonly logger: Logger;
+  readonly onUpstreamLog: NonNullable<ConnectorProxyManagerOptions['onUpstreamLog']>;
+}
+
+function createConnectPhase(
+  modules: ConnectPhaseModules,
+  config: HostConfig,
+  wiring: ManagerWiring,
+): ConnectPhase {
+  const metrics = new modules.HostMetrics();
+  const manager = new modules.ConnectorProxyManager({
     serviceMapUrl: config.serviceMapUrl,
     signatureKeys: config.signatureKeys,
     apiKey: config.apiKey,
@@ -58,80 +209,64 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
     mapMaxBytes: config.mapMaxBytes,
     serviceMapEtag: config.serviceMapEtag,
     agent: { connections: config.poolConnections, http2: config.http2 },
+    circuitFailureThreshold: config.circuitFailureThreshold,
+    circuitOpenMs: config.circuitOpenMs,
+    toolPinPolicy: config.toolPinPolicy,
+    redis: config.redisUrl ? { url: config.redisUrl, keyPrefix: config.redisKeyPrefix } : undefined,
+    egress: {
+      allowedNetworks: config.egressAllowedNetworks,
+      allowInsecureHttp: config.egressAllowInsecureHttp,
+    },
     registryPath: config.registryPath,
     stateDir: config.stateDir,
-    registry,
+    registry: wiring.registry,
     metrics,
-    logger,
+    logger: wiring.logger,
     version: HOST_VERSION,
-    onUpstreamLog: (connectorId, entry) =>
-      surface?.broadcastLog({
-        connectorId,
-        level: entry.level,
-        data: entry.data,
-        ...(entry.logger === undefined ? {} : { logger: entry.logger }),
-      }),
+    onUpstreamLog: wiring.onUpstreamLog,
   });
+  return { manager, metrics, logger: wiring.logger };
+}
 
+interface OpenedSurface {
+  readonly surface: McpSurface;
+  readonly url?: string;
+  readonly closed: Promise<void>;
+}
+
+interface SurfaceWiring extends Pick<HostHttpServerOptions, 'metrics' | 'getStatus' | 'isReady'> {
+  readonly registry: VersionedToolRegistry;
+  readonly logger: StartupLogger;
+}
+
+async function openSurface(
+  config: HostConfig,
+  options: StartHostOptions,
+  wiring: SurfaceWiring,
+): Promise<OpenedSurface> {
   const serverInfo = { name: 'cortex-mcp-host', version: HOST_VERSION };
-  const openSurface = async (): Promise<{ surface: McpSurface; url?: string; closed: Promise<void> }> => {
-    if (config.transport === 'stdio') {
-      const stdio = await serveStdio({
-        registry,
-        serverInfo,
-        logger,
-        ...(options.stdin && { stdin: options.stdin }),
-        ...(options.stdout && { stdout: options.stdout }),
-      });
-      return { surface: stdio, closed: stdio.closed };
-    }
-    const http = await createHostHttpServer({
+  const { registry, logger } = wiring;
+  if (config.transport === 'stdio') {
+    const stdio = await serveStdio({
       registry,
-      metrics,
-      logger,
       serverInfo,
-      host: config.host,
-      port: config.port,
-      allowedHosts: [...config.allowedHosts],
-      allowedOrigins: [...config.allowedOrigins],
-      getStatus: () => manager.status(),
-      isReady: () => manager.ready,
+      logger,
+      ...(options.stdin && { stdin: options.stdin }),
+      ...(options.stdout && { stdout: options.stdout }),
     });
-    return { surface: http, url: http.url, closed: new Promise<void>(() => {}) };
-  };
-
-  let opened: Awaited<ReturnType<typeof openSurface>>;
-  try {
-    if (config.refreshSync) await manager.start();
-    opened = await openSurface();
-    surface = opened.surface;
-    if (!config.refreshSync) await manager.start();
-  } catch (error) {
-    await manager.disconnect();
-    await surface?.close();
-    throw error;
+    return { surface: stdio, closed: stdio.closed };
   }
-
-  let shuttingDown: Promise<number> | undefined;
-  const shutdown = async (): Promise<number> => {
-    await manager.stopRefreshing();
-    const cutShort = await opened.surface.drain(config.shutdownGraceMs);
-    if (cutShort > 0) logger.warn({ cutShort }, 'shutdown deadline reached with tool calls still running');
-    await manager.disconnect();
-    await opened.surface.close();
-    logger.info({}, 'mcp-host stopped');
-    return cutShort;
-  };
-
-  return {
-    url: opened.url,
+  const http = await createHostHttpServer({
     registry,
-    manager,
+    metrics: wiring.metrics,
     logger,
-    closed: opened.closed,
-    shutdown: () => {
-      shuttingDown ??= shutdown();
-      return shuttingDown;
-    },
-  };
+    serverInfo,
+    host: config.host,
+    port: config.port,
+    allowedHosts: [...config.allowedHosts],
+    allowedOrigins: [...config.allowedOrigins],
+    getStatus: wiring.getStatus,
+    isReady: wiring.isReady,
+  });
+  return { surface: http, url: http.url, closed: new Promise<void>(() => {}) };
 }
