@@ -55,6 +55,14 @@ export class HostMetrics {
     registers: [this.registry],
   });
 
+  /** With MCP_REDIS_URL: 1 while Redis answers, 0 while the host falls back to its own cache and fetches. */
+  readonly redisUp = new Gauge({
+    name: 'mcp_redis_up',
+    help: 'Whether the shared Redis answers (1) or the host runs on its own cache (0); absent without MCP_REDIS_URL.',
+    labelNames: ['target'] as const,
+    registers: [this.registry],
+  });
+
   /** Failed service-map refreshes, by error code (`timeout`, `signature`, `http`, …). */
   readonly refreshFailures = new Counter({
     name: 'mcp_service_map_refresh_failures_total',

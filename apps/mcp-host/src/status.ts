@@ -23,8 +23,11 @@ export interface MapStatus {
   readonly expiresAtMs: number | null;
   /** `fresh` before the signed expiry, `stale` after it (still served), `empty` when no map is held. */
   readonly freshness: 'fresh' | 'stale' | 'empty';
-  /** `network` for a map loaded this run, `persisted` for the warm-start copy, `none` when empty. */
-  readonly source: 'network' | 'persisted' | 'none';
+  /**
+   * `network` for a map loaded this run, `persisted` for the warm-start copy, `fleet` for one another host shared
+   * through Redis, `none` when empty.
+   */
+  readonly source: 'network' | 'persisted' | 'fleet' | 'none';
   readonly lastRefreshAtMs: number | null;
   /** The last refresh failure (code + message, secrets-free), cleared by a successful refresh. */
   readonly lastError: { readonly code: string; readonly message: string; readonly atMs: number } | null;
@@ -33,6 +36,16 @@ export interface MapStatus {
    * load failed (backing off, honouring `Retry-After`); null otherwise — the next load is the timer refresh.
    */
   readonly nextRetryAtMs?: number | null;
+  /** With `MCP_REDIS_URL`: this host's role in the fleet, the refresh lease holder and Redis health. */
+  readonly fleet?: {
+    readonly role: 'leader' | 'follower' | 'standalone';
+    readonly leaseHolder: {
+      readonly holderId: string;
+      readonly fence: number;
+      readonly self: boolean;
+    } | null;
+    readonly redis: { readonly status: 'up' | 'down'; readonly target: string };
+  };
 }
 
 /** One connector: from the map or from the registry file. */
@@ -50,7 +63,7 @@ export interface ConnectorStatus {
   readonly lastError: { readonly message: string; readonly atMs: number } | null;
   readonly connectedAtMs: number | null;
   /**
-   * Tools whose definition changed since it was pinned (approve with `mcp-host tools approve`); withheld from
+   * Tools whose definition changed since it was pinned (approve with `mcp-host pins approve`); withheld from
    * clients under the `block` pin policy. Absent when there are none.
    */
   readonly changedTools?: readonly string[];

@@ -1,3 +1,4 @@
+import { type RedisServer, startRedisServer } from '@cortex-mcp/test-servers';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RedisHealth } from '../src/index.js';
 import { loaded, mapValue } from './fixtures/signed-map.mjs';
@@ -12,7 +13,6 @@ import {
   uniquePrefix,
   until,
 } from './helpers.js';
-import { type RedisServer, startRedisServer } from './support/redis-server.js';
 
 const TTL = 60_000;
 const v1 = mapValue({ id: 'v1', generatedAtMs: T0, ttlMs: TTL });

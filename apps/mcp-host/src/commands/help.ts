@@ -14,6 +14,7 @@ Commands:
   sign <manifest>     Sign a service map with CONNECTORS_SIGNATURE_KEY (for map producers)
   verify <url|file>   Load and verify a signed service map, then list its connectors
   servers             Add, list or remove servers in the registry file
+  pins                List or approve changed tool definitions (tool pinning)
   help [command]      Show the help of a command
 
 Options:
@@ -135,6 +136,27 @@ Examples:
   mcp-host servers remove docs
 `;
 
+const PINS_HELP = `Usage: mcp-host pins <list|approve> [options]
+
+Tool pinning: the host pins every tool's definition (name, description, schemas, annotations) the first
+time it sees it. When a connector later changes a pinned tool, the host logs the changed fields and —
+with MCP_TOOL_PIN_POLICY=block — withholds the tool until the change is approved here. A running host
+reads the pins again at its next sync.
+
+  pins list [--json]
+      The tools whose live definition differs from their pin.
+  pins approve <connector> [<tool>]
+  pins approve --all
+      Accepts the changed definitions (one tool, one connector's, or all) as the new pins.
+
+${renderSettingsHelp('pins')}
+
+Examples:
+  mcp-host pins list
+  mcp-host pins approve github search_issues
+  mcp-host pins approve --all
+`;
+
 const HELP_BY_COMMAND: Record<HostConfigCommand, string> = {
   serve: SERVE_HELP,
   demo: DEMO_HELP,
@@ -142,6 +164,7 @@ const HELP_BY_COMMAND: Record<HostConfigCommand, string> = {
   sign: SIGN_HELP,
   verify: VERIFY_HELP,
   servers: SERVERS_HELP,
+  pins: PINS_HELP,
 };
 
 /** The help of one command, or `undefined` for a name that is not a command. */

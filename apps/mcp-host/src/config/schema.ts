@@ -69,6 +69,14 @@ const shape = {
     'toolPinPolicy',
     z.preprocess(textToKeyword, z.enum(['warn', 'block', 'off'])).default('warn'),
   ),
+  redisUrl: described('redisUrl', z.preprocess(trimText, z.string().regex(/^rediss?:\/\/\S+$/)).optional()),
+  redisKeyPrefix: described(
+    'redisKeyPrefix',
+    z
+      .string()
+      .regex(/^\S{1,100}$/)
+      .default('cortex-mcp:'),
+  ),
   circuitOpenMs: described('circuitOpenMs', integer(0, MAX_TIMER_MS).default(30_000)),
   egressAllowedNetworks: described(
     'egressAllowedNetworks',

@@ -17,6 +17,8 @@ export const hostSettingKeys = [
   'circuitFailureThreshold',
   'circuitOpenMs',
   'toolPinPolicy',
+  'redisUrl',
+  'redisKeyPrefix',
   'connectTimeoutMs',
   'callTimeoutMs',
   'mapTimeoutMs',
@@ -38,7 +40,7 @@ export const hostSettingKeys = [
 export type HostSettingKey = (typeof hostSettingKeys)[number];
 
 /** The commands that read the host configuration; a setting's flag may be limited to some of them. */
-export type HostConfigCommand = 'serve' | 'demo' | 'tools' | 'sign' | 'verify' | 'servers';
+export type HostConfigCommand = 'serve' | 'demo' | 'tools' | 'sign' | 'verify' | 'servers' | 'pins';
 
 /** A setting's command-line flag. */
 export interface HostSettingFlag {
@@ -224,7 +226,22 @@ const table: Record<HostSettingKey, SettingEntry> = {
     type: 'warn, block or off',
     default: 'warn',
     description:
-      'Tool definitions are pinned on first sight (a hash of name, description, schemas, annotations). When a connector changes a pinned tool: warn logs it and serves the new definition; block withholds the tool until `mcp-host tools approve`; off pins nothing.',
+      'Tool definitions are pinned on first sight (a hash of name, description, schemas, annotations). When a connector changes a pinned tool: warn logs it and serves the new definition; block withholds the tool until `mcp-host pins approve`; off pins nothing.',
+  },
+  redisUrl: {
+    env: ['MCP_REDIS_URL'],
+    type: 'a redis:// or rediss:// URL',
+    default: 'none',
+    description:
+      'Share the map and tool catalogues with other hosts through this Redis: one map fetch per refresh fleet-wide, new hosts serve the fleet catalogue at once; every host still verifies every map. Without it the host runs on its own.',
+    secret: true,
+  },
+  redisKeyPrefix: {
+    env: ['MCP_REDIS_KEY_PREFIX'],
+    flag: string('--redis-key-prefix', 'prefix'),
+    type: 'a string of 1 to 100 characters without spaces',
+    default: 'cortex-mcp:',
+    description: 'Prefix of every Redis key of this fleet, so several fleets can share one Redis.',
   },
   connectTimeoutMs: {
     env: ['MCP_CONNECTOR_CONNECT_TIMEOUT_MS'],

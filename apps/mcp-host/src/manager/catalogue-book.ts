@@ -1,5 +1,5 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import type { CatalogueEntry, WarmStateStore } from './warm-state-store.js';
+import { type CatalogueEntry, parseCatalogueTools, type WarmStateStore } from './warm-state-store.js';
 
 /**
  * The per-connector tool catalogues as persisted in `catalogue.json`. Changes mark it dirty; `save()` writes the
@@ -19,6 +19,22 @@ export class CatalogueBook {
   /** Reads the persisted book (a corrupt file reads as empty). */
   async load(): Promise<void> {
     this.#entries = await this.#store.readCatalogue();
+  }
+
+  /**
+   * Adds entries shared by other hosts (through Redis) for connectors this host has no entry of, so a new host
+   * serves the fleet's catalogue at once. Local entries win; shared ones are not marked dirty (nothing changed here).
+   */
+  adoptShared(shared: ReadonlyMap<string, { fingerprint: string; tools: readonly unknown[] }>): number {
+    let adopted = 0;
+    for (const [connectorId, entry] of shared) {
+      if (this.#entries.has(connectorId)) continue;
+      const tools = parseCatalogueTools(entry.tools);
+      if (!tools) continue;
+      this.#entries.set(connectorId, { fingerprint: entry.fingerprint, tools, savedAtMs: this.#clock() });
+      adopted += 1;
+    }
+    return adopted;
   }
 
   /** The entry of `connectorId` if it was saved under `fingerprint`. */

@@ -98,6 +98,12 @@ export class ConnectorProxyManager {
         logger: resolved.logger,
         metrics: resolved.metrics,
         store: this.#store,
+        redis: resolved.redis
+          ? { url: resolved.redis.url, keyPrefix: resolved.redis.keyPrefix ?? 'cortex-mcp:' }
+          : undefined,
+        onSharedMapChange: () => void this.#run('fleet', false).catch(() => undefined),
+        onRedisHealth: (up) =>
+          resolved.metrics.redisUp.set({ target: redisTarget(resolved.redis?.url) }, up ? 1 : 0),
       });
     }
     if (resolved.registryPath !== undefined) {
@@ -242,6 +248,7 @@ export class ConnectorProxyManager {
     const mapRestored = (await this.#mapSource?.restore()) ?? false;
     await this.#pins.load();
     await this.#catalogue.load();
+    if (this.#mapSource) this.#catalogue.adoptShared(await this.#mapSource.sharedCatalogue());
     let adopted = 0;
     for (const spec of this.#desiredSpecs(this.#mapSource?.held?.payload)) {
       if (!spec.enabled) continue;
@@ -363,6 +370,7 @@ export class ConnectorProxyManager {
       streamDispatcher: this.#pool.streams,
       onCatalogueChange: (id, tools) => {
         this.#catalogue.record(id, catalogueFingerprint(connector.spec), tools);
+        this.#mapSource?.shareCatalogue(id, catalogueFingerprint(connector.spec), tools);
         if (!this.#syncing) {
           void this.#catalogue.save();
           void this.#pins.save();
@@ -408,12 +416,24 @@ export class ConnectorProxyManager {
         'could not write the registry file on shutdown',
       );
     });
+    await this.#mapSource?.close();
     await this.#pool.close();
   }
 }
 
 /** First early retry after a failed map load with no fresh map; doubles up to the refresh interval. */
 const MAP_RETRY_BASE_DELAY_MS = 1_000;
+
+/** `host:port` of a Redis URL, without credentials or database: safe for a metric label. */
+function redisTarget(url: string | undefined): string {
+  if (url === undefined) return '';
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || '6379'}`;
+  } catch {
+    return 'redis';
+  }
+}
 
 /** The map endpoint's origin, exempt from the egress policy: the operator configured it, not the map. */
 function mapOrigin(serviceMapUrl: string | undefined): string[] {

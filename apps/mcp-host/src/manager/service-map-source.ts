@@ -1,4 +1,5 @@
-import { ManifestCache } from '@cortex-mcp/manifest-cache';
+import { ManifestCache, type ManifestCacheLike } from '@cortex-mcp/manifest-cache';
+import type { FleetStatus, RedisManifestCache } from '@cortex-mcp/manifest-cache-redis';
 import {
   loadConnectorServiceMap,
   parseServiceMap,
@@ -36,6 +37,15 @@ export interface ServiceMapSourceOptions {
   readonly logger: Logger;
   readonly metrics: HostMetrics;
   readonly store: WarmStateStore;
+  /**
+   * Share the map with a fleet of hosts through Redis (`MCP_REDIS_URL`): one host per expiry fetches it, every
+   * host verifies what it reads there with its own keys. Absent: this host alone, in memory.
+   */
+  readonly redis?: { readonly url: string; readonly keyPrefix: string } | undefined;
+  /** Another host's map arrived through Redis: the manager reconciles against it. */
+  readonly onSharedMapChange?: (() => void) | undefined;
+  /** Redis went up or down (for the metric). */
+  readonly onRedisHealth?: ((up: boolean) => void) | undefined;
 }
 
 /**
@@ -45,7 +55,8 @@ export interface ServiceMapSourceOptions {
  */
 export class ServiceMapSource {
   readonly #options: ServiceMapSourceOptions;
-  readonly #cache: ManifestCache<HeldMap>;
+  #cache: ManifestCacheLike<HeldMap>;
+  #fleet: RedisManifestCache<HeldMap> | undefined;
   #notBefore: number | undefined;
   #source: MapStatus['source'] = 'none';
   #lastRefreshAtMs: number | null = null;
@@ -71,11 +82,15 @@ export class ServiceMapSource {
     const { store, logger, signatureKeys, serviceMapUrl, clock } = this.#options;
     const [text, meta] = await Promise.all([store.readMapText(), store.readMapMeta()]);
     this.#notBefore = meta.notBefore;
-    if (text === undefined) return false;
+    await this.#joinFleet();
+    if (text === undefined) return this.#cache.get() !== undefined;
     try {
       const verified = parseServiceMap(text, { signatureKeys, serviceMapUrl, clock });
       this.#notBefore = Math.max(this.#notBefore ?? verified.generatedAtMs, verified.generatedAtMs);
       const { payload, generatedAtMs, expiresAtMs } = verified;
+      // The fleet may already hold a newer map (read from Redis on connect): never go back to an older one.
+      const fleetMap = this.#cache.get();
+      if (fleetMap !== undefined && fleetMap.generatedAtMs >= generatedAtMs) return true;
       this.#cache.set({ payload, text, etag: meta.etag, generatedAtMs, expiresAtMs }, { expiresAtMs });
       this.#source = 'persisted';
       return true;
@@ -84,7 +99,7 @@ export class ServiceMapSource {
         { code: errorCode(error), err: describeFailure(error) },
         'the persisted service map does not verify with the configured keys; ignoring it',
       );
-      return false;
+      return this.#cache.get() !== undefined;
     }
   }
 
@@ -125,6 +140,81 @@ export class ServiceMapSource {
     this.#nextRetryAtMs = value;
   }
 
+  /** The fleet view (role, lease holder, Redis health) when the map is shared through Redis. */
+  fleetStatus(): FleetStatus | undefined {
+    return this.#fleet?.fleetStatus();
+  }
+
+  /**
+   * Shares a connector's tool list with the fleet (a no-op without Redis; a Redis failure is logged by the cache's
+   * health tracking and otherwise ignored: the local catalogue is the fallback).
+   */
+  shareCatalogue(connectorId: string, fingerprint: string, tools: readonly unknown[]): void {
+    this.#fleet?.catalogue.write(connectorId, { fingerprint, tools: [...tools] }).catch(() => undefined);
+  }
+
+  /** The fleet's shared catalogue (empty without Redis or when Redis does not answer in time). */
+  async sharedCatalogue(): Promise<ReadonlyMap<string, { fingerprint: string; tools: readonly unknown[] }>> {
+    if (!this.#fleet) return new Map();
+    try {
+      return (await this.#fleet.catalogue.read()).entries;
+    } catch {
+      return new Map();
+    }
+  }
+
+  /** Leaves the fleet (releases a lease this host holds) and closes the Redis connections. */
+  async close(): Promise<void> {
+    await this.#fleet?.close().catch(() => undefined);
+  }
+
+  /**
+   * With Redis configured: replaces the in-memory cache with the fleet's before anything is loaded. Every value read
+   * from Redis passes the same verification as a fetched map (signature with this host's keys, no rollback below
+   * the newest accepted `generatedAt`). Connecting never fails the start: without Redis the cache works in memory.
+   */
+  async #joinFleet(): Promise<void> {
+    const { redis, signatureKeys, serviceMapUrl, clock, logger } = this.#options;
+    if (!redis || this.#fleet) return;
+    const { RedisManifestCache } = await import('@cortex-mcp/manifest-cache-redis');
+    const fleet = new RedisManifestCache<HeldMap>({
+      url: redis.url,
+      keyPrefix: redis.keyPrefix,
+      clock,
+      logger,
+      verify: (stored) => {
+        const verified = parseServiceMap(stored.text, {
+          signatureKeys,
+          serviceMapUrl,
+          clock,
+          notBefore: this.#notBefore,
+        });
+        this.#notBefore = Math.max(this.#notBefore ?? verified.generatedAtMs, verified.generatedAtMs);
+        const { payload, generatedAtMs, expiresAtMs } = verified;
+        return {
+          value: { payload, text: stored.text, etag: stored.etag, generatedAtMs, expiresAtMs },
+          generatedAtMs,
+          expiresAtMs,
+        };
+      },
+      serialize: (held) => ({ text: held.text, generatedAtMs: held.generatedAtMs, etag: held.etag }),
+      onChange: (change) => {
+        this.#source = 'fleet';
+        void this.#options.store.saveMap(change.value.text, {
+          notBefore: this.#notBefore,
+          etag: change.value.etag,
+        });
+        this.#options.onSharedMapChange?.();
+      },
+      onHealthChange: (health) => this.#options.onRedisHealth?.(health.status === 'up'),
+    });
+    this.#fleet = fleet;
+    this.#cache = fleet;
+    await fleet.connect();
+    const held = fleet.get();
+    if (held) this.#source = 'fleet';
+  }
+
   /** The `map` member of `/status`. */
   status(): MapStatus {
     const held = this.#cache.get();
@@ -139,6 +229,19 @@ export class ServiceMapSource {
       lastRefreshAtMs: this.#lastRefreshAtMs,
       lastError: this.#lastError,
       nextRetryAtMs: this.#nextRetryAtMs,
+      ...this.#fleetSummary(),
+    };
+  }
+
+  #fleetSummary(): Pick<MapStatus, 'fleet'> {
+    const fleet = this.#fleet?.fleetStatus();
+    if (!fleet) return {};
+    return {
+      fleet: {
+        role: fleet.role,
+        leaseHolder: fleet.leaseHolder,
+        redis: { status: fleet.redis.status, target: fleet.redis.target },
+      },
     };
   }
 

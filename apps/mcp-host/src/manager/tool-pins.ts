@@ -11,7 +11,7 @@ import { describeFailure } from './errors.js';
 
 /**
  * What happens when a connector changes a tool whose definition was pinned: `warn` logs the change and serves the
- * new definition; `block` withholds the tool until the change is approved (`mcp-host tools approve`); `off` pins
+ * new definition; `block` withholds the tool until the change is approved (`mcp-host pins approve`); `off` pins
  * nothing.
  */
 export type ToolPinPolicy = 'warn' | 'block' | 'off';
@@ -129,7 +129,8 @@ export class ToolPinBook {
    */
   review(connectorId: string, tools: readonly Tool[]): Tool[] {
     if (this.#options.policy === 'off') return [...tools];
-    const pins = (this.#file.connectors[connectorId] ??= {});
+    const pins = this.#file.connectors[connectorId] ?? {};
+    this.#file.connectors[connectorId] = pins;
     const served: Tool[] = [];
     for (const tool of tools) {
       if (this.#reviewOne(connectorId, pins, tool)) served.push(tool);
@@ -195,8 +196,8 @@ export class ToolPinBook {
     this.#options.logger.warn(
       { connectorId, tool: toolName, changed, policy: this.#options.policy },
       blocked
-        ? `connector changed a pinned tool definition; withholding the tool until approved (mcp-host tools approve ${connectorId} ${toolName})`
-        : `connector changed a pinned tool definition; serving the new one (approve it with: mcp-host tools approve ${connectorId} ${toolName})`,
+        ? `connector changed a pinned tool definition; withholding the tool until approved (mcp-host pins approve ${connectorId} ${toolName})`
+        : `connector changed a pinned tool definition; serving the new one (approve it with: mcp-host pins approve ${connectorId} ${toolName})`,
     );
   }
 }

@@ -42,6 +42,12 @@ const catalogueSchema = z.object({
 });
 const mapMetaSchema = z.object({ notBefore: z.number().optional(), etag: z.string().optional() });
 
+/** Validates a tool list from elsewhere (the fleet's shared catalogue): undefined unless every entry is a tool. */
+export function parseCatalogueTools(value: unknown): Tool[] | undefined {
+  const parsed = z.array(toolSchema).safeParse(value);
+  return parsed.success ? (parsed.data as Tool[]) : undefined;
+}
+
 let tempCounter = 0;
 
 /**

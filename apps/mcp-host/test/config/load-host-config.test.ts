@@ -53,6 +53,7 @@ describe('loadHostConfig defaults', () => {
       circuitFailureThreshold: 5,
       circuitOpenMs: 30_000,
       toolPinPolicy: 'warn',
+      redisKeyPrefix: 'cortex-mcp:',
       serviceMapEtag: true,
       connectTimeoutMs: 10_000,
       callTimeoutMs: 60_000,

@@ -30,6 +30,8 @@ const samples: Record<HostSettingKey, { text: string; value: unknown; command?: 
   circuitFailureThreshold: { text: '3', value: 3 },
   circuitOpenMs: { text: '1000', value: 1000 },
   toolPinPolicy: { text: 'block', value: 'block' },
+  redisUrl: { text: 'redis://127.0.0.1:6379/0', value: 'redis://127.0.0.1:6379/0' },
+  redisKeyPrefix: { text: 'fleet-a:', value: 'fleet-a:' },
   connectTimeoutMs: { text: '2000', value: 2000 },
   callTimeoutMs: { text: '3000', value: 3000 },
   mapTimeoutMs: { text: '4000', value: 4000 },
@@ -93,9 +95,9 @@ describe('the settings table', () => {
     expect(new Set(flags).size).toBe(flags.length);
   });
 
-  it('marks the keys as secret and gives secrets no flag', () => {
+  it('marks the keys and the Redis URL (it may hold a password) as secret and gives secrets no flag', () => {
     const secrets = hostSettings.filter((setting) => setting.secret);
-    expect(secrets.map((setting) => setting.key)).toEqual(['signatureKeys', 'apiKey']);
+    expect(secrets.map((setting) => setting.key)).toEqual(['signatureKeys', 'apiKey', 'redisUrl']);
     expect(secrets.every((setting) => setting.flag === undefined)).toBe(true);
   });
 

@@ -42,7 +42,7 @@ describe('tool definition pinning', () => {
     const warning = second.logs.find((line) => line.level === 40 && line.tool === 'hello');
     expect(warning).toMatchObject({ connectorId: 'chg', changed: ['description'], policy: 'block' });
 
-    // `mcp-host tools approve chg hello` does this to the file; the running host picks it up at its next sync.
+    // `mcp-host pins approve chg hello` does this to the file; the running host picks it up at its next sync.
     await second.manager.refresh('persist the pending change');
     const file = await pinsFile(stateDir);
     expect(file?.connectors.chg?.hello?.pending).toBeDefined();

@@ -1,0 +1,1 @@
+export { ensureRedisServer, type RedisServer, startRedisServer } from './redis-server.js';
