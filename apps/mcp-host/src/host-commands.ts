@@ -58,7 +58,8 @@ export async function runTools(
 ): Promise<number> {
   const { ConnectorProxyManager, HostMetrics, createLogger } = await import('./startup/connect-phase.js');
   const logger = createLogger({ level: options.json ? 'error' : config.logLevel });
-  const registry = new VersionedToolRegistry({ logger });
+  // One malformed upstream tool is left out with a warning; the connector's other tools keep serving (issue 6).
+  const registry = new VersionedToolRegistry({ logger, onInvalidTool: 'skip' });
   const manager = new ConnectorProxyManager({
     ...config,
     refreshSync: true,

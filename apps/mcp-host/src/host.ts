@@ -73,7 +73,8 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
   // pino is part of the connect phase: until it loads, entries are held (see DeferredLogger).
   const deferredLogger = new DeferredLogger(config.logLevel);
   const logger: StartupLogger = options.logger ?? deferredLogger;
-  const registry = new VersionedToolRegistry({ logger });
+  // One malformed upstream tool is left out with a warning; the connector's other tools keep serving (issue 6).
+  const registry = new VersionedToolRegistry({ logger, onInvalidTool: 'skip' });
   const gate = new ConnectPhaseGate(options.timers ? { timers: options.timers } : {});
   let surface: McpSurface | undefined;
   const onUpstreamLog: ManagerWiring['onUpstreamLog'] = (connectorId, entry) =>
