@@ -44,9 +44,19 @@ export interface HostHttpServerOptions {
   readonly serverInfo: HostServerInfo;
   /** Largest accepted request body. Default 4 MiB. */
   readonly maxRequestBodyBytes?: number;
-  /** Milliseconds for call durations; only differences are used. Default `performance.now()`. */
+  /**
+   * Milliseconds a session may stay idle (no request, no call running, no GET stream open) before it is closed;
+   * later requests with its id get 404, so the client starts a new session. 0: never. Default 30 minutes.
+   */
+  readonly sessionIdleTimeoutMs?: number;
+  /**
+   * Most MCP sessions open at once. A new session beyond it evicts the longest-idle session; when every session is
+   * busy it is refused with 503. Default 1000.
+   */
+  readonly maxSessions?: number;
+  /** Milliseconds for call durations and session idle time; only differences are used. Default `performance.now()`. */
   readonly clock?: () => number;
-  /** Timers for drain deadlines and the keep-alive comments of GET streams. Default the global ones. */
+  /** Timers for drain deadlines, session idle expiry and GET stream keep-alives. Default the global ones. */
   readonly timers?: HostServerTimers;
 }
 
@@ -61,6 +71,10 @@ export interface HostHttpServer extends McpSurface {
 }
 
 const DEFAULT_MAX_REQUEST_BODY_BYTES = 4 * 1024 * 1024;
+const DEFAULT_SESSION_IDLE_TIMEOUT_MS = 30 * 60 * 1000;
+const DEFAULT_MAX_SESSIONS = 1000;
+/** The longest delay `setTimeout` takes (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 const silent: HostServerLogger = { warn: () => {} };
 
 /**
@@ -73,21 +87,28 @@ export async function createHostHttpServer(options: HostHttpServerOptions): Prom
   const host = options.host ?? '127.0.0.1';
   const logger = options.logger ?? silent;
   const maxRequestBodyBytes = options.maxRequestBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_BYTES;
-  validateOptions(options, host, maxRequestBodyBytes);
+  const sessionIdleTimeoutMs = options.sessionIdleTimeoutMs ?? DEFAULT_SESSION_IDLE_TIMEOUT_MS;
+  const maxSessions = options.maxSessions ?? DEFAULT_MAX_SESSIONS;
+  validateOptions(options, host, { maxRequestBodyBytes, sessionIdleTimeoutMs, maxSessions });
+  const clock = options.clock ?? (() => performance.now());
+  const timers = options.timers ?? { setTimeout, clearTimeout };
 
   const group = new McpSessionGroup({
     registry: options.registry,
     serverInfo: options.serverInfo,
     logger,
     ...(options.callMetrics && { metrics: options.callMetrics }),
-    ...(options.clock && { clock: options.clock }),
-    ...(options.timers && { timers: options.timers }),
+    clock,
+    timers,
   });
   const sessions = new StreamableHttpSessions({
     group,
     logger,
     maxRequestBodyBytes,
-    ...(options.timers && { timers: options.timers }),
+    sessionIdleTimeoutMs,
+    maxSessions,
+    clock,
+    timers,
   });
   const ops = createOpsRoutes({
     metrics: options.metrics,
@@ -127,6 +148,7 @@ export async function createHostHttpServer(options: HostHttpServerOptions): Prom
 
   const port = await listen(httpServer, host, options.port ?? 0).catch(async (error: unknown) => {
     await group.close();
+    sessions.close();
     throw error;
   });
   guard = createRequestGuard({
@@ -148,14 +170,19 @@ export async function createHostHttpServer(options: HostHttpServerOptions): Prom
     broadcastLog: (entry) => group.broadcastLog(entry),
     drain: (timeoutMs) => group.drain(timeoutMs),
     close: () => {
-      closing ??= closeAll(group, httpServer);
+      closing ??= closeAll(group, sessions, httpServer);
       return closing;
     },
   };
 }
 
-async function closeAll(group: McpSessionGroup, httpServer: Server): Promise<void> {
+async function closeAll(
+  group: McpSessionGroup,
+  sessions: StreamableHttpSessions,
+  httpServer: Server,
+): Promise<void> {
   await group.close();
+  sessions.close();
   const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
   // Idle keep-alive sockets and any stream the SDK did not end would otherwise hold close() open.
   httpServer.closeAllConnections();
@@ -181,7 +208,11 @@ function listen(httpServer: Server, host: string, port: number): Promise<number>
   });
 }
 
-function validateOptions(options: HostHttpServerOptions, host: string, maxRequestBodyBytes: number): void {
+function validateOptions(
+  options: HostHttpServerOptions,
+  host: string,
+  limits: { maxRequestBodyBytes: number; sessionIdleTimeoutMs: number; maxSessions: number },
+): void {
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new HostServerError('invalid_options', `port must be an integer from 0 to 65535, got ${port}.`);
@@ -197,10 +228,27 @@ function validateOptions(options: HostHttpServerOptions, host: string, maxReques
       throw new HostServerError('invalid_options', `${name} must be an array of strings.`);
     }
   }
+  const { maxRequestBodyBytes, sessionIdleTimeoutMs, maxSessions } = limits;
   if (!Number.isInteger(maxRequestBodyBytes) || maxRequestBodyBytes <= 0) {
     throw new HostServerError(
       'invalid_options',
       `maxRequestBodyBytes must be a positive integer, got ${maxRequestBodyBytes}.`,
+    );
+  }
+  if (
+    !Number.isInteger(sessionIdleTimeoutMs) ||
+    sessionIdleTimeoutMs < 0 ||
+    sessionIdleTimeoutMs > MAX_TIMER_MS
+  ) {
+    throw new HostServerError(
+      'invalid_options',
+      `sessionIdleTimeoutMs must be an integer from 0 (never expire) to ${MAX_TIMER_MS}, got ${sessionIdleTimeoutMs}.`,
+    );
+  }
+  if (!Number.isInteger(maxSessions) || maxSessions <= 0) {
+    throw new HostServerError(
+      'invalid_options',
+      `maxSessions must be a positive integer, got ${maxSessions}.`,
     );
   }
 }

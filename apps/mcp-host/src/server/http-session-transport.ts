@@ -31,6 +31,11 @@ export interface HttpSessionTransportOptions {
   readonly timers?: HostServerTimers;
   /** Called once, when the transport accepts the session's `initialize`, before the server sees it. */
   readonly onInitialized?: (sessionId: string) => void;
+  /**
+   * Called each time the session stops being {@link HttpSessionTransport.busy | busy}: its last open POST was
+   * answered (or withdrawn) and no GET stream is open. Idle expiry counts idle time from there.
+   */
+  readonly onIdle?: () => void;
 }
 
 const DEFAULT_KEEP_ALIVE_INTERVAL_MS = 15_000;
@@ -88,6 +93,14 @@ export class HttpSessionTransport implements Transport {
     return this.#initialized;
   }
 
+  /**
+   * True while a POST waits for an answer or the GET stream is open: the client is there, so the session must not
+   * expire or be evicted.
+   */
+  get busy(): boolean {
+    return this.#exchanges.size > 0 || this.#standalone !== undefined;
+  }
+
   /** Nothing to open: requests arrive through {@link handleRequest}. */
   async start(): Promise<void> {}
 
@@ -122,6 +135,7 @@ export class HttpSessionTransport implements Transport {
       if (!exchange) throw undeliverable(message.id, 'answers');
       this.#exchanges.delete(message.id as RequestId);
       exchange.answer(message);
+      this.#idleCheck();
       return;
     }
     const relatedRequestId = options?.relatedRequestId;
@@ -231,6 +245,11 @@ export class HttpSessionTransport implements Transport {
     if (!exchange) return;
     this.#exchanges.delete(requestId);
     exchange.withdraw();
+    this.#idleCheck();
+  }
+
+  #idleCheck(): void {
+    if (!this.#closed && !this.busy) this.#options.onIdle?.();
   }
 
   #get(request: IncomingMessage, response: ServerResponse): void {
@@ -247,7 +266,9 @@ export class HttpSessionTransport implements Transport {
       keepAliveIntervalMs: this.#options.keepAliveIntervalMs ?? DEFAULT_KEEP_ALIVE_INTERVAL_MS,
       timers: this.#timers,
       onEnd: () => {
-        if (this.#standalone === stream) this.#standalone = undefined;
+        if (this.#standalone !== stream) return;
+        this.#standalone = undefined;
+        this.#idleCheck();
       },
     });
     this.#standalone = stream;

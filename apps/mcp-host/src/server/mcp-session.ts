@@ -1,11 +1,20 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { type CallToolRequest, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
 import { routeToolCall, type ToolCallRouting } from './tool-call.js';
 import { listedTools } from './tool-listing.js';
 import type { HostServerInfo } from './types.js';
 
 /** What the server advertises: tools that may change (`listChanged`), and forwarded log messages. */
 export const HOST_SERVER_CAPABILITIES = { tools: { listChanged: true }, logging: {} } as const;
+
+/**
+ * `tools/call` as the low-level protocol layer sees it: the method, nothing more. With the full schema there, the SDK
+ * parses the request before any handler runs and answers malformed params with InternalError (-32603), as if the
+ * host had failed. With this one, the SDK `Server`'s own `tools/call` check runs instead and answers them with
+ * InvalidParams (-32602), the error JSON-RPC names for it; the handler only ever sees requests that passed it.
+ */
+const TOOLS_CALL_METHOD = z.looseObject({ method: z.literal('tools/call'), params: z.unknown().optional() });
 
 /**
  * One SDK `Server` for one client session, wired to the registry: `tools/list` answers with the current
@@ -24,6 +33,8 @@ export function createMcpSession(serverInfo: HostServerInfo, routing: ToolCallRo
     },
   );
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listedTools(routing.tools.listTools()) }));
-  server.setRequestHandler(CallToolRequestSchema, (request, extra) => routeToolCall(routing, request, extra));
+  server.setRequestHandler(TOOLS_CALL_METHOD, (request, extra) =>
+    routeToolCall(routing, request as CallToolRequest, extra),
+  );
   return server;
 }

@@ -31,7 +31,8 @@ async function start(timers?: HostServerTimers): Promise<RawMcpClient> {
     getStatus: () => ({}),
     isReady: () => true,
     serverInfo: { name: 'lifecycle-test', version: '1' },
-    ...(timers && { timers }),
+    // Idle expiry off: the injected timers then see the GET stream's keep-alive timers only.
+    ...(timers && { timers, sessionIdleTimeoutMs: 0 }),
   });
   const raw = new RawMcpClient(server.url);
   raws.push(raw);
