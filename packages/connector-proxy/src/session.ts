@@ -2,6 +2,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { httpStatusOf, toConnectError } from './error-mapping.js';
 import { ConnectorProxyError, describeError } from './errors.js';
+import { LazyJsonSchemaValidator } from './lazy-schema-validator.js';
 import { preserveNotificationOrder } from './message-order.js';
 import type { ResolvedOptions } from './options.js';
 import { UndiciStreamableHttpTransport } from './streamable-http-transport.js';
@@ -72,7 +73,10 @@ async function openSessionWith(
   wire: WireSession,
   signal: AbortSignal,
 ): Promise<Session> {
-  const client = new Client(options.clientInfo, { capabilities: {} });
+  const client = new Client(options.clientInfo, {
+    capabilities: {},
+    jsonSchemaValidator: new LazyJsonSchemaValidator(),
+  });
   const transport = createTransport(kind, context);
   const session: Session = { client, transport, kind };
   wire(session);
