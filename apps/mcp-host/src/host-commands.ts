@@ -119,7 +119,16 @@ async function serveUntilStopped(host: RunningHost, stopSignal: StopSignal): Pro
   ]);
   host.logger.info({ reason }, 'shutting down');
   stopSignal.dispose();
+  // A second SIGINT/SIGTERM while draining means "now": exit at once (128 + signal number, as a shell reports it).
+  const exitNow = (signal: NodeJS.Signals) => {
+    host.logger.warn({ signal }, 'second stop signal: exiting without waiting for the drain');
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', exitNow);
+  process.once('SIGTERM', exitNow);
   await host.shutdown();
+  process.removeListener('SIGINT', exitNow);
+  process.removeListener('SIGTERM', exitNow);
   return 0;
 }
 

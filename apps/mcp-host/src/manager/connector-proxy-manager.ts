@@ -213,6 +213,8 @@ export class ConnectorProxyManager {
    */
   async stopRefreshing(): Promise<void> {
     this.#mapRetry.cancel();
+    // A map load in flight (a hung endpoint) would otherwise hold the shutdown for the whole map timeout.
+    this.#abort.abort();
     await this.#scheduler?.stop();
   }
 
@@ -245,6 +247,7 @@ export class ConnectorProxyManager {
         );
       }
     }
+    await this.#store.removeOrphanedTempFiles();
     const mapRestored = (await this.#mapSource?.restore()) ?? false;
     await this.#pins.load();
     await this.#catalogue.load();

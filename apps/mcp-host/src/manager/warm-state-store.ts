@@ -1,4 +1,4 @@
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
@@ -49,6 +49,17 @@ export function parseCatalogueTools(value: unknown): Tool[] | undefined {
 }
 
 let tempCounter = 0;
+
+/** Whether a process with this pid exists (EPERM: it exists but is not ours). */
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 /**
  * The warm-start files in `stateDir`: the signed map text exactly as received, its `notBefore`/ETag, and each
@@ -113,6 +124,35 @@ export class WarmStateStore {
   /** Writes the tool-pins file atomically (queued behind other writes). */
   saveToolPins(text: string): Promise<void> {
     return this.#enqueue(() => this.#writeAtomic(STATE_FILES.toolPins, text));
+  }
+
+  /**
+   * Removes temp files a killed process left behind (`<file>.tmp-<pid>-<n>` whose pid is not alive): a SIGKILL
+   * between writing a temp file and renaming it. A live writer's temp file is left alone. Returns the names removed.
+   */
+  async removeOrphanedTempFiles(): Promise<string[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.#dir);
+    } catch {
+      return [];
+    }
+    const removed: string[] = [];
+    for (const name of names) {
+      const match = /\.tmp-(\d+)-\d+$/.exec(name);
+      if (!match || isAlive(Number(match[1]))) continue;
+      await unlink(join(this.#dir, name)).then(
+        () => removed.push(name),
+        () => undefined,
+      );
+    }
+    if (removed.length > 0) {
+      this.#logger.info(
+        { stateDir: this.#dir, removed },
+        'removed temp files left by a process that died mid-write',
+      );
+    }
+    return removed;
   }
 
   /** Resolves once every queued write has finished. */

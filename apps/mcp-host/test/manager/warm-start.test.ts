@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DemoConnector } from '../../src/demo/demo-connector.js';
@@ -86,5 +87,22 @@ describe('warm start', () => {
     expect(manager.ready).toBe(true);
     expect(toolNames(registry)).toEqual([]);
     expect(logs.some((line) => line.level === 40 && /corrupt/.test(line.msg))).toBe(true);
+  });
+
+  it("removes temp files of a writer that died mid-write, and keeps a live writer's", async () => {
+    // A pid that is surely dead: a child that has already exited.
+    const deadPid = spawnSync(process.execPath, ['-e', '0']).pid as number;
+    const orphan = `${STATE_FILES.catalogue}.tmp-${deadPid}-1`;
+    const live = `${STATE_FILES.catalogue}.tmp-${process.ppid}-1`;
+    await writeFile(join(stateDir, orphan), '{"half":');
+    await writeFile(join(stateDir, live), '{"in progress":');
+    bed.publisher.setDown(true);
+    const { manager } = bed.manager({ stateDir, refreshSync: false });
+
+    await manager.start();
+
+    const names = await readdir(stateDir);
+    expect(names).not.toContain(orphan);
+    expect(names).toContain(live);
   });
 });
