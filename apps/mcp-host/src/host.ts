@@ -266,6 +266,8 @@ async function openSurface(
     port: config.port,
     allowedHosts: [...config.allowedHosts],
     allowedOrigins: [...config.allowedOrigins],
+    sessionIdleTimeoutMs: config.sessionIdleTimeoutMs,
+    maxSessions: config.maxSessions,
     getStatus: wiring.getStatus,
     isReady: wiring.isReady,
   });

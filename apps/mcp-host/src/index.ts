@@ -4,6 +4,7 @@
 // The registry the manager fills: re-exported so embedders and the bench use the host's own instance of the package.
 export { VersionedToolRegistry } from '@cortex-mcp/tool-registry';
 export { type HostConfig, hostConfigSchema, loadHostConfig } from './config/index.js';
+export { CONFIGURATION_REFERENCE_PATH, renderConfigurationReference } from './config/reference.js';
 export { type DemoConnector, type DemoConnectorOptions, startDemoConnector } from './demo/demo-connector.js';
 export { MapPublisher } from './demo/map-publisher.js';
 export { HOST_VERSION, type RunningHost, type StartHostOptions, startHost } from './host.js';

@@ -1,20 +1,21 @@
 // Scenario 7 — the registry file store (servers.json): flush time with 1,000 servers, file writes per 100 and per
 // 10,000 upserts, and upsert throughput. Baseline: the same store used write-through (a flush after every upsert,
-// which is what a store without batching does). Writes are counted by wrapping node:fs/promises: one temp-file
-// `open(…, 'wx')` per atomic write.
+// which is what a store without batching does). Writes are counted by wrapping node:fs/promises: one temp file of
+// servers.json opened with 'wx' per atomic write of the registry file. Each flush also takes a lock file and writes
+// the servers.json.bak backup (registry-fs-store's two-writer safety and damage recovery); those are not counted.
 import { mkdtempSync, promises as nodeFs } from 'node:fs';
 import path from 'node:path';
 import { RegistryMemoryCache } from '@cortex-mcp/registry-fs-store';
 import { figure, summarize } from '../lib/stats.mjs';
 
-/** node:fs/promises with a count of atomic writes (temp files opened with 'wx'). */
+/** node:fs/promises with a count of atomic writes of servers.json (its temp files opened with 'wx'). */
 function countingFs() {
   const counter = { writes: 0 };
   const fs = {
     ...nodeFs,
     /** @param {string} file @param {string} flags @param {number} [mode] */
     open(file, flags, mode) {
-      if (flags === 'wx') counter.writes += 1;
+      if (flags === 'wx' && path.basename(file).startsWith('servers.json.tmp-')) counter.writes += 1;
       return nodeFs.open(file, flags, mode);
     },
   };

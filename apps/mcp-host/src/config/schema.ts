@@ -77,6 +77,8 @@ const shape = {
       .regex(/^\S{1,100}$/)
       .default('cortex-mcp:'),
   ),
+  sessionIdleTimeoutMs: described('sessionIdleTimeoutMs', integer(0, MAX_TIMER_MS).default(1_800_000)),
+  maxSessions: described('maxSessions', integer(1, 1_000_000).default(1_000)),
   circuitOpenMs: described('circuitOpenMs', integer(0, MAX_TIMER_MS).default(30_000)),
   egressAllowedNetworks: described(
     'egressAllowedNetworks',

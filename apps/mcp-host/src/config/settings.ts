@@ -19,6 +19,8 @@ export const hostSettingKeys = [
   'toolPinPolicy',
   'redisUrl',
   'redisKeyPrefix',
+  'sessionIdleTimeoutMs',
+  'maxSessions',
   'connectTimeoutMs',
   'callTimeoutMs',
   'mapTimeoutMs',
@@ -242,6 +244,22 @@ const table: Record<HostSettingKey, SettingEntry> = {
     type: 'a string of 1 to 100 characters without spaces',
     default: 'cortex-mcp:',
     description: 'Prefix of every Redis key of this fleet, so several fleets can share one Redis.',
+  },
+  sessionIdleTimeoutMs: {
+    env: ['MCP_HOST_SESSION_IDLE_TIMEOUT_MS'],
+    flag: string('--session-idle-timeout-ms', 'ms'),
+    type: 'an integer from 0 to 2147483647 (milliseconds; 0 = never)',
+    default: '1800000 (30 min)',
+    description:
+      'An HTTP client session with no request, call in flight or open event stream for this long is closed; its next request gets 404 and the client starts a new session.',
+  },
+  maxSessions: {
+    env: ['MCP_HOST_MAX_SESSIONS'],
+    flag: string('--max-sessions', 'n'),
+    type: 'an integer from 1 to 1000000',
+    default: '1000',
+    description:
+      'Most HTTP client sessions at once: a new one beyond it closes the longest-idle session, or gets 503 when every session is busy.',
   },
   connectTimeoutMs: {
     env: ['MCP_CONNECTOR_CONNECT_TIMEOUT_MS'],

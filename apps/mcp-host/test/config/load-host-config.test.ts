@@ -54,6 +54,8 @@ describe('loadHostConfig defaults', () => {
       circuitOpenMs: 30_000,
       toolPinPolicy: 'warn',
       redisKeyPrefix: 'cortex-mcp:',
+      sessionIdleTimeoutMs: 1_800_000,
+      maxSessions: 1_000,
       serviceMapEtag: true,
       connectTimeoutMs: 10_000,
       callTimeoutMs: 60_000,
