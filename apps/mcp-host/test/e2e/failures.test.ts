@@ -49,8 +49,9 @@ async function toolNames(): Promise<string[]> {
 }
 
 /** The host's warning about a failed map refresh with this error code, once it is in the log. */
+/** The latest refresh-failure warning with this code (a slow start may have logged an earlier one, before any map). */
 function mapRefreshWarning(code: string): LogLine | undefined {
-  return logLines(host.stderr()).find(
+  return logLines(host.stderr()).findLast(
     (line) => line.level === LEVEL.warn && line.code === code && /service map refresh failed/.test(line.msg),
   );
 }
