@@ -1,6 +1,7 @@
 import { describeMap, ServiceMapError } from './errors.js';
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a leading BOM in the text, where the JSON scanner rejects it by name.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 // Only runs once decoding has failed, to tell the operator where: the first byte that starts no valid UTF-8
 // sequence (stray continuation bytes, overlong forms, surrogates, values past U+10FFFF, cut-off sequences).
@@ -35,7 +36,7 @@ function firstInvalidUtf8Offset(bytes: Uint8Array): number {
   return -1;
 }
 
-/** Decodes a body as UTF-8; one leading BOM is dropped, invalid UTF-8 is a `parse` error naming the byte offset. */
+/** Decodes a body as UTF-8 (a BOM is kept, and rejected by the parser); invalid UTF-8 is a `parse` error naming the byte offset. */
 export function decodeServiceMapBody(bytes: Uint8Array, displayUrl: string | undefined): string {
   try {
     return utf8.decode(bytes);
@@ -49,9 +50,4 @@ export function decodeServiceMapBody(bytes: Uint8Array, displayUrl: string | und
       { url: displayUrl, cause },
     );
   }
-}
-
-/** Drops one leading byte order mark, as UTF-8 decoding of a body does (RFC 8259 §8.1 lets readers ignore it). */
-export function withoutLeadingBom(text: string): string {
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

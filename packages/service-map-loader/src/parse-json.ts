@@ -21,7 +21,7 @@ function lineAndColumn(text: string, offset: number): string {
 }
 
 function describeCharacter(char: string): string {
-  if (char === '\uFEFF') return 'a byte order mark (U+FEFF; a map may start with one BOM at most)';
+  if (char === '\uFEFF') return 'a byte order mark (U+FEFF; save the map as UTF-8 without a BOM)';
   const code = char.codePointAt(0) ?? 0;
   return code < 0x20 || code === 0x7f ? `U+${code.toString(16).toUpperCase().padStart(4, '0')}` : `"${char}"`;
 }

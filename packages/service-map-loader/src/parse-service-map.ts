@@ -1,5 +1,4 @@
 import type { z } from 'zod';
-import { withoutLeadingBom } from './decode-body.js';
 import { describeMap, ServiceMapError } from './errors.js';
 import { formatJsonPath } from './json-path.js';
 import { type ResolvedVerifyOptions, resolveVerifyOptions, type VerifyServiceMapOptions } from './options.js';
@@ -12,7 +11,7 @@ import { redactUrl } from './url.js';
 export interface VerifiedServiceMap {
   /** The validated map, unknown members included. */
   readonly payload: ServiceMapPayload;
-  /** The JSON text the map was parsed from (a leading BOM removed); store it to re-verify later. */
+  /** The JSON text the map was parsed from; store it to re-verify later. */
   readonly text: string;
   /** `Date.parse(payload.generatedAt)`. Pass the newest one you accepted as `notBefore` next time. */
   readonly generatedAtMs: number;
@@ -111,7 +110,7 @@ export function verifyServiceMapText(text: string, options: ResolvedVerifyOption
 
 /**
  * Runs the checks of {@link loadConnectorServiceMap} on map text you already hold (e.g. from a shared cache):
- * parse strict JSON (one leading BOM is dropped), cap the connector count, validate the schema, verify the signature
+ * parse strict JSON (a byte order mark is refused: issue 6 lists it among the inputs to reject), cap the connector count, validate the schema, verify the signature
  * against any key, reject rollbacks and far-future maps, and flag an expired map (`expired`).
  *
  * @throws {ServiceMapError} `invalid_options`, `parse`, `ambiguous_json`, `too_many_connectors`, `schema`,
@@ -119,5 +118,5 @@ export function verifyServiceMapText(text: string, options: ResolvedVerifyOption
  */
 export function parseServiceMap(text: string, options: VerifyServiceMapOptions): VerifiedServiceMap {
   const displayUrl = options.serviceMapUrl === undefined ? undefined : redactUrl(options.serviceMapUrl);
-  return verifyServiceMapText(withoutLeadingBom(text), resolveVerifyOptions(options, displayUrl));
+  return verifyServiceMapText(text, resolveVerifyOptions(options, displayUrl));
 }

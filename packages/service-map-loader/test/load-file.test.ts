@@ -28,16 +28,16 @@ describe('file: URLs', () => {
     expect(result).toMatchObject({ notModified: false, text, expiresAtMs: GENERATED_AT_MS + 300_000 });
   });
 
-  it('strips a leading UTF-8 BOM', async () => {
+  it('rejects a file that starts with a UTF-8 BOM as parse, naming it', async () => {
     const file = path.join(directory, 'bom.json');
-    const text = signedMapText();
-    await writeFile(file, `\uFEFF${text}`);
-    const result = await loadConnectorServiceMap({
+    await writeFile(file, `\uFEFF${signedMapText()}`);
+    const error = await loadConnectorServiceMap({
       serviceMapUrl: pathToFileURL(file),
       signatureKey: TEST_KEY,
       clock,
-    });
-    expect(result.notModified === false && result.text).toBe(text);
+    }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'parse' });
+    expect((error as Error).message).toContain('byte order mark');
   });
 
   it('reports a missing file with code file and the path to check', async () => {
