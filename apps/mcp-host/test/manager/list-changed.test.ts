@@ -82,4 +82,28 @@ describe('upstream tools/list_changed', () => {
     expect(manager.status().connectors[0]).toMatchObject({ id: 'live', toolCount: 2, catalogue: 'live' });
     expect(registry.version).toBe(versionBefore + 1);
   });
+
+  it('coalesces a storm of 20 list_changed notifications into at most two re-lists (one running, one trailing)', async () => {
+    bed.publisher.publish(mapOf([entry('live', upstream.url)]));
+    const { manager, registry } = bed.manager({ stateDir: await bed.tempDir() });
+    await manager.start();
+    await upstream.notificationStreamOpen();
+    const versionBefore = registry.version;
+    const storm = Array.from({ length: 20 }, (_, index) => `storm_${index}`);
+    const allThere = new Promise<void>((resolve) => {
+      registry.onChange(() => {
+        const names = new Set(toolNames(registry));
+        if (storm.every((name) => names.has(`live.${name}`))) resolve();
+      });
+    });
+
+    // Each addTool makes every connected session send notifications/tools/list_changed: 20 in one burst.
+    for (const name of storm) upstream.addTool(name, name);
+    await within(allThere, 5_000, 'every storm tool to be registered');
+
+    // One re-list starts on the first notification; the other 19 arrive while it runs and fold into one more.
+    expect(registry.version - versionBefore).toBeGreaterThanOrEqual(1);
+    expect(registry.version - versionBefore).toBeLessThanOrEqual(2);
+    expect(toolNames(registry)).toHaveLength(21);
+  });
 });
