@@ -3,6 +3,7 @@
 import { VersionedToolRegistry } from '@cortex-mcp/tool-registry';
 import type { HostConfig } from './config/index.js';
 import { HOST_VERSION, type RunningHost, startHost } from './host.js';
+import { managerSettings } from './manager-settings.js';
 
 /** Where a command writes: stdout for results, stderr for diagnostics. */
 export interface CommandIo {
@@ -61,7 +62,7 @@ export async function runTools(
   // One malformed upstream tool is left out with a warning; the connector's other tools keep serving (issue 6).
   const registry = new VersionedToolRegistry({ logger, onInvalidTool: 'skip' });
   const manager = new ConnectorProxyManager({
-    ...config,
+    ...managerSettings(config),
     refreshSync: true,
     registry,
     metrics: new HostMetrics({ defaultMetrics: false }),

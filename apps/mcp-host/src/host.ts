@@ -4,6 +4,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import type { HostConfig } from './config/index.js';
 import type { Logger } from './logger.js';
 import type { ConnectorProxyManager, ConnectorProxyManagerOptions } from './manager/index.js';
+import { managerSettings } from './manager-settings.js';
 import type { HostMetrics } from './metrics.js';
 import {
   createHostHttpServer,
@@ -194,32 +195,7 @@ function createConnectPhase(
 ): ConnectPhase {
   const metrics = new modules.HostMetrics();
   const manager = new modules.ConnectorProxyManager({
-    serviceMapUrl: config.serviceMapUrl,
-    signatureKeys: config.signatureKeys,
-    apiKey: config.apiKey,
-    refreshSync: config.refreshSync,
-    refreshIntervalMs: config.refreshIntervalMs,
-    jitterFactor: config.jitterFactor,
-    concurrency: config.concurrency,
-    concurrencyMode: config.concurrencyMode,
-    concurrencyMin: config.concurrencyMin,
-    concurrencyMax: config.concurrencyMax,
-    connectTimeoutMs: config.connectTimeoutMs,
-    callTimeoutMs: config.callTimeoutMs,
-    mapTimeoutMs: config.mapTimeoutMs,
-    mapMaxBytes: config.mapMaxBytes,
-    serviceMapEtag: config.serviceMapEtag,
-    agent: { connections: config.poolConnections, http2: config.http2 },
-    circuitFailureThreshold: config.circuitFailureThreshold,
-    circuitOpenMs: config.circuitOpenMs,
-    toolPinPolicy: config.toolPinPolicy,
-    redis: config.redisUrl ? { url: config.redisUrl, keyPrefix: config.redisKeyPrefix } : undefined,
-    egress: {
-      allowedNetworks: config.egressAllowedNetworks,
-      allowInsecureHttp: config.egressAllowInsecureHttp,
-    },
-    registryPath: config.registryPath,
-    stateDir: config.stateDir,
+    ...managerSettings(config),
     registry: wiring.registry,
     metrics,
     logger: wiring.logger,
