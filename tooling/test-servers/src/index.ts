@@ -1,1 +1,2 @@
+export { hasOpenssl, makeLoopbackCertificate } from './loopback-certificate.js';
 export { ensureRedisServer, type RedisServer, startRedisServer } from './redis-server.js';

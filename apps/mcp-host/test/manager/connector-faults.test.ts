@@ -1,10 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { hasOpenssl, makeLoopbackCertificate } from '@cortex-mcp/test-servers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { entry, mapOf, TestBed, toolNames } from './fixtures.js';
 
@@ -53,52 +50,14 @@ async function oddVersionUpstream(): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;
 }
 
-function hasOpenssl(): boolean {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** An https upstream whose certificate nobody trusts (self-signed, made for this test). */
 async function untrustedTlsUpstream(): Promise<string> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'connector-tls-'));
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-keyout',
-        path.join(dir, 'key.pem'),
-        '-out',
-        path.join(dir, 'cert.pem'),
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-      ],
-      { stdio: 'ignore' },
-    );
-    const server = createHttpsServer(
-      { key: readFileSync(path.join(dir, 'key.pem')), cert: readFileSync(path.join(dir, 'cert.pem')) },
-      (_request, response) => response.writeHead(500).end(),
-    );
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    servers.push(server);
-    return `https://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const server = createHttpsServer(makeLoopbackCertificate(), (_request, response) =>
+    response.writeHead(500).end(),
+  );
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  servers.push(server);
+  return `https://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;
 }
 
 describe('connector faults stay with their connector', () => {

@@ -1,61 +1,16 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import http2 from 'node:http2';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
+import { hasOpenssl, makeLoopbackCertificate } from '@cortex-mcp/test-servers';
 import { fetch, request } from 'undici';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamPool } from '../../src/manager/upstream-pool.js';
 
-function hasOpenssl(): boolean {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-let dir: string;
 let tls: { key: string; cert: string };
 
 beforeAll(() => {
-  if (!hasOpenssl()) return;
-  dir = mkdtempSync(path.join(os.tmpdir(), 'upstream-pool-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      path.join(dir, 'key.pem'),
-      '-out',
-      path.join(dir, 'cert.pem'),
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ],
-    { stdio: 'ignore' },
-  );
-  tls = {
-    key: readFileSync(path.join(dir, 'key.pem'), 'utf8'),
-    cert: readFileSync(path.join(dir, 'cert.pem'), 'utf8'),
-  };
-});
-
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  if (hasOpenssl()) tls = makeLoopbackCertificate();
 });
 
 interface CountingServer {
