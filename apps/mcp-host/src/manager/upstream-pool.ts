@@ -208,8 +208,11 @@ class FirstConnectionGate extends Dispatcher {
   }
 
   override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
-    const origin = originOf(options);
-    if (origin === undefined || !origin.startsWith('https:')) return this.#target.dispatch(options, handler);
+    // Plain-http origins (most requests on loopback) skip the URL parse: only https origins can speak h2.
+    if (options.origin === undefined || !String(options.origin).startsWith('https:')) {
+      return this.#target.dispatch(options, handler);
+    }
+    const origin = originOf(options) as string;
     if (this.#known.has(origin)) return this.#send(origin, options, handler);
     const waiting = this.#waiting.get(origin);
     if (waiting === undefined) {
