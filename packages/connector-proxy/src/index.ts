@@ -14,6 +14,7 @@ export {
   type ConnectorProxyErrorCode,
   ConnectorUnavailableError,
 } from './errors.js';
+export { preserveNotificationOrder } from './message-order.js';
 export type {
   ConnectorTransportKind,
   ProxyLogger,

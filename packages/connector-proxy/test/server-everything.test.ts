@@ -1,7 +1,7 @@
+import { type EverythingServer, startEverything } from '@cortex-mcp/test-servers';
 import type { Progress } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RemoteToolProxy } from '../src/index.js';
-import { type EverythingServer, startEverything } from './helpers/everything-server.js';
 
 describe.each([
   ['streamableHttp', 'streamable-http', '/mcp'],

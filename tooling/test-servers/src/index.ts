@@ -1,2 +1,8 @@
+export {
+  type EverythingMode,
+  type EverythingServer,
+  startEverything,
+} from './everything-server.js';
+export { freePort } from './free-port.js';
 export { hasOpenssl, makeLoopbackCertificate } from './loopback-certificate.js';
 export { ensureRedisServer, type RedisServer, startRedisServer } from './redis-server.js';

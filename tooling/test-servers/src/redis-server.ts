@@ -3,9 +3,9 @@
 // with `startRedisServer()` so stopping it never disturbs another test file running in parallel.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
-import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from './free-port.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -90,22 +90,6 @@ async function install(): Promise<string> {
   if (installed === undefined)
     throw new Error(`apt-get installed redis-server but it is not on PATH. ${manual}`);
   return installed;
-}
-
-/** A port the kernel says is free on 127.0.0.1 right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (typeof address === 'object' && address !== null) resolve(address.port);
-        else reject(new Error('could not read the port of a probe server'));
-      });
-    });
-  });
 }
 
 /** Spawns redis-server and resolves once it logs that it accepts connections; rejects with its output if not. */

@@ -1,12 +1,13 @@
 // Acceptance points 1 and 2: a real SDK client talks to the host (a child process) over Streamable HTTP and over
 // stdio, sees the tools of three real upstreams — two demo connectors (one over SSE) and the published
 // server-everything — and gets exactly the upstreams' results, progress included; a cancellation reaches the upstream.
+
+import { type EverythingServer, startEverything } from '@cortex-mcp/test-servers';
 import { CallToolResultSchema, type Progress } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoConnector, startDemoConnector } from '../../src/demo/demo-connector.js';
 import { MapPublisher } from '../../src/demo/map-publisher.js';
 import { connectHttp, connectSse, connectStdio, type E2eClient } from './helpers/clients.js';
-import { type EverythingServer, startEverything } from './helpers/everything-server.js';
 import { tempCortexHome } from './helpers/host-observation.js';
 import { type HostProcess, startHostProcess } from './helpers/host-process.js';
 import { entry, mapOf } from './helpers/maps.js';

@@ -2,12 +2,12 @@
 // persisted catalogue at once after a restart, with every upstream and the map endpoint gone.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type EverythingServer, startEverything } from '@cortex-mcp/test-servers';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoConnector, startDemoConnector } from '../../src/demo/demo-connector.js';
 import { MapPublisher } from '../../src/demo/map-publisher.js';
 import { connectHttp, type E2eClient } from './helpers/clients.js';
-import { type EverythingServer, startEverything } from './helpers/everything-server.js';
 import { fetchStatus, tempCortexHome } from './helpers/host-observation.js';
 import { type HostProcess, startHostProcess } from './helpers/host-process.js';
 import { entry, mapOf } from './helpers/maps.js';

@@ -14,6 +14,7 @@ export const MAIN_EXPORTS: Readonly<Record<string, Readonly<Record<string, MainE
     createDispatchingFetch: 'function',
     buildRequestHeaders: 'function',
     backoffDelayMs: 'function',
+    preserveNotificationOrder: 'function',
   },
   '@cortex-mcp/manifest-cache': {
     ManifestCache: 'class',
