@@ -12,6 +12,8 @@ export interface HostStatus {
   readonly connectors: readonly ConnectorStatus[];
   readonly registry: { readonly version: number; readonly toolCount: number };
   readonly lastSync: SyncSummary | null;
+  /** The latest syncs, oldest first (at most 10; the last one is `lastSync`). Absent before the first sync. */
+  readonly recentSyncs?: readonly SyncSummary[];
 }
 
 /** The service map as the host holds it. `source` says where the map came from. */
@@ -73,6 +75,29 @@ export interface ConnectorStatus {
     readonly consecutiveFailures: number;
     readonly probeAtMs: number | null;
   };
+  /** Tool calls routed to this connector since it was (re)created. Absent before its first call. */
+  readonly calls?: ConnectorCallStats;
+}
+
+/** A connector's tool calls: totals, latency percentiles over the latest calls, and a short p50 history. */
+export interface ConnectorCallStats {
+  /** Calls finished, failed ones included (an `isError` result, an exception, a refusal by the open circuit). */
+  readonly count: number;
+  readonly errors: number;
+  /**
+   * Median and 95th percentile call duration, in ms, over the latest calls that ran (at most 100); null when every
+   * call so far was refused by the open circuit (those have no duration, as in `mcp_tool_call_duration_seconds`).
+   */
+  readonly p50Ms: number | null;
+  readonly p95Ms: number | null;
+  /** One entry per recent time bucket that had calls (10 s buckets over the last 5 minutes), oldest first. */
+  readonly history: readonly {
+    /** Start of the bucket, epoch ms. */
+    readonly atMs: number;
+    readonly count: number;
+    readonly errors: number;
+    readonly p50Ms: number | null;
+  }[];
 }
 
 /** The aggregate of the last sync (the seed's one log line). */

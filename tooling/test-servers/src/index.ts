@@ -1,3 +1,4 @@
+export { ensureChromium } from './chromium.js';
 export {
   type EverythingMode,
   type EverythingServer,

@@ -1,20 +1,13 @@
 // A real redis-server for the tests: installed with Debian's package when missing (as root), started on a free
 // loopback port with no persistence, stopped afterwards. Tests that simulate outages start their own server
 // with `startRedisServer()` so stopping it never disturbs another test file running in parallel.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
-import { promisify } from 'node:util';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { ensureBinary, TEST_SERVERS } from '../debian-packages.mjs';
 import { freePort } from './free-port.js';
-
-const execFileAsync = promisify(execFile);
 
 const START_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 5_000;
-const INSTALL_TIMEOUT_MS = 300_000;
 const START_ATTEMPTS = 3;
-/** Where Debian puts it, in case PATH is minimal (e.g. a CI shell). */
-const EXTRA_DIRS = ['/usr/bin', '/usr/local/bin', '/usr/sbin'];
 
 /** A running (or stopped, restartable) redis-server on 127.0.0.1. */
 export interface RedisServer {
@@ -33,20 +26,6 @@ export interface RedisServer {
   resume(): void;
 }
 
-function findOnPath(name: string): string | undefined {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), ...EXTRA_DIRS];
-  for (const dir of dirs) {
-    const candidate = join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
 let installing: Promise<string> | undefined;
 
 /**
@@ -56,40 +35,12 @@ let installing: Promise<string> | undefined;
  * @throws Error naming what to install by hand when it cannot install.
  */
 export function ensureRedisServer(): Promise<string> {
-  installing ??= install();
-  return installing;
-}
-
-async function install(): Promise<string> {
-  const found = findOnPath('redis-server');
-  if (found !== undefined) return found;
-  const manual =
+  installing ??= ensureBinary(
+    TEST_SERVERS.redis,
     'Install it by hand (Debian/Ubuntu: `apt-get install -y redis-server`; macOS: `brew install redis`) ' +
-    'and run the tests again.';
-  if (process.getuid?.() !== 0 || findOnPath('apt-get') === undefined) {
-    throw new Error(
-      `redis-server is not on PATH and cannot be installed automatically (needs root and apt-get). ${manual}`,
-    );
-  }
-  process.stderr.write('redis-server is missing: installing Debian package redis-server for the tests...\n');
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  try {
-    await execFileAsync('apt-get', ['update', '-qq'], { env, timeout: INSTALL_TIMEOUT_MS });
-    await execFileAsync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'redis-server'], {
-      env,
-      timeout: INSTALL_TIMEOUT_MS,
-    });
-  } catch (error) {
-    const output = String((error as { stderr?: unknown }).stderr ?? '').trim();
-    throw new Error(
-      `Installing redis-server with apt-get failed: ${(error as Error).message.split('\n')[0]}` +
-        `${output ? `\n${output.slice(-2_000)}` : ''}\n${manual}`,
-    );
-  }
-  const installed = findOnPath('redis-server');
-  if (installed === undefined)
-    throw new Error(`apt-get installed redis-server but it is not on PATH. ${manual}`);
-  return installed;
+      'and run the tests again.',
+  );
+  return installing;
 }
 
 /** Spawns redis-server and resolves once it logs that it accepts connections; rejects with its output if not. */

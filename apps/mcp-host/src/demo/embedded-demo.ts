@@ -77,6 +77,7 @@ export async function startDemo(
   print('');
   print(`Point an MCP client at  ${host.url}`);
   print(`  e.g. npx @modelcontextprotocol/inspector  (transport: Streamable HTTP, URL above)`);
+  print(`  status page ${new URL('/', host.url)}  (live, in a browser)`);
   print(`  status ${new URL('/status', host.url)}   metrics ${new URL('/metrics', host.url)}`);
   print('Press Ctrl+C to stop.');
   return { host, connectors, publisher, close };

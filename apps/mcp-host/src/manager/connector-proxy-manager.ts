@@ -55,6 +55,8 @@ export class ConnectorProxyManager {
   #syncing = false;
   #inflight: Promise<SyncSummary> | undefined;
   #lastSync: SyncSummary | null = null;
+  /** The latest {@link RECENT_SYNCS} summaries, oldest first, for the status page's history. */
+  readonly #recentSyncs: SyncSummary[] = [];
   #starting: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
 
@@ -204,6 +206,7 @@ export class ConnectorProxyManager {
       ],
       registry: { version: registry.version, toolCount: registry.listTools().length },
       lastSync: this.#lastSync,
+      ...(this.#recentSyncs.length > 0 && { recentSyncs: [...this.#recentSyncs] }),
     };
   }
 
@@ -308,6 +311,8 @@ export class ConnectorProxyManager {
       metrics.syncDuration.observe({ phase: 'total' }, summary.durationMs / 1000);
       logger.info({ ...summary }, 'connector sync finished');
       this.#lastSync = summary;
+      this.#recentSyncs.push(summary);
+      if (this.#recentSyncs.length > RECENT_SYNCS) this.#recentSyncs.shift();
       return summary;
     } finally {
       this.#syncing = false;
@@ -423,6 +428,9 @@ export class ConnectorProxyManager {
     await this.#pool.close();
   }
 }
+
+/** How many sync summaries `status().recentSyncs` keeps. */
+const RECENT_SYNCS = 10;
 
 /** First early retry after a failed map load with no fresh map; doubles up to the refresh interval. */
 const MAP_RETRY_BASE_DELAY_MS = 1_000;

@@ -13,6 +13,7 @@ import type { Dispatcher } from 'undici';
 import type { Logger } from '../logger.js';
 import type { HostMetrics } from '../metrics.js';
 import type { ConnectorStatus } from '../status.js';
+import { CallLatencyWindow } from './call-latency.js';
 import { CircuitBreaker, type CircuitState } from './circuit-breaker.js';
 import { type ConnectorSpec, connectionFingerprint, displayEndpoint } from './connector-spec.js';
 import { ConnectorManagerError, describeFailure } from './errors.js';
@@ -69,12 +70,15 @@ export class ManagedConnector {
   #disposed = false;
   readonly #availabilityWaiters = new Set<() => void>();
   readonly #circuit: CircuitBreaker;
+  /** Call totals and latency percentiles for `/status` (the histogram metric has no per-connector quantiles). */
+  readonly #calls: CallLatencyWindow;
 
   constructor(spec: ConnectorSpec, deps: ManagedConnectorDeps) {
     this.#spec = spec;
     this.#deps = deps;
     this.fingerprint = connectionFingerprint(spec);
     this.#proxy = this.#createProxy();
+    this.#calls = new CallLatencyWindow({ clock: deps.clock });
     deps.metrics.connectorAvailable.set({ connector_id: spec.id }, 0);
     deps.metrics.connectorCircuitState.set({ connector_id: spec.id }, 0);
     this.#circuit = new CircuitBreaker({
@@ -166,9 +170,11 @@ export class ManagedConnector {
     const labels = { connector: this.id };
     if (!this.#circuit.tryAcquire()) {
       metrics.toolCallErrors.inc({ ...labels, kind: 'circuit_open' });
+      this.#calls.recordRefused();
       const { consecutiveFailures, probeAtMs } = this.#circuit.snapshot();
       return circuitOpenResult(this.id, consecutiveFailures, probeAtMs);
     }
+    let failed = true;
     try {
       const proxy = await this.#awaitAvailable(context.signal);
       const result = await proxy.callTool(originalName, args, {
@@ -178,6 +184,7 @@ export class ManagedConnector {
       });
       this.#circuit.recordSuccess();
       if (result.isError) metrics.toolCallErrors.inc({ ...labels, kind: 'upstream_error' });
+      failed = result.isError === true;
       return result;
     } catch (error) {
       const kind = classifyCallError(error);
@@ -190,7 +197,9 @@ export class ManagedConnector {
       if (result) return result;
       throw error;
     } finally {
-      metrics.toolCallDuration.observe(labels, Math.max(0, clock() - startedAtMs) / 1000);
+      const durationMs = Math.max(0, clock() - startedAtMs);
+      metrics.toolCallDuration.observe(labels, durationMs / 1000);
+      this.#calls.record(durationMs, failed);
     }
   }
 
@@ -219,7 +228,13 @@ export class ManagedConnector {
       connectedAtMs: this.#connectedAtMs,
       circuit: this.#circuit.snapshot(),
       ...this.#pinStatus(),
+      ...this.#callStatus(),
     };
+  }
+
+  #callStatus(): Pick<ConnectorStatus, 'calls'> {
+    const calls = this.#calls.snapshot();
+    return calls ? { calls } : {};
   }
 
   #pinStatus(): Pick<ConnectorStatus, 'changedTools'> {

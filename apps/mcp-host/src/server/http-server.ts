@@ -7,6 +7,7 @@ import { StreamableHttpSessions } from './http-sessions.js';
 import { createOpsRoutes, OPS_PATHS, type OpsPath, type Readiness } from './ops-routes.js';
 import { bracketIpv6, createRequestGuard, type RequestGuard } from './request-guard.js';
 import { McpSessionGroup } from './session-group.js';
+import { isStatusPagePath, STATUS_PAGE_PATHS, serveStatusPage } from './status-page/routes.js';
 import type {
   HostServerInfo,
   HostServerLogger,
@@ -78,8 +79,9 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 const silent: HostServerLogger = { warn: () => {} };
 
 /**
- * Serves the registry as one MCP server over Streamable HTTP at `/mcp`, plus `/metrics`, `/healthz`, `/readyz` and
- * `/status`, on one `node:http` server. Every path is guarded against DNS rebinding (`Host` and `Origin`).
+ * Serves the registry as one MCP server over Streamable HTTP at `/mcp`, plus `/metrics`, `/healthz`, `/readyz`,
+ * `/status` and the live status page at `/` (with its script and stylesheet), on one `node:http` server. Every path
+ * is guarded against DNS rebinding (`Host` and `Origin`).
  *
  * @throws {HostServerError} `invalid_options` for a bad port, host or list; `listen_failed` when binding fails.
  */
@@ -135,7 +137,10 @@ export async function createHostHttpServer(options: HostHttpServerOptions): Prom
     const path = pathOf(request);
     if (path === '/mcp') return sessions.handle(request, response);
     if (isOpsPath(path)) return ops[path](request, response);
-    sendJson(response, 404, { error: `Not Found: this server answers /mcp and ${OPS_PATHS.join(', ')}.` });
+    if (isStatusPagePath(path)) return serveStatusPage(path, request, response);
+    sendJson(response, 404, {
+      error: `Not Found: this server answers /mcp, ${OPS_PATHS.join(', ')} and the status page at ${STATUS_PAGE_PATHS.join(', ')}.`,
+    });
   };
 
   const httpServer = createServer((request, response) => {
