@@ -44,11 +44,14 @@ const COMMANDS: Record<string, CliCommand> = {
   verify: async (...args) => (await import('./commands/verify.js')).runVerify(...args),
   servers: async (...args) => (await import('./commands/servers.js')).runServers(...args),
   pins: async (...args) => (await import('./commands/pins.js')).runPins(...args),
+  doctor: async (...args) => (await import('./commands/doctor/command.js')).runDoctor(...args),
+  status: async (...args) => (await import('./commands/status/command.js')).runStatus(...args),
 };
 
 async function main(argv: readonly string[], io: CommandIo, env: CommandEnv): Promise<number> {
   const [first, ...rest] = argv;
-  if (first === 'help') return showHelp(rest[0], io);
+  // "mcp-host help --help" is the help of the help command.
+  if (first === 'help') return showHelp(rest[0] === '--help' || rest[0] === '-h' ? 'help' : rest[0], io);
   // No command, or flags first: "mcp-host --stdio" means "mcp-host serve --stdio".
   if (first === undefined || first.startsWith('-')) {
     return wantsHelp(argv) ? showHelp(undefined, io) : run('serve', argv, io, env);
@@ -91,7 +94,13 @@ function showHelp(command: string | undefined, io: CommandIo): number {
   return EXIT_OK;
 }
 
-main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }, process.env).then(
+const io: CommandIo = {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  isTTY: process.stderr.isTTY === true,
+};
+
+main(process.argv.slice(2), io, process.env).then(
   (code) => {
     process.exitCode = code;
   },

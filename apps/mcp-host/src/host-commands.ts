@@ -1,6 +1,7 @@
 // The commands that run the host itself (serve, demo, tools). The CLI dispatcher calls these after it has parsed
 // and validated the configuration.
 import { VersionedToolRegistry } from '@cortex-mcp/tool-registry';
+import { ConnectProgressLine } from './commands/progress.js';
 import type { HostConfig } from './config/index.js';
 import { HOST_VERSION, type RunningHost, startHost } from './host.js';
 import { managerSettings } from './manager-settings.js';
@@ -9,6 +10,11 @@ import { managerSettings } from './manager-settings.js';
 export interface CommandIo {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
+  /**
+   * Whether stderr is a terminal: long work (connectors connecting) then shows progress there. Default false, so
+   * output stays quiet and machine-readable when piped or captured.
+   */
+  isTTY?: boolean;
 }
 
 /**
@@ -26,7 +32,9 @@ export async function runServe(config: HostConfig, io: CommandIo): Promise<numbe
     connectPhaseDelayMs: SERVE_CONNECT_PHASE_DELAY_MS,
     onListening: (url) => {
       io.stdout.write(`mcp-host ${HOST_VERSION}: MCP endpoint ${url}\n`);
-      io.stdout.write(`  status ${new URL('/status', url)}  metrics ${new URL('/metrics', url)}\n`);
+      io.stdout.write(
+        `  status page ${new URL('/', url)}  status ${new URL('/status', url)}  metrics ${new URL('/metrics', url)}\n`,
+      );
     },
   }).catch((error: unknown) => {
     stopSignal.dispose();
@@ -58,7 +66,14 @@ export async function runTools(
   options: { json: boolean },
 ): Promise<number> {
   const { ConnectorProxyManager, HostMetrics, createLogger } = await import('./startup/connect-phase.js');
-  const logger = createLogger({ level: options.json ? 'error' : config.logLevel });
+  const progress = new ConnectProgressLine(io, 'connecting');
+  // On a terminal the progress line names each failure, so the per-connector warnings would only repeat it.
+  const level = options.json
+    ? 'error'
+    : progress.enabled && config.logLevel === 'info'
+      ? 'error'
+      : config.logLevel;
+  const logger = createLogger({ level });
   // One malformed upstream tool is left out with a warning; the connector's other tools keep serving (issue 6).
   const registry = new VersionedToolRegistry({ logger, onInvalidTool: 'skip' });
   const manager = new ConnectorProxyManager({
@@ -68,9 +83,11 @@ export async function runTools(
     metrics: new HostMetrics({ defaultMetrics: false }),
     logger,
     version: HOST_VERSION,
+    onConnectProgress: (event) => progress.update(event),
   });
   try {
     await manager.start();
+    progress.finish();
     const tools = registry.listTools();
     if (options.json) {
       const listed = tools.map(({ name, description, metadata }) => ({
@@ -87,6 +104,7 @@ export async function runTools(
     }
     return 0;
   } finally {
+    progress.finish();
     await manager.disconnect();
   }
 }

@@ -15,6 +15,8 @@ Commands:
   verify <url|file>   Load and verify a signed service map, then list its connectors
   servers             Add, list or remove servers in the registry file
   pins                List or approve changed tool definitions (tool pinning)
+  doctor              Check configuration, map, signature, connectors and registry file
+  status              Show a running host's status (--json for the raw document)
   help [command]      Show the help of a command
 
 Options:
@@ -29,6 +31,8 @@ Examples:
   CONNECTORS_SIGNATURE_KEY=change-me mcp-host verify https://maps.example.com/service-map
   mcp-host servers add docs --url https://example.com/mcp
   mcp-host tools --json
+  mcp-host doctor
+  mcp-host status --url http://127.0.0.1:3000
 
 Configuration comes from flags, then environment variables, then a JSON config file (--config),
 then defaults. "mcp-host serve --help" lists every setting.
@@ -68,6 +72,8 @@ const TOOLS_HELP = `Usage: mcp-host tools [--json] [options]
 
 Syncs once (service map and registry file), then prints every tool the host would serve, as
 connectorId.toolName with its description. Takes the same settings as "mcp-host serve".
+On a terminal, stderr shows the connectors connecting (n/N) and names each failure; piped or
+redirected, only the list (and, without --json, one summary line on stderr) is printed.
 
 Options:
   --json   Print the list as JSON
@@ -157,7 +163,63 @@ Examples:
   mcp-host pins approve --all
 `;
 
-const HELP_BY_COMMAND: Record<HostConfigCommand, string> = {
+const DOCTOR_HELP = `Usage: mcp-host doctor [--json] [--timeout-ms <ms>] [options]
+
+Checks, in order, and without changing anything:
+  configuration   loads and validates the settings (flags, environment, config file), naming a bad one
+  service map     fetches CONNECTORS_SERVICE_MAP_URL through the loader, with its time and size limits
+  map signature   verifies it with the configured keys (and says which key matched)
+  map expiry      fresh, or expired and served as stale
+  connector <id>  for every enabled connector (map and registry file): connects, reads the negotiated
+                  MCP protocol version, counts the tools, disconnects (4 at once)
+  registry file   exists, parses, valid entries, owner-only permissions, writable (read-only is a warning)
+Prints one line per check: ok, warn, fail (with a fix) or skip. Exit code 0 when no check failed
+(warnings allowed), 1 when one did, 2 for a bad command line. Never prints a key, token or header value.
+On a terminal, stderr shows the connector probes (n/N) as they finish.
+
+Options:
+  --json             Print the checks as JSON: { ok, summary, checks: [{ area, name, status, detail, fix? }] }
+  --timeout-ms <ms>  Longest wait for one connector (a shorter configured connect timeout wins). Default 5000.
+
+${renderSettingsHelp('doctor')}
+
+Examples:
+  mcp-host doctor
+  CONNECTORS_SERVICE_MAP_URL=https://maps.example.com/service-map CONNECTORS_SIGNATURE_KEY=change-me mcp-host doctor
+  mcp-host doctor --json --config ./mcp-host.json --timeout-ms 2000
+`;
+
+const STATUS_HELP = `Usage: mcp-host status [--url <url>] [--json] [options]
+
+Asks a running host for its /status document and prints a summary: readiness and uptime, the map
+(id, freshness, expiry, last refresh error), one line per connector (state, transport, tools, last
+error), the registry version and the last sync. Exit code 1 when no host answers at the address.
+
+Options:
+  --url <url>        Address of the running host (its /status is read). Default: http://<host>:<port>
+                     from the configuration (MCP_HOST_BIND, MCP_HOST_PORT; 0.0.0.0 is reached as 127.0.0.1).
+  --json             Print the /status document as the host sent it
+  --timeout-ms <ms>  Longest wait for the answer. Default 5000.
+
+${renderSettingsHelp('status')}
+
+Examples:
+  mcp-host status
+  mcp-host status --url http://127.0.0.1:8080 --json
+  MCP_HOST_PORT=8080 mcp-host status
+`;
+
+const HELP_HELP = `Usage: mcp-host help [command]
+
+Shows the list of commands, or the help of one command (the same as "mcp-host <command> --help").
+
+Examples:
+  mcp-host help
+  mcp-host help doctor
+  mcp-host servers --help
+`;
+
+const HELP_BY_COMMAND: Record<HostConfigCommand | 'help', string> = {
   serve: SERVE_HELP,
   demo: DEMO_HELP,
   tools: TOOLS_HELP,
@@ -165,11 +227,16 @@ const HELP_BY_COMMAND: Record<HostConfigCommand, string> = {
   verify: VERIFY_HELP,
   servers: SERVERS_HELP,
   pins: PINS_HELP,
+  doctor: DOCTOR_HELP,
+  status: STATUS_HELP,
+  help: HELP_HELP,
 };
 
 /** The help of one command, or `undefined` for a name that is not a command. */
 export function commandHelp(command: string): string | undefined {
-  return Object.hasOwn(HELP_BY_COMMAND, command) ? HELP_BY_COMMAND[command as HostConfigCommand] : undefined;
+  return Object.hasOwn(HELP_BY_COMMAND, command)
+    ? HELP_BY_COMMAND[command as HostConfigCommand | 'help']
+    : undefined;
 }
 
 /** True when the arguments ask for help (`--help` or `-h` before any `--`). */

@@ -42,7 +42,16 @@ export const hostSettingKeys = [
 export type HostSettingKey = (typeof hostSettingKeys)[number];
 
 /** The commands that read the host configuration; a setting's flag may be limited to some of them. */
-export type HostConfigCommand = 'serve' | 'demo' | 'tools' | 'sign' | 'verify' | 'servers' | 'pins';
+export type HostConfigCommand =
+  | 'serve'
+  | 'demo'
+  | 'tools'
+  | 'sign'
+  | 'verify'
+  | 'servers'
+  | 'pins'
+  | 'doctor'
+  | 'status';
 
 /** A setting's command-line flag. */
 export interface HostSettingFlag {

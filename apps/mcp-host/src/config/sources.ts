@@ -24,6 +24,8 @@ const FLAGS_OF_UTILITY_COMMANDS: Partial<Record<HostConfigCommand, readonly Host
   sign: ['configFile'],
   verify: ['configFile', 'mapTimeoutMs', 'mapMaxBytes'],
   servers: ['configFile', 'registryPath'],
+  // status only needs where the running host listens (the default --url).
+  status: ['configFile', 'host', 'port'],
 };
 
 /** The settings whose flags `command` accepts. */

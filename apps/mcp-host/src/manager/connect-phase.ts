@@ -21,7 +21,12 @@ export async function connectAll(
   options: ResolvedManagerOptions,
   isClosing: () => boolean,
 ): Promise<ConnectPhaseResult> {
-  const connectOne = (connector: ManagedConnector) => (isClosing() ? undefined : connector.connect());
+  const connectOne = withProgress(
+    (connector: ManagedConnector) => (isClosing() ? undefined : connector.connect()),
+    connectors.length,
+    options,
+    isClosing,
+  );
   let results: PromiseSettledResult<void>[];
   let parallelism: number;
   if (options.concurrencyMode === 'adaptive') {
@@ -52,6 +57,43 @@ export async function connectAll(
   }
   reportFailures(connectors, results, options, isClosing());
   return { parallelism };
+}
+
+/**
+ * Wraps one connect so that its settling is reported to `options.onConnectProgress` (when set), counting settled
+ * connects. The connect's own outcome passes through unchanged.
+ */
+function withProgress(
+  connectOne: (connector: ManagedConnector) => Promise<void> | undefined,
+  total: number,
+  options: ResolvedManagerOptions,
+  isClosing: () => boolean,
+): (connector: ManagedConnector) => Promise<void> | undefined {
+  const onProgress = options.onConnectProgress;
+  if (onProgress === undefined) return connectOne;
+  let done = 0;
+  const report = (connectorId: string, error: unknown, ok: boolean) => {
+    if (isClosing()) return;
+    done += 1;
+    try {
+      onProgress(
+        ok
+          ? { done, total, connectorId, ok }
+          : { done, total, connectorId, ok, error: describeFailure(error) },
+      );
+    } catch (reportError) {
+      options.logger.debug?.({ err: describeFailure(reportError) }, 'connect progress callback threw');
+    }
+  };
+  return async (connector) => {
+    try {
+      await connectOne(connector);
+    } catch (error) {
+      report(connector.id, error, false);
+      throw error;
+    }
+    report(connector.id, undefined, true);
+  };
 }
 
 function adaptiveLimiterFor(options: ResolvedManagerOptions): AdaptiveLimiter {

@@ -116,6 +116,22 @@ export interface ConnectorProxyManagerOptions {
   circuitOpenMs?: number | undefined;
   /** Delay between connect retries while a tool call waits for its connector, in ms. Default 250. */
   callRetryDelayMs?: number | undefined;
+  /**
+   * Called each time one connect of a sync's connect phase settles, so a CLI can show "connecting n/N" with the
+   * failures named. `error` is the failure as the logs describe it (secret-free). Not called for connects skipped
+   * because the manager is shutting down. An exception thrown here is ignored: progress must not break a sync.
+   */
+  onConnectProgress?: ((event: ConnectProgressEvent) => void) | undefined;
+}
+
+/** One settled connect of the connect phase: `done` of `total` connects have settled, this one was `connectorId`. */
+export interface ConnectProgressEvent {
+  readonly done: number;
+  readonly total: number;
+  readonly connectorId: string;
+  readonly ok: boolean;
+  /** Why it failed (secret-free), when `ok` is false. */
+  readonly error?: string;
 }
 
 /** How the connect phase bounds its parallelism. */

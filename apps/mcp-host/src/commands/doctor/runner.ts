@@ -1,0 +1,108 @@
+import { EgressPolicy } from '../../manager/egress-policy.js';
+import type { ConnectProgressEvent } from '../../manager/options.js';
+import { UpstreamPool } from '../../manager/upstream-pool.js';
+import type { CommandEnv } from '../command.js';
+import { allPassed, check, type DoctorCheck } from './check.js';
+import { checkConfiguration } from './config-check.js';
+import { checkConnectors } from './connector-checks.js';
+import { checkServiceMap } from './map-checks.js';
+import { checkRegistryFile } from './registry-check.js';
+import { collectSecrets, scrubCheck } from './secrets.js';
+
+/** Default bound on each connector probe, in ms: short, since an operator waits for the answer. */
+export const DOCTOR_TIMEOUT_MS = 5_000;
+
+/** Options of {@link runDoctorChecks}. */
+export interface DoctorOptions {
+  /** The setting flags (as for `mcp-host serve`). */
+  readonly argv: readonly string[];
+  readonly env: CommandEnv;
+  /** Base for relative paths. Default `process.cwd()`. */
+  readonly cwd?: string | undefined;
+  /** Bound on each connector probe (a shorter configured connect timeout wins), in ms. Default 5000. */
+  readonly timeoutMs?: number | undefined;
+  /** Sent as the client version in `initialize`. */
+  readonly version: string;
+  /** Epoch-ms clock. Default `Date.now`. */
+  readonly clock?: (() => number) | undefined;
+  /** Called as each connector probe settles. */
+  readonly onConnectProgress?: ((event: ConnectProgressEvent) => void) | undefined;
+}
+
+/** The doctor's findings, in report order: configuration, map, signature, expiry, connectors, registry file. */
+export interface DoctorReport {
+  /** True when no check failed (warnings allowed). */
+  readonly ok: boolean;
+  readonly checks: readonly DoctorCheck[];
+}
+
+/**
+ * Runs every check once, without changing anything: loads the configuration, fetches and verifies the map through
+ * the loader, inspects the registry file, then probes each connector (connect, list tools, disconnect) on an upstream
+ * pool like the host's. Later checks that need an earlier one are skipped when it fails. No text holds a secret.
+ */
+export async function runDoctorChecks(options: DoctorOptions): Promise<DoctorReport> {
+  const clock = options.clock ?? Date.now;
+  const configured = checkConfiguration(options.argv, options.env, options.cwd);
+  const config = configured.config;
+  if (config === undefined) {
+    const reason = 'not checked: the configuration is invalid';
+    const skipped = (['map', 'signature', 'expiry', 'connector', 'registry'] as const).map((area) =>
+      check(area, SKIPPED_NAMES[area], 'skip', reason),
+    );
+    return report([configured.check, ...skipped], []);
+  }
+  const pool = new UpstreamPool({
+    connections: config.poolConnections,
+    http2: config.http2,
+    egress: new EgressPolicy({
+      allowedNetworks: config.egressAllowedNetworks,
+      allowInsecureHttp: config.egressAllowInsecureHttp,
+    }),
+    egressExemptOrigins: mapOrigins(config.serviceMapUrl),
+  });
+  try {
+    const mapResult = await checkServiceMap(config, { dispatcher: pool.requests, clock });
+    const registry = await checkRegistryFile(config.registryPath);
+    const connectors = await checkConnectors({
+      map: mapResult.map,
+      mapUnverified: config.serviceMapUrl !== undefined && mapResult.map === undefined,
+      servers: registry.servers,
+      connectTimeoutMs: config.connectTimeoutMs,
+      callTimeoutMs: config.callTimeoutMs,
+      probe: {
+        dispatcher: pool.requests,
+        streamDispatcher: pool.streams,
+        apiKey: config.apiKey,
+        timeoutMs: options.timeoutMs ?? DOCTOR_TIMEOUT_MS,
+        version: options.version,
+        clock,
+      },
+      onProgress: options.onConnectProgress,
+    });
+    const secrets = collectSecrets(config, registry.servers, mapResult.map);
+    return report([configured.check, ...mapResult.checks, ...connectors, registry.check], secrets);
+  } finally {
+    await pool.close();
+  }
+}
+
+const SKIPPED_NAMES = {
+  map: 'service map',
+  signature: 'map signature',
+  expiry: 'map expiry',
+  connector: 'connectors',
+  registry: 'registry file',
+} as const;
+
+function report(checks: readonly DoctorCheck[], secrets: readonly string[]): DoctorReport {
+  const scrubbed = checks.map((entry) => scrubCheck(entry, secrets));
+  return { ok: allPassed(scrubbed), checks: scrubbed };
+}
+
+/** The map endpoint is the operator's own: the egress policy does not apply to it (as in the host). */
+function mapOrigins(serviceMapUrl: string | undefined): string[] {
+  if (serviceMapUrl === undefined) return [];
+  const url = new URL(serviceMapUrl);
+  return url.protocol === 'http:' || url.protocol === 'https:' ? [url.origin] : [];
+}

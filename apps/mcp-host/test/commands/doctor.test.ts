@@ -1,0 +1,288 @@
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDoctor } from '../../src/commands/doctor/command.js';
+import { type DemoConnector, startDemoConnector } from '../../src/demo/demo-connector.js';
+import { MapEndpoint } from '../e2e/helpers/map-endpoint.js';
+import { entry, mapOf } from '../e2e/helpers/maps.js';
+import { STDIO_SERVER } from '../manager/fixtures.js';
+import { captureIo } from './capture-io.js';
+import { runCli } from './cli-process.js';
+
+// Distinctive values: none may appear in any output.
+const SIGNATURE_KEY = 'sig-KEY-d0ct0r-91b2e4f7';
+const API_KEY = 'api-KEY-d0ct0r-7f3a9c11';
+const HEADER_SECRET = 'hdr-SECRET-d0ct0r-55d1aa';
+const ENV_SECRET = 'env-SECRET-d0ct0r-c3e8b2';
+const SECRETS = [SIGNATURE_KEY, API_KEY, HEADER_SECRET, ENV_SECRET];
+
+let notes: DemoConnector;
+let files: DemoConnector;
+let mapEndpoint: MapEndpoint;
+let mapUrl: string;
+let closedPort: number;
+let home: string;
+const outputs: string[] = [];
+
+beforeAll(async () => {
+  [notes, files] = await Promise.all([
+    startDemoConnector({ name: 'notes', requiredBearer: API_KEY }),
+    startDemoConnector({ name: 'files' }),
+  ]);
+  mapEndpoint = new MapEndpoint();
+  mapUrl = await mapEndpoint.listen();
+  closedPort = await freePort();
+  home = await mkdtemp(join(tmpdir(), 'mcp-host-doctor-'));
+});
+afterAll(async () => {
+  await Promise.all([notes.close(), files.close(), mapEndpoint.close()]);
+  await rm(home, { recursive: true, force: true });
+});
+
+/** A port nothing listens on: bound once, then released. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+let caseCount = 0;
+/** A fresh folder with a healthy registry file: an SSE server with a secret header and a stdio server with a secret env. */
+async function freshRegistry(): Promise<string> {
+  const registryPath = join(home, `case-${caseCount++}`, 'servers.json');
+  await mkdir(join(registryPath, '..'), { recursive: true, mode: 0o700 });
+  const servers = [
+    {
+      name: 'files',
+      transport: 'sse',
+      enabled: true,
+      url: files.sseUrl,
+      headers: { 'X-Trace': HEADER_SECRET },
+    },
+    {
+      name: 'local',
+      transport: 'stdio',
+      enabled: true,
+      command: process.execPath,
+      args: [STDIO_SERVER, 'local'],
+      env: { FIXTURE_SECRET: ENV_SECRET },
+    },
+  ];
+  await writeFile(registryPath, `${JSON.stringify({ version: 1, servers }, null, 2)}\n`, { mode: 0o600 });
+  return registryPath;
+}
+
+function publishMap(withUnreachable: boolean, key = SIGNATURE_KEY): void {
+  const connectors = [entry('notes', notes.streamableUrl, { auth: { type: 'bearer' } })];
+  if (withUnreachable) connectors.push(entry('gone', `http://127.0.0.1:${closedPort}/mcp`));
+  mapEndpoint.publish(mapOf(connectors, 300), key);
+}
+
+interface DoctorRun {
+  code: number;
+  out: string;
+  err: string;
+  lines: string[];
+}
+
+async function doctor(env: Record<string, string>, args: string[] = [], isTTY = false): Promise<DoctorRun> {
+  const io = captureIo(isTTY);
+  const code = await runDoctor(['--timeout-ms', '3000', ...args], io, env);
+  outputs.push(io.out(), io.err());
+  return { code, out: io.out(), err: io.err(), lines: io.out().split('\n') };
+}
+
+function lineOf(run: DoctorRun, name: string): string {
+  const found = run.lines.find((line) => new RegExp(`^\\w+\\s+${name}\\s`).test(line));
+  if (found === undefined) throw new Error(`no "${name}" line in:\n${run.out}`);
+  return found;
+}
+
+function baseEnv(registryPath: string): Record<string, string> {
+  return {
+    CONNECTORS_SERVICE_MAP_URL: mapUrl,
+    CONNECTORS_SIGNATURE_KEY: SIGNATURE_KEY,
+    CONNECTORS_API_KEY: API_KEY,
+    MCP_REGISTRY_PATH: registryPath,
+  };
+}
+
+describe('mcp-host doctor', () => {
+  it('passes every check against a signed map, demo connectors over three transports and a healthy registry file', async () => {
+    publishMap(false);
+    const run = await doctor(baseEnv(await freshRegistry()));
+    expect(run.code, run.out).toBe(0);
+    expect(lineOf(run, 'configuration')).toMatch(/^ok\s/);
+    expect(lineOf(run, 'service map')).toMatch(/^ok\s.*1 connector/);
+    expect(lineOf(run, 'map signature')).toMatch(/^ok\s.*verified with the configured key/);
+    expect(lineOf(run, 'map expiry')).toMatch(/^ok\s.*fresh/);
+    const notesLine = lineOf(run, 'connector notes');
+    expect(notesLine).toMatch(/^ok\s.*streamable-http/);
+    expect(notesLine).toContain(`protocol ${LATEST_PROTOCOL_VERSION}, 5 tool(s)`);
+    expect(lineOf(run, 'connector files')).toMatch(/^ok\s.*over sse.*5 tool\(s\)/);
+    expect(lineOf(run, 'connector local')).toContain(
+      `over stdio at ${process.execPath}: protocol ${LATEST_PROTOCOL_VERSION}, 2 tool(s)`,
+    );
+    expect(lineOf(run, 'registry file')).toMatch(/^ok\s.*2 server\(s\)/);
+    expect(run.out).toMatch(/0 failed: the host can run as configured\.\n$/);
+    expect(run.err).toBe('');
+  });
+
+  it('names an unreachable connector with its fix and exits 1, still checking the others', async () => {
+    publishMap(true);
+    const run = await doctor(baseEnv(await freshRegistry()));
+    expect(run.code).toBe(1);
+    const gone = lineOf(run, 'connector gone');
+    expect(gone).toMatch(/^fail\s/);
+    expect(gone).toContain(`-- fix: Check that an MCP server runs at http://127.0.0.1:${closedPort}/mcp`);
+    expect(lineOf(run, 'connector notes')).toMatch(/^ok\s/);
+    expect(run.out).toMatch(/1 failed: fix the failed checks above\.\n$/);
+  });
+
+  it('fails the signature with a wrong key, says which key to set, and probes no map connector', async () => {
+    publishMap(true, 'some-other-signing-key');
+    const run = await doctor(baseEnv(await freshRegistry()));
+    expect(run.code).toBe(1);
+    expect(lineOf(run, 'service map')).toMatch(/^ok\s/);
+    const signature = lineOf(run, 'map signature');
+    expect(signature).toMatch(/^fail\s.*code signature/);
+    expect(signature).toContain('fix: Set CONNECTORS_SIGNATURE_KEY to the key the map was signed with');
+    expect(lineOf(run, 'map expiry')).toMatch(/^skip\s/);
+    expect(lineOf(run, 'service-map connectors')).toMatch(/^skip\s.*did not pass/);
+    expect(run.out).not.toContain('connector notes');
+    expect(lineOf(run, 'connector files')).toMatch(/^ok\s/);
+  });
+
+  it('fails an unreachable map with the fix, and a wrong API key on the connector that needs it', async () => {
+    publishMap(false);
+    const registryPath = await freshRegistry();
+    const down = await doctor({
+      ...baseEnv(registryPath),
+      CONNECTORS_SERVICE_MAP_URL: `http://127.0.0.1:${closedPort}/map.json`,
+    });
+    expect(down.code).toBe(1);
+    expect(lineOf(down, 'service map')).toMatch(/^fail\s.*code network.*fix: Check that the map server runs/);
+    expect(lineOf(down, 'map signature')).toMatch(/^skip\s/);
+
+    const wrongKey = await doctor({ ...baseEnv(registryPath), CONNECTORS_API_KEY: 'api-KEY-wrong-0000' });
+    expect(wrongKey.code).toBe(1);
+    expect(lineOf(wrongKey, 'connector notes')).toMatch(
+      /^fail\s.*code unauthorized.*fix: Set CONNECTORS_API_KEY to a key this connector accepts\./,
+    );
+    expect(wrongKey.out).not.toContain('api-KEY-wrong-0000');
+  });
+
+  it('fails a corrupt registry file with a fix and leaves the file as it was', async () => {
+    publishMap(false);
+    const registryPath = await freshRegistry();
+    const damaged = `{"version": 1, "servers": [ {"name": "x", "headers": {"A": "${HEADER_SECRET}"`;
+    await writeFile(registryPath, damaged);
+    const run = await doctor(baseEnv(registryPath));
+    expect(run.code).toBe(1);
+    expect(lineOf(run, 'registry file')).toMatch(
+      /^fail\s.*is not valid JSON -- fix: Repair the JSON by hand/,
+    );
+    expect(await readFile(registryPath, 'utf8')).toBe(damaged);
+    // Without servers from the file, the map's connector is still probed.
+    expect(lineOf(run, 'connector notes')).toMatch(/^ok\s/);
+  });
+
+  it('warns (exit 0) about a registry file other users can read', async () => {
+    publishMap(false);
+    const registryPath = await freshRegistry();
+    await chmod(registryPath, 0o644);
+    const run = await doctor(baseEnv(registryPath));
+    expect(run.code).toBe(0);
+    expect(lineOf(run, 'registry file')).toMatch(
+      /^warn\s.*readable by other users \(mode 644\).*fix: chmod 600/,
+    );
+  });
+
+  it('names the bad setting and where to set it, skips the rest and exits 1', async () => {
+    const run = await doctor({ ...baseEnv(await freshRegistry()), MCP_CONNECTOR_CONCURRENCY: 'lots' });
+    expect(run.code).toBe(1);
+    expect(lineOf(run, 'configuration')).toBe(
+      'fail  configuration  Invalid concurrency "lots" from environment variable MCP_CONNECTOR_CONCURRENCY: expected an integer from 1 to 64. -- fix: Set MCP_CONNECTOR_CONCURRENCY, flag --concurrency, "concurrency" in the config file to an integer from 1 to 64.',
+    );
+    expect(run.lines.filter((line) => line.startsWith('skip'))).toHaveLength(5);
+  });
+
+  it('prints the checks as JSON with --json', async () => {
+    publishMap(true);
+    const run = await doctor(baseEnv(await freshRegistry()), ['--json']);
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.out) as {
+      ok: boolean;
+      checks: Array<{
+        area: string;
+        name: string;
+        status: string;
+        fix?: string;
+        protocolVersion?: string;
+        toolCount?: number;
+      }>;
+    };
+    expect(report.ok).toBe(false);
+    expect(report.checks.map((entry) => entry.area)).toEqual([
+      'config',
+      'map',
+      'signature',
+      'expiry',
+      'connector',
+      'connector',
+      'connector',
+      'connector',
+      'registry',
+    ]);
+    const notesCheck = report.checks.find((entry) => entry.name === 'connector notes');
+    expect(notesCheck).toMatchObject({
+      status: 'ok',
+      protocolVersion: LATEST_PROTOCOL_VERSION,
+      toolCount: 5,
+    });
+    expect(report.checks.find((entry) => entry.name === 'connector gone')?.fix).toMatch(
+      /^Check that an MCP server runs/,
+    );
+  });
+
+  it('shows probe progress on a terminal and nothing on stderr otherwise', async () => {
+    publishMap(true);
+    const registryPath = await freshRegistry();
+    const tty = await doctor(baseEnv(registryPath), [], true);
+    expect(tty.err).toContain('probing 4/4 connectors (1 failed)');
+    expect(tty.err).toMatch(/failed: gone: /);
+    expect(tty.err.endsWith('; failed: gone\n')).toBe(true);
+    const piped = await doctor(baseEnv(registryPath), ['--json'], false);
+    expect(piped.err).toBe('');
+  });
+
+  it('exits 0 and 1 from the built program as the checks say', async () => {
+    publishMap(false);
+    const registryPath = await freshRegistry();
+    const passing = await runCli(['doctor', '--timeout-ms', '3000'], { env: baseEnv(registryPath) });
+    outputs.push(passing.stdout, passing.stderr);
+    expect(passing.code, passing.stdout).toBe(0);
+    const failing = await runCli(['doctor', '--json'], {
+      env: { ...baseEnv(registryPath), CONNECTORS_SIGNATURE_KEY: 'not-the-key-at-all' },
+    });
+    outputs.push(failing.stdout, failing.stderr);
+    expect(failing.code).toBe(1);
+    expect(JSON.parse(failing.stdout).ok).toBe(false);
+    const usage = await runCli(['doctor', '--timeout-ms', 'soon'], { env: baseEnv(registryPath) });
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('Invalid --timeout-ms "soon"');
+  });
+
+  // Runs last: every output of the runs above (success, failures, JSON, TTY progress, the built program).
+  it('never prints a signature key, API key, header value or stdio env value', () => {
+    expect(outputs.length).toBeGreaterThan(20);
+    const everything = outputs.join('\n');
+    expect(everything).toContain('connector files');
+    for (const secret of SECRETS) expect(everything).not.toContain(secret);
+  });
+});
