@@ -19,7 +19,12 @@ export {
 } from './connector-spec.js';
 export { EgressPolicy, type EgressPolicyOptions } from './egress-policy.js';
 export { ConnectorManagerError, type ConnectorManagerErrorCode } from './errors.js';
-export type { ConcurrencyMode, ConnectorProxyManagerOptions, ManagerTimers } from './options.js';
+export type {
+  ConcurrencyMode,
+  ConnectorProxyManagerOptions,
+  ConnectProgressEvent,
+  ManagerTimers,
+} from './options.js';
 export { planReconcile, type ReconcilePlan, type RunningConnector } from './reconcile.js';
 export { redactUrl } from './redact-url.js';
 export type { ToolCallErrorKind } from './tool-call-outcome.js';
