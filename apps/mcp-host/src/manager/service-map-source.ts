@@ -207,12 +207,37 @@ export class ServiceMapSource {
         this.#options.onSharedMapChange?.();
       },
       onHealthChange: (health) => this.#options.onRedisHealth?.(health.status === 'up'),
+      onError: (error) => this.#fleetError(error),
     });
     this.#fleet = fleet;
     this.#cache = fleet;
     await fleet.connect();
     const held = fleet.get();
     if (held) this.#source = 'fleet';
+  }
+
+  /**
+   * A map read from Redis was not used (the cache reports each stored version once; the last good map keeps
+   * serving). An older map than this host accepted is routine after Redis restarts empty — the first host back
+   * shares what it holds, which may be older — so it is noted, not warned about. Anything else (bad signature,
+   * schema) means something other than a host wrote under the fleet's prefix: warned. The cache's other reports
+   * are a failed load (logged by `obtain()`) or Redis trouble (logged once per outage by the cache).
+   */
+  #fleetError(error: unknown): void {
+    if (errorCode(error) !== 'verification_failed') return;
+    const reason = errorCode((error as Error).cause);
+    const details = { code: 'verification_failed', reason, err: describeFailure(error) };
+    if (reason === 'stale_replay') {
+      this.#options.logger.info(
+        details,
+        "the service map in Redis is older than this host's; keeping the newer one",
+      );
+      return;
+    }
+    this.#options.logger.warn(
+      details,
+      'a service map read from Redis failed verification; ignoring it and keeping the last good map',
+    );
   }
 
   /** The `map` member of `/status`. */
