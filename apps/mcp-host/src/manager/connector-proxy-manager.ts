@@ -58,6 +58,12 @@ export class ConnectorProxyManager {
   /** The latest {@link RECENT_SYNCS} summaries, oldest first, for the status page's history. */
   readonly #recentSyncs: SyncSummary[] = [];
   #starting: Promise<void> | undefined;
+  /**
+   * False while the warm state loads. A shared map that arrives from the fleet meanwhile (joining Redis happens in
+   * that step) must not start a sync: it would create connectors that the warm load then creates again, orphaning
+   * the first set. The sync that follows the warm load reads the shared map anyway.
+   */
+  #warmStateLoaded = false;
   #closing: Promise<void> | undefined;
 
   /** @throws {ConnectorManagerError} `invalid_options`. */
@@ -103,7 +109,9 @@ export class ConnectorProxyManager {
         redis: resolved.redis
           ? { url: resolved.redis.url, keyPrefix: resolved.redis.keyPrefix ?? 'cortex-mcp:' }
           : undefined,
-        onSharedMapChange: () => void this.#run('fleet', false).catch(() => undefined),
+        onSharedMapChange: () => {
+          if (this.#warmStateLoaded) void this.#run('fleet', false).catch(() => undefined);
+        },
         onRedisHealth: (up) =>
           resolved.metrics.redisUp.set({ target: redisTarget(resolved.redis?.url) }, up ? 1 : 0),
       });
@@ -266,6 +274,7 @@ export class ConnectorProxyManager {
     }
     this.#ready =
       mapRestored || adopted > 0 || (this.#mapSource === undefined && this.#registryReadOrAbsent());
+    this.#warmStateLoaded = true;
   }
 
   #registryReadOrAbsent(): boolean {
@@ -370,6 +379,12 @@ export class ConnectorProxyManager {
 
   #createConnector(spec: ConnectorSpec): ManagedConnector {
     const options = this.#options;
+    const existing = this.#connectors.get(spec.id);
+    if (existing) {
+      // Never two proxies for one id: the replaced one would stay connected, unowned, until the process dies.
+      options.logger.error({ connectorId: spec.id }, 'a connector was created twice; closing the older proxy');
+      void existing.disconnect().catch(() => undefined);
+    }
     const connector = new ManagedConnector(spec, {
       ...options,
       pins: this.#pins,

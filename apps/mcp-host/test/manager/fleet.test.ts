@@ -76,6 +76,32 @@ describe('hosts sharing one Redis', () => {
     expect(newcomer.manager.status().connectors.find((c) => c.id === 'alpha')?.catalogue).toBe('persisted');
   });
 
+  it('a host joining the fleet connects each connector once, and leaves no connection behind on disconnect', async () => {
+    // The shared map can arrive while the newcomer is still loading its warm state; that must not create a second
+    // proxy per connector (the first one used to be orphaned: connected, never closed, holding the process open).
+    const alpha = await bed.demo('alpha');
+    const beta = await bed.demo('beta');
+    bed.publisher.publish(mapOf([entry('alpha', alpha.streamableUrl), entry('beta', beta.streamableUrl)]));
+    const options = { redis: { url: redis.url, keyPrefix: prefix } };
+    const first = bed.manager({ stateDir: await bed.tempDir(), ...options });
+    await first.manager.start();
+    const before = [alpha.observations.initializations, beta.observations.initializations];
+
+    const newcomer = bed.manager({ stateDir: await bed.tempDir(), refreshSync: false, ...options });
+    await newcomer.manager.start();
+    // Two full syncs after start: any connector created twice has been connected by now.
+    await newcomer.manager.refresh('test');
+    await newcomer.manager.refresh('test');
+
+    expect([alpha.observations.initializations, beta.observations.initializations]).toEqual(
+      before.map((count) => count + 1),
+    );
+    expect(newcomer.manager.status().connectors.map((c) => [c.id, c.state])).toEqual([
+      ['alpha', 'up'],
+      ['beta', 'up'],
+    ]);
+  });
+
   it('rejects a tampered map written straight into Redis and serves the verified one', async () => {
     const alpha = await bed.demo('alpha');
     bed.publisher.publish(mapOf([entry('alpha', alpha.streamableUrl)]));
