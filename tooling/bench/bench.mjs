@@ -24,6 +24,7 @@ export const SCENARIOS = /** @type {const} */ ([
   ['7', './scenarios/registry-store.mjs'],
   ['8', './scenarios/peers.mjs'],
   ['9', './scenarios/startup.mjs'],
+  ['10', './scenarios/fleet.mjs'],
 ]);
 
 /** Longest one scenario may run before it is abandoned (smoke, full). */
