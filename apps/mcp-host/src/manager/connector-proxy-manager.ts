@@ -382,7 +382,10 @@ export class ConnectorProxyManager {
     const existing = this.#connectors.get(spec.id);
     if (existing) {
       // Never two proxies for one id: the replaced one would stay connected, unowned, until the process dies.
-      options.logger.error({ connectorId: spec.id }, 'a connector was created twice; closing the older proxy');
+      options.logger.error(
+        { connectorId: spec.id },
+        'a connector was created twice; closing the older proxy',
+      );
       void existing.disconnect().catch(() => undefined);
     }
     const connector = new ManagedConnector(spec, {
