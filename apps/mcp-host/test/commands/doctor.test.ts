@@ -90,9 +90,13 @@ interface DoctorRun {
   lines: string[];
 }
 
+// A generous probe budget: a stdio connector is a fresh node process, which on a loaded 2-core machine can take
+// seconds to answer; no test here depends on the budget running out.
+const PROBE_BUDGET = ['--timeout-ms', '20000'];
+
 async function doctor(env: Record<string, string>, args: string[] = [], isTTY = false): Promise<DoctorRun> {
   const io = captureIo(isTTY);
-  const code = await runDoctor(['--timeout-ms', '3000', ...args], io, env);
+  const code = await runDoctor([...PROBE_BUDGET, ...args], io, env);
   outputs.push(io.out(), io.err());
   return { code, out: io.out(), err: io.err(), lines: io.out().split('\n') };
 }
@@ -264,7 +268,7 @@ describe('mcp-host doctor', () => {
   it('exits 0 and 1 from the built program as the checks say', async () => {
     publishMap(false);
     const registryPath = await freshRegistry();
-    const passing = await runCli(['doctor', '--timeout-ms', '3000'], { env: baseEnv(registryPath) });
+    const passing = await runCli(['doctor', ...PROBE_BUDGET], { env: baseEnv(registryPath) });
     outputs.push(passing.stdout, passing.stderr);
     expect(passing.code, passing.stdout).toBe(0);
     const failing = await runCli(['doctor', '--json'], {
