@@ -43,8 +43,17 @@ export function ensureRedisServer(): Promise<string> {
   return installing;
 }
 
+/** Options of {@link startRedisServer}. */
+export interface RedisServerOptions {
+  /**
+   * Extra `redis-server` arguments, after the defaults (a later one wins), kept across `stop()`/`start()`.
+   * E.g. `['--rename-command', 'CLIENT', '']` to run a server that refuses `CLIENT` like a restricted one.
+   */
+  readonly args?: readonly string[];
+}
+
 /** Spawns redis-server and resolves once it logs that it accepts connections; rejects with its output if not. */
-function spawnServer(binary: string, port: number): Promise<ChildProcess> {
+function spawnServer(binary: string, port: number, extraArgs: readonly string[]): Promise<ChildProcess> {
   const args = [
     '--port',
     String(port),
@@ -62,6 +71,7 @@ function spawnServer(binary: string, port: number): Promise<ChildProcess> {
     'notice',
     '--databases',
     '1',
+    ...extraArgs,
   ];
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -127,15 +137,18 @@ function stopProcess(child: ChildProcess): Promise<void> {
 /**
  * Starts a redis-server (installing it first if needed) on a free loopback port, with no persistence.
  * Call `stop()` when done; `stop()`/`start()` simulate an outage and the server's return (empty).
+ *
+ * @param options - `args`: extra `redis-server` arguments (e.g. `--rename-command CLIENT ""`)
  */
-export async function startRedisServer(): Promise<RedisServer> {
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
+  const extraArgs = options.args ?? [];
   const binary = await ensureRedisServer();
   let lastError: unknown;
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt += 1) {
     // Another process may take the probed port before redis binds it: try a new one.
     const port = await freePort();
     try {
-      let child: ChildProcess | undefined = await spawnServer(binary, port);
+      let child: ChildProcess | undefined = await spawnServer(binary, port, extraArgs);
       return {
         port,
         url: `redis://127.0.0.1:${port}`,
@@ -156,7 +169,7 @@ export async function startRedisServer(): Promise<RedisServer> {
         },
         async start() {
           if (child !== undefined) return;
-          child = await spawnServer(binary, port);
+          child = await spawnServer(binary, port, extraArgs);
         },
       };
     } catch (error) {
