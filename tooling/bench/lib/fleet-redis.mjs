@@ -2,6 +2,7 @@
 // missing it is installed through tooling/test-servers' debian-packages.mjs (Debian's redis-server package, as root
 // with apt-get); otherwise the scenario fails with what to install.
 import { ensureBinary, TEST_SERVERS } from '@cortex-mcp/test-servers/debian-packages';
+import { redisServerArgs } from '@cortex-mcp/test-servers/redis-args';
 import { freePort, spawnUntil } from './processes.mjs';
 
 const START_ATTEMPTS = 3;
@@ -25,26 +26,10 @@ export async function startRedis() {
   let lastError;
   for (let attempt = 0; attempt < START_ATTEMPTS; attempt += 1) {
     const port = await freePort();
-    const process_ = spawnUntil(
-      binary,
-      [
-        '--port',
-        String(port),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--protected-mode',
-        'no',
-        '--daemonize',
-        'no',
-        '--databases',
-        '1',
-      ],
-      { ready: /Ready to accept connections/, timeoutMs: 10_000 },
-    );
+    const process_ = spawnUntil(binary, redisServerArgs(port), {
+      ready: /Ready to accept connections/,
+      timeoutMs: 10_000,
+    });
     try {
       await process_.ready;
       return { url: `redis://127.0.0.1:${port}`, stop: process_.stop };

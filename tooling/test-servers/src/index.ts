@@ -6,4 +6,9 @@ export {
 } from './everything-server.js';
 export { freePort } from './free-port.js';
 export { hasOpenssl, makeLoopbackCertificate } from './loopback-certificate.js';
-export { ensureRedisServer, type RedisServer, startRedisServer } from './redis-server.js';
+export {
+  ensureRedisServer,
+  type RedisServer,
+  type RedisServerOptions,
+  startRedisServer,
+} from './redis-server.js';

@@ -3,6 +3,7 @@
 // with `startRedisServer()` so stopping it never disturbs another test file running in parallel.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { ensureBinary, TEST_SERVERS } from '../debian-packages.mjs';
+import { redisServerArgs } from '../redis-args.mjs';
 import { freePort } from './free-port.js';
 
 const START_TIMEOUT_MS = 10_000;
@@ -54,25 +55,7 @@ export interface RedisServerOptions {
 
 /** Spawns redis-server and resolves once it logs that it accepts connections; rejects with its output if not. */
 function spawnServer(binary: string, port: number, extraArgs: readonly string[]): Promise<ChildProcess> {
-  const args = [
-    '--port',
-    String(port),
-    '--bind',
-    '127.0.0.1',
-    '--save',
-    '',
-    '--appendonly',
-    'no',
-    '--protected-mode',
-    'no',
-    '--daemonize',
-    'no',
-    '--loglevel',
-    'notice',
-    '--databases',
-    '1',
-    ...extraArgs,
-  ];
+  const args = [...redisServerArgs(port), ...extraArgs];
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   return new Promise((resolve, reject) => {
