@@ -1,9 +1,8 @@
-import { request as httpRequest } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logger.js';
 import { HostMetrics } from '../../src/metrics.js';
 import { createHostHttpServer, type HostHttpServer, type Readiness } from '../../src/server/index.js';
-import { createTestRegistry } from './support.js';
+import { createTestRegistry, rawRequest } from './support.js';
 
 const INITIALIZE = JSON.stringify({
   jsonrpc: '2.0',
@@ -41,37 +40,9 @@ afterEach(async () => {
   await server.close();
 });
 
-/** One request on its own connection, with any Host header (fetch would not let us set it). */
-function send(
-  path: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
-): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(
-      {
-        host: '127.0.0.1',
-        port: server.port,
-        path,
-        method: options.method ?? 'GET',
-        headers: { host: `127.0.0.1:${server.port}`, ...options.headers },
-        agent: false,
-      },
-      (response) => {
-        let body = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => {
-          body += chunk;
-        });
-        response.on('end', () =>
-          resolve({ status: response.statusCode ?? 0, headers: response.headers, body }),
-        );
-        response.on('error', reject);
-      },
-    );
-    request.on('error', reject);
-    request.end(options.body);
-  });
-}
+/** One raw request to the server under test (see rawRequest). */
+const send = (path: string, options?: Parameters<typeof rawRequest>[2]) =>
+  rawRequest(server.port, path, options);
 
 /** An initialize POST answered as JSON; 2xx means the request got through. */
 function initialize(headers: Record<string, string> = {}) {

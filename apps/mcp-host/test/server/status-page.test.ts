@@ -1,12 +1,11 @@
 // The status page at `/` and its two assets, without a browser: what the server sends, under which headers, to whom.
 // The browser half (rendering, live updates, escaping) is test/e2e/status-page.test.ts.
-import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logger.js';
 import { HostMetrics } from '../../src/metrics.js';
 import { createHostHttpServer, type HostHttpServer } from '../../src/server/index.js';
 import { STATUS_PAGE_CSP } from '../../src/server/status-page/routes.js';
-import { createTestRegistry } from './support.js';
+import { createTestRegistry, rawRequest } from './support.js';
 
 let server: HostHttpServer;
 
@@ -24,43 +23,9 @@ afterAll(async () => {
   await server.close();
 });
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-/** One request on its own connection, with any Host header (fetch would not let us set it). */
-function send(
-  path: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(
-      {
-        host: '127.0.0.1',
-        port: server.port,
-        path,
-        method: options.method ?? 'GET',
-        headers: { host: `127.0.0.1:${server.port}`, ...options.headers },
-        agent: false,
-      },
-      (response) => {
-        let body = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => {
-          body += chunk;
-        });
-        response.on('end', () =>
-          resolve({ status: response.statusCode ?? 0, headers: response.headers, body }),
-        );
-        response.on('error', reject);
-      },
-    );
-    request.on('error', reject);
-    request.end(options.body);
-  });
-}
+/** One raw request to the server under test (see rawRequest). */
+const send = (path: string, options?: Parameters<typeof rawRequest>[2]) =>
+  rawRequest(server.port, path, options);
 
 describe('status page over HTTP', () => {
   it('serves HTML at / that loads its script and stylesheet from this origin, under a strict CSP', async () => {
