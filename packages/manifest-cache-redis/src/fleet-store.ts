@@ -267,6 +267,22 @@ export class FleetStore {
     return this.#run(what, () => command(this.#client));
   }
 
+  /**
+   * Runs an optional command whose failure says nothing about Redis's health (a liveness hint): unlike {@link run}
+   * a timeout or a lost connection does not mark Redis down — that would send the host to load alone over one slow
+   * answer — and resolves `undefined` ("cannot tell now"). A refusal (ReplyError) rejects with `redis_error`.
+   */
+  async probe<R>(what: string, command: (client: Redis) => Promise<R>): Promise<R | undefined> {
+    if (this.#isClosed()) return undefined;
+    try {
+      return await command(this.#client);
+    } catch (error) {
+      const wrapped = wrapRedisFailure(error, what);
+      if (wrapped.code === 'redis_error') throw wrapped;
+      return undefined;
+    }
+  }
+
   #script(name: ScriptName, what: string, ...args: Array<string | number>): Promise<unknown> {
     const call = (this.#client as unknown as Record<ScriptName, ScriptCaller>)[name].bind(this.#client);
     return this.#run(what, () => call(...args));

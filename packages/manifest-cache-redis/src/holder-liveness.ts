@@ -64,16 +64,17 @@ export class HolderLiveness {
    * Whether `holder`'s Redis connection is gone (`CLIENT LIST ID`). `false` when it is connected, when no
    * connection is recorded with its lease, and when Redis refuses to tell.
    *
-   * @throws `ManifestCacheRedisError` `redis_unavailable` when Redis does not answer (as any store call)
+   * A check Redis does not answer in time (or over a lost connection) counts as "cannot tell", never as gone.
    */
   async isGone(store: FleetStore, holder: LeaseView): Promise<boolean> {
     if (holder.client === null || this.#listRefused) return false;
     const clientId = holder.client.id;
     try {
-      const clients = await store.run("checking the lease holder's connection", (client) =>
+      // A slow or lost answer is "cannot tell": it must neither evict a live holder nor mark Redis down.
+      const clients = await store.probe("checking the lease holder's connection", (client) =>
         client.client('LIST', 'ID', clientId),
       );
-      return String(clients).trim() === '';
+      return clients !== undefined && String(clients).trim() === '';
     } catch (error) {
       if (!hasCode(error, 'redis_error')) throw error;
       this.#listRefused = true;
