@@ -1,6 +1,6 @@
 // What every scenario gets: the mode, run count, a private temp dir, a lazily made certificate, a logger to
 // stderr, and `check()` for correctness assertions (the only thing that fails a smoke run).
-import { makeLoopbackCertificate } from './tls.mjs';
+import { makeLoopbackCertificate } from '@cortex-mcp/test-servers/loopback-certificate';
 
 /** A correctness failure: a result that differs from direct, a sync that misses tools… Never a timing. */
 export class CorrectnessError extends Error {
@@ -29,7 +29,7 @@ export function createContext(options) {
     runs: options.runs,
     tmpDir: options.tmpDir,
     certificate: () => {
-      certificate ??= makeLoopbackCertificate(options.tmpDir);
+      certificate ??= makeLoopbackCertificate({ dir: options.tmpDir });
       return certificate;
     },
     log: (message) => {

@@ -1,3 +1,4 @@
+export { hasOpenssl, makeLoopbackCertificate } from '../loopback-certificate.mjs';
 export { ensureChromium } from './chromium.js';
 export {
   type EverythingMode,
@@ -5,7 +6,6 @@ export {
   startEverything,
 } from './everything-server.js';
 export { freePort } from './free-port.js';
-export { hasOpenssl, makeLoopbackCertificate } from './loopback-certificate.js';
 export {
   ensureRedisServer,
   type RedisServer,
