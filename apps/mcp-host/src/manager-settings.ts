@@ -33,9 +33,7 @@ export function managerSettings(config: HostConfig): ManagerSettings {
     circuitFailureThreshold: config.circuitFailureThreshold,
     circuitOpenMs: config.circuitOpenMs,
     toolPinPolicy: config.toolPinPolicy,
-    redis: config.redisUrl
-      ? { url: config.redisUrl, keyPrefix: config.redisKeyPrefix, leaseMs: config.redisLeaseMs }
-      : undefined,
+    redis: config.redisUrl ? { url: config.redisUrl, keyPrefix: config.redisKeyPrefix } : undefined,
     egress: {
       allowedNetworks: config.egressAllowedNetworks,
       allowInsecureHttp: config.egressAllowInsecureHttp,

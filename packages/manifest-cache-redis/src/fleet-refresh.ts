@@ -1,11 +1,9 @@
 import type { ManifestLoader, ManifestLoadResult } from '@cortex-mcp/manifest-cache';
 import type { ChangeSignal } from './change-signal.js';
 import { hasCode, ManifestCacheRedisError } from './errors.js';
-import type { FleetSnapshot, FleetStore, HeldLease } from './fleet-store.js';
+import type { FleetSnapshot, FleetStore, HeldLease, LeaseView } from './fleet-store.js';
 import { type Held, isNews, isOlder, loadedExpiry } from './held.js';
-import type { HolderLiveness } from './holder-liveness.js';
 import { startLeaseHeartbeat } from './lease-heartbeat.js';
-import type { LeaseView } from './lease-view.js';
 import type { FleetTimers } from './options.js';
 import type { SharedReader, SharedView } from './shared-reader.js';
 import type { ManifestText } from './stored-manifest.js';
@@ -17,14 +15,13 @@ export type HeldLoadResult<T> = ManifestLoadResult<Held<T>>;
 export interface FleetRefreshContext<T> {
   readonly instanceId: string;
   readonly leaseMs: number;
-  readonly leaseCheckIntervalMs: number;
+  readonly pollIntervalMs: number;
   readonly followerWaitMs: number;
   readonly clock: () => number;
   readonly timers: FleetTimers;
   readonly serialize: (value: T) => ManifestText;
   readonly reader: SharedReader<T>;
   readonly signal: ChangeSignal;
-  readonly liveness: HolderLiveness;
   /** The store when Redis is connected and answering; `undefined` means "on our own". */
   usableStore(): FleetStore | undefined;
   /** The value this host holds. */
@@ -40,7 +37,7 @@ const MAX_ROUNDS = 50;
 const MAX_CHECKS = 10_000;
 /** Shortest wait between lease checks, so a lease about to expire cannot cause a busy loop. */
 const MIN_WAIT_MS = 5;
-/** Checked just after the lease's own expiry (server PTTL), so an expired lease is taken without delay. */
+/** Checked just after the lease's own expiry (server PTTL), so a dead holder is replaced without delay. */
 const LEASE_SLACK_MS = 5;
 
 type FollowOutcome = 'changed' | 'failed' | 'free' | 'timeout';
@@ -53,9 +50,8 @@ const ignore = (): void => {};
 /**
  * One load as a member of the fleet. Each round: look at the shared map; take it if it is fresh news to this host;
  * otherwise try to take the lease (only if the map is still the version just seen). The winner loads, and commits
- * under its fencing token; the others follow — wait for a notification, a lease check, or the lease's own expiry —
- * and then look again. A holder whose Redis connection is gone (its process died) has its lease released at the
- * next lease check, and the next round takes over; where Redis cannot tell, the holder's lease expires instead.
+ * under its fencing token; the others follow — wait for a notification, a poll, or the lease's own expiry — and
+ * then look again. A holder that dies stops renewing, its lease expires, and the next round takes over.
  * Without Redis (down, closed, or any Redis failure along the way) the host loads on its own.
  */
 export class FleetRefresh<T> {
@@ -126,10 +122,7 @@ export class FleetRefresh<T> {
     return snapshot;
   }
 
-  /**
-   * Waits for the lease holder's outcome: a new version, its failure, the lease gone (released, expired, or evicted
-   * here because the holder's connection is gone), or the deadline.
-   */
+  /** Waits for the lease holder's outcome: a new version, its failure, the lease gone, or the deadline. */
   async #follow(
     holder: LeaseView,
     seen: FleetSnapshot,
@@ -137,10 +130,9 @@ export class FleetRefresh<T> {
   ): Promise<FollowOutcome> {
     let current = holder;
     for (let check = 0; check < MAX_CHECKS; check += 1) {
-      // Wake just after the lease's own expiry; a lease with no expiry (not ours) is only checked.
+      // Wake just after the lease's own expiry; a lease with no expiry (not ours) is only polled.
       const untilLeaseEnds = current.remainingMs >= 0 ? current.remainingMs + LEASE_SLACK_MS : Infinity;
-      const checkInMs = Math.min(this.#ctx.leaseCheckIntervalMs, untilLeaseEnds);
-      await this.#ctx.signal.wait(Math.max(MIN_WAIT_MS, checkInMs));
+      await this.#ctx.signal.wait(Math.max(MIN_WAIT_MS, Math.min(this.#ctx.pollIntervalMs, untilLeaseEnds)));
       if (deadline.expired) return 'timeout';
       const live = this.#ctx.usableStore();
       // Closed, or Redis went down meanwhile: load() falls back to this host's own load.
@@ -155,8 +147,6 @@ export class FleetRefresh<T> {
       if (current.fence > 0 && next.failedFence !== null && next.failedFence >= current.fence)
         return 'failed';
       if (next.lease === null) return 'free';
-      // A holder whose connection is gone had its lease released: contend for it now, not when it expires.
-      if (await this.#ctx.liveness.releaseIfGone(live, next.lease)) return 'free';
       current = next.lease;
     }
     return 'timeout';
@@ -170,9 +160,7 @@ export class FleetRefresh<T> {
   ): Promise<LeadOutcome<T>> {
     const ctx = this.#ctx;
     ctx.setLeading(lease);
-    const stopHeartbeat = startLeaseHeartbeat(store, lease, ctx.leaseMs, ctx.timers, (listener) =>
-      ctx.liveness.onNewConnection(listener),
-    );
+    const stopHeartbeat = startLeaseHeartbeat(store, lease, ctx.leaseMs, ctx.timers);
     try {
       let result: unknown;
       try {

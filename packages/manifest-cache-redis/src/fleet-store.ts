@@ -2,8 +2,7 @@ import type { Redis } from 'ioredis';
 import { ManifestCacheRedisError, wrapRedisFailure } from './errors.js';
 import type { HealthTracker } from './health.js';
 import type { FleetKeys } from './keys.js';
-import { type LeaseView, leaseView } from './lease-view.js';
-import { ABANDON_LUA, ACQUIRE_LUA, COMMIT_LUA, EVICT_LUA, PEEK_LUA, RENEW_LUA } from './scripts.js';
+import { ABANDON_LUA, ACQUIRE_LUA, COMMIT_LUA, PEEK_LUA, RENEW_LUA } from './scripts.js';
 import { parseStoredManifest, type StoredManifest } from './stored-manifest.js';
 
 /** A lease this host holds: its fencing token travels with every write made under it. */
@@ -11,6 +10,14 @@ export interface HeldLease {
   /** `<fence>:<holderId>`, the value of the lease key. */
   readonly token: string;
   readonly fence: number;
+}
+
+/** Who holds the lease, as last seen. */
+export interface LeaseView {
+  readonly holderId: string;
+  readonly fence: number;
+  /** Remaining lease time when it was read (server's clock); -1 when it has no expiry (not written by us). */
+  readonly remainingMs: number;
 }
 
 /** One consistent look at the fleet (PEEK). `version` is `null` when no map is stored. */
@@ -44,16 +51,15 @@ export type ReadResult =
   | { readonly problem: string; readonly version: number | null; readonly generatedAtMs: number | null }
   | undefined;
 
-type ScriptName = 'fleetAcquire' | 'fleetRenew' | 'fleetCommit' | 'fleetAbandon' | 'fleetPeek' | 'fleetEvict';
+type ScriptName = 'fleetAcquire' | 'fleetRenew' | 'fleetCommit' | 'fleetAbandon' | 'fleetPeek';
 type ScriptCaller = (...args: Array<string | number>) => Promise<unknown>;
 
 const SCRIPTS: Record<ScriptName, { lua: string; keys: number }> = {
-  fleetAcquire: { lua: ACQUIRE_LUA, keys: 4 },
-  fleetRenew: { lua: RENEW_LUA, keys: 2 },
-  fleetCommit: { lua: COMMIT_LUA, keys: 3 },
-  fleetAbandon: { lua: ABANDON_LUA, keys: 3 },
-  fleetPeek: { lua: PEEK_LUA, keys: 3 },
-  fleetEvict: { lua: EVICT_LUA, keys: 2 },
+  fleetAcquire: { lua: ACQUIRE_LUA, keys: 3 },
+  fleetRenew: { lua: RENEW_LUA, keys: 1 },
+  fleetCommit: { lua: COMMIT_LUA, keys: 2 },
+  fleetAbandon: { lua: ABANDON_LUA, keys: 2 },
+  fleetPeek: { lua: PEEK_LUA, keys: 2 },
 };
 
 const toNumber = (value: unknown): number | null => {
@@ -62,12 +68,27 @@ const toNumber = (value: unknown): number | null => {
   return Number.isFinite(number) ? number : null;
 };
 
-const UNKNOWN_HOLDER: LeaseView = { holderId: 'unknown', fence: 0, remainingMs: -1, token: '', client: null };
+/** `<fence>:<holderId>` → its parts; `undefined` for anything else. */
+export function parseLeaseToken(token: unknown): { fence: number; holderId: string } | undefined {
+  if (typeof token !== 'string') return undefined;
+  const colon = token.indexOf(':');
+  const fence = Number(token.slice(0, colon));
+  if (colon <= 0 || !Number.isSafeInteger(fence)) return undefined;
+  return { fence, holderId: token.slice(colon + 1) };
+}
 
-/** This host's own Redis `CLIENT ID` on the store's connection; `null` when it is not known. */
-export type OwnClientId = () => Promise<string | null>;
+const UNKNOWN_HOLDER: LeaseView = { holderId: 'unknown', fence: 0, remainingMs: -1 };
 
-const unknownClient: OwnClientId = () => Promise.resolve(null);
+/** The lease as seen, or `null` when there is none. A value this package did not write reads as `unknown`. */
+function leaseView(token: unknown, pttl: unknown): LeaseView | null {
+  if (token === null || token === undefined) return null;
+  const parsed = parseLeaseToken(token);
+  const remainingMs = Number(pttl);
+  return {
+    ...(parsed ?? { holderId: 'unknown', fence: 0 }),
+    remainingMs: Number.isFinite(remainingMs) && remainingMs >= 0 ? remainingMs : -1,
+  };
+}
 
 /**
  * The fleet's state in Redis, one atomic operation per method (see src/scripts.ts for each script's contract).
@@ -79,25 +100,13 @@ export class FleetStore {
   readonly #keys: FleetKeys;
   readonly #health: HealthTracker;
   readonly #isClosed: () => boolean;
-  readonly #ownClientId: OwnClientId;
 
-  /**
-   * @param isClosed - once true, every call rejects with `closed` without touching Redis or health
-   * @param ownClientId - this connection's `CLIENT ID`, recorded beside a lease this host takes or renews (default:
-   *   none recorded, so only the lease's expiry replaces this host)
-   */
-  constructor(
-    client: Redis,
-    keys: FleetKeys,
-    health: HealthTracker,
-    isClosed: () => boolean,
-    ownClientId: OwnClientId = unknownClient,
-  ) {
+  /** @param isClosed - once true, every call rejects with `closed` without touching Redis or health */
+  constructor(client: Redis, keys: FleetKeys, health: HealthTracker, isClosed: () => boolean) {
     this.#client = client;
     this.#keys = keys;
     this.#health = health;
     this.#isClosed = isClosed;
-    this.#ownClientId = ownClientId;
     for (const [name, script] of Object.entries(SCRIPTS)) {
       client.defineCommand(name, { lua: script.lua, numberOfKeys: script.keys });
     }
@@ -105,19 +114,13 @@ export class FleetStore {
 
   /** PEEK: the stored version and the lease, in one round trip. */
   async peek(): Promise<FleetSnapshot> {
-    const { map, lease, leaseClient } = this.#keys;
-    const reply = (await this.#script(
-      'fleetPeek',
-      'peeking at the fleet state',
-      map,
-      lease,
-      leaseClient,
-    )) as unknown[];
+    const { map, lease } = this.#keys;
+    const reply = (await this.#script('fleetPeek', 'peeking at the fleet state', map, lease)) as unknown[];
     return {
       version: toNumber(reply[0]),
       generatedAtMs: toNumber(reply[1]),
       failedFence: toNumber(reply[2]),
-      lease: leaseView(reply[3], reply[4], reply[5]),
+      lease: leaseView(reply[3], reply[4]),
     };
   }
 
@@ -135,69 +138,40 @@ export class FleetStore {
 
   /**
    * ACQUIRE: takes the lease for `leaseMs` if it is free and the stored version is still `expectedVersion`
-   * (`null` = none stored; `'any'` skips the check). Records this connection's `CLIENT ID` beside it.
+   * (`null` = none stored; `'any'` skips the check).
    */
   async acquire(
     holderId: string,
     leaseMs: number,
     expectedVersion: number | null | 'any',
   ): Promise<AcquireResult> {
-    const { lease, fence, map, leaseClient } = this.#keys;
+    const { lease, fence, map } = this.#keys;
     const expected =
       expectedVersion === 'any' ? '*' : expectedVersion === null ? '' : String(expectedVersion);
-    const clientId = await this.#ownClientId();
     const reply = (await this.#script(
       'fleetAcquire',
       'taking the refresh lease',
       lease,
       fence,
       map,
-      leaseClient,
       holderId,
       leaseMs,
       expected,
-      clientId ?? '',
     )) as unknown[];
     if (reply[0] === 'acquired')
       return { outcome: 'acquired', lease: { token: String(reply[1]), fence: Number(reply[2]) } };
     if (reply[0] === 'changed') return { outcome: 'changed', version: toNumber(reply[1]) };
-    return { outcome: 'held', holder: leaseView(reply[1], reply[2], reply[3]) ?? UNKNOWN_HOLDER };
+    return { outcome: 'held', holder: leaseView(reply[1], reply[2]) ?? UNKNOWN_HOLDER };
   }
 
-  /**
-   * RENEW: extends the lease and records this connection's current `CLIENT ID` beside it (new after a reconnect);
-   * `false` when this token no longer holds it.
-   */
+  /** RENEW: extends the lease; `false` when this token no longer holds it. */
   async renew(held: HeldLease, leaseMs: number): Promise<boolean> {
-    const clientId = await this.#ownClientId();
-    const { lease, leaseClient } = this.#keys;
     const reply = await this.#script(
       'fleetRenew',
       'renewing the refresh lease',
-      lease,
-      leaseClient,
+      this.#keys.lease,
       held.token,
       leaseMs,
-      clientId ?? '',
-      held.fence,
-    );
-    return Number(reply) === 1;
-  }
-
-  /**
-   * EVICT: releases `holder`'s lease, found with its Redis connection gone, if it is still exactly that lease with
-   * that client record. `false` when it changed meanwhile (renewed from a new connection, released, taken over).
-   */
-  async evict(holder: LeaseView): Promise<boolean> {
-    if (holder.client === null) return false;
-    const { lease, leaseClient } = this.#keys;
-    const reply = await this.#script(
-      'fleetEvict',
-      'releasing the lease of a holder that is gone',
-      lease,
-      leaseClient,
-      holder.token,
-      holder.client.record,
     );
     return Number(reply) === 1;
   }
@@ -210,14 +184,13 @@ export class FleetStore {
    * @throws `ManifestCacheRedisError` `lease_lost` (fenced out) or `generated_at_regressed` (older than stored)
    */
   async commit(held: HeldLease, input: CommitInput, replaceVersion?: number | null): Promise<StoredManifest> {
-    const { lease, map, leaseClient, channel } = this.#keys;
+    const { lease, map, channel } = this.#keys;
     const replace = replaceVersion === undefined ? '' : `replace:${replaceVersion ?? ''}`;
     const reply = (await this.#script(
       'fleetCommit',
       'storing the new map',
       lease,
       map,
-      leaseClient,
       held.token,
       held.fence,
       input.text,
@@ -248,13 +221,12 @@ export class FleetStore {
 
   /** ABANDON: releases the lease after a failed refresh and tells waiting hosts; `false` if no longer held. */
   async abandon(held: HeldLease): Promise<boolean> {
-    const { lease, map, leaseClient, channel } = this.#keys;
+    const { lease, map, channel } = this.#keys;
     const reply = await this.#script(
       'fleetAbandon',
       'releasing the refresh lease',
       lease,
       map,
-      leaseClient,
       held.token,
       held.fence,
       channel,
@@ -265,22 +237,6 @@ export class FleetStore {
   /** Runs a plain command with the same error handling (for the catalogue). */
   run<R>(what: string, command: (client: Redis) => Promise<R>): Promise<R> {
     return this.#run(what, () => command(this.#client));
-  }
-
-  /**
-   * Runs an optional command whose failure says nothing about Redis's health (a liveness hint): unlike {@link run}
-   * a timeout or a lost connection does not mark Redis down — that would send the host to load alone over one slow
-   * answer — and resolves `undefined` ("cannot tell now"). A refusal (ReplyError) rejects with `redis_error`.
-   */
-  async probe<R>(what: string, command: (client: Redis) => Promise<R>): Promise<R | undefined> {
-    if (this.#isClosed()) return undefined;
-    try {
-      return await command(this.#client);
-    } catch (error) {
-      const wrapped = wrapRedisFailure(error, what);
-      if (wrapped.code === 'redis_error') throw wrapped;
-      return undefined;
-    }
   }
 
   #script(name: ScriptName, what: string, ...args: Array<string | number>): Promise<unknown> {

@@ -2,24 +2,17 @@
  * Where one fleet keeps its state in Redis. Every name starts with the key prefix, so several fleets (or
  * environments) share one Redis without seeing each other.
  *
- * | Name                   | Type    | Holds                                                                                 |
- * | ---------------------- | ------- | ------------------------------------------------------------------------------------- |
- * | `<prefix>map`          | hash    | the signed map text and its facts (see `StoredManifest`), plus `failedFence`          |
- * | `<prefix>lease`        | string  | `<fence>:<holderId>` while a host refreshes; expires by itself (`PX leaseMs`)         |
- * | `<prefix>lease-client` | string  | `<clientId>:<fence>`: the holder's Redis `CLIENT ID`, set and expiring with the lease |
- * | `<prefix>fence`        | string  | the fencing-token counter (`INCR`), never reset                                       |
- * | `<prefix>catalogue`    | hash    | connector id → JSON `{ fingerprint, tools, savedAtMs, writerId }`                     |
- * | `<prefix>events`       | channel | `map:<fence>` after a new map is stored, `failed:<fence>` after a failed refresh      |
+ * | Name               | Type    | Holds                                                                           |
+ * | ------------------ | ------- | ------------------------------------------------------------------------------- |
+ * | `<prefix>map`      | hash    | the signed map text and its facts (see `StoredManifest`), plus `failedFence`    |
+ * | `<prefix>lease`    | string  | `<fence>:<holderId>` while a host refreshes; expires by itself (`PX leaseMs`)   |
+ * | `<prefix>fence`    | string  | the fencing-token counter (`INCR`), never reset                                 |
+ * | `<prefix>catalogue`| hash    | connector id → JSON `{ fingerprint, tools, savedAtMs, writerId }`              |
+ * | `<prefix>events`   | channel | `map:<fence>` after a new map is stored, `failed:<fence>` after a failed refresh |
  */
 export interface FleetKeys {
   readonly map: string;
   readonly lease: string;
-  /**
-   * The lease holder's Redis `CLIENT ID` and the lease's fence (`<clientId>:<fence>`), written and removed with the
-   * lease in the same scripts: a waiting host asks Redis whether that client is still connected, so a holder whose
-   * process died is replaced at once instead of when its lease expires.
-   */
-  readonly leaseClient: string;
   readonly fence: string;
   readonly catalogue: string;
   /** The pub/sub channel (channels are not keys, but share the prefix). */
@@ -31,7 +24,6 @@ export function fleetKeys(prefix: string): FleetKeys {
   return {
     map: `${prefix}map`,
     lease: `${prefix}lease`,
-    leaseClient: `${prefix}lease-client`,
     fence: `${prefix}fence`,
     catalogue: `${prefix}catalogue`,
     channel: `${prefix}events`,

@@ -58,12 +58,6 @@ export interface RedisManifestCacheOptions<T> {
   readonly instanceId?: string;
   /** Lease period: a holder that stops renewing loses the lease after this long. Default 10000. */
   readonly leaseMs?: number;
-  /**
-   * While a load waits on another host's lease: how often it checks the lease and whether the holder's Redis
-   * connection is still open (`CLIENT LIST ID`), so a holder whose process died is replaced within about this long
-   * instead of when its lease expires. Default `min(leaseMs / 4, 1000)`.
-   */
-  readonly leaseCheckIntervalMs?: number;
   /** Longest wait for any one Redis command; past it Redis counts as down. Default 500. */
   readonly commandTimeoutMs?: number;
   /** Longest wait for a connection to be established. Default 2000. */
@@ -82,10 +76,7 @@ export interface RedisManifestCacheOptions<T> {
   readonly timers?: FleetTimers;
   /** Randomness in [0, 1) for reconnect jitter and the default instance id. Default `Math.random`. */
   readonly random?: () => number;
-  /**
-   * Receives one `warn` per Redis outage and one `info` when it is back; an `info` when this host takes over from a
-   * lease holder whose Redis connection is gone, and once if Redis refuses the `CLIENT` commands that tell.
-   */
+  /** Receives one `warn` per Redis outage and one `info` when it is back. */
   readonly logger?: RedisLogger;
   /**
    * Called once per failed load (as in `ManifestCache`) and for background problems: a shared value rejected by
@@ -117,11 +108,8 @@ const DEFAULTS = {
   followerWaitMs: 60_000,
 } as const;
 
-const MAX_DEFAULT_LEASE_CHECK_MS = 1_000;
-
 const DURATIONS = [
   'leaseMs',
-  'leaseCheckIntervalMs',
   'commandTimeoutMs',
   'connectTimeoutMs',
   'maxReconnectDelayMs',
@@ -144,7 +132,7 @@ export function resolveOptions<T>(options: RedisManifestCacheOptions<T>): Resolv
   if (typeof options.serialize !== 'function') {
     throw invalid('serialize is required: it gives the signed text to share for a loaded value.');
   }
-  const given = {
+  const resolved = {
     ...DEFAULTS,
     clock: Date.now,
     timers: { setTimeout: globalThis.setTimeout, clearTimeout: globalThis.clearTimeout } as FleetTimers,
@@ -153,10 +141,6 @@ export function resolveOptions<T>(options: RedisManifestCacheOptions<T>): Resolv
     url: options.url,
     verify: options.verify,
     serialize: options.serialize,
-  };
-  const resolved = {
-    ...given,
-    leaseCheckIntervalMs: given.leaseCheckIntervalMs ?? defaultLeaseCheckIntervalMs(given.leaseMs),
   };
   for (const name of DURATIONS) {
     const value = resolved[name];
@@ -171,14 +155,6 @@ export function resolveOptions<T>(options: RedisManifestCacheOptions<T>): Resolv
     throw invalid('instanceId must be a non-empty string.');
   }
   return { ...resolved, instanceId: options.instanceId };
-}
-
-/**
- * A quarter of the lease, at most a second: a dead holder is noticed well within one lease period, and a fleet
- * waiting on a long lease does not ask Redis more than once a second per waiting host.
- */
-function defaultLeaseCheckIntervalMs(leaseMs: number): number {
-  return Math.max(1, Math.min(Math.floor(leaseMs / 4), MAX_DEFAULT_LEASE_CHECK_MS));
 }
 
 function withoutUndefined<T extends object>(object: T): Partial<T> {

@@ -10,13 +10,11 @@ import { ChangeSignal } from './change-signal.js';
 import { ManifestCacheRedisError } from './errors.js';
 import { FleetRefresh } from './fleet-refresh.js';
 import type { FleetStatus } from './fleet-status.js';
-import { FleetStore, type HeldLease } from './fleet-store.js';
+import { FleetStore, type HeldLease, type LeaseView } from './fleet-store.js';
 import { FleetSync } from './fleet-sync.js';
 import { HealthTracker } from './health.js';
 import { type Held, loadedExpiry } from './held.js';
-import { HolderLiveness } from './holder-liveness.js';
 import { fleetKeys } from './keys.js';
-import type { LeaseView } from './lease-view.js';
 import {
   describeRedisUrl,
   type RedisHealth,
@@ -88,13 +86,11 @@ export class RedisManifestCache<T> implements ManifestCacheLike<T> {
       () => this.#onReady(),
       (message) => this.#onMessage(message),
     );
-    const liveness = new HolderLiveness(this.#connections.command, o.logger);
     this.#store = new FleetStore(
       this.#connections.command,
       keys,
       this.#health,
       () => this.#state === 'closed',
-      () => liveness.ownClientId(),
     );
     this.#reader = new SharedReader<T>({ verify: o.verify, report: (e) => this.#report(e), clock: o.clock });
     this.#signal = new ChangeSignal(o.timers);
@@ -104,7 +100,6 @@ export class RedisManifestCache<T> implements ManifestCacheLike<T> {
       instanceId: this.instanceId,
       reader: this.#reader,
       signal: this.#signal,
-      liveness,
       usableStore: () => (this.#state === 'connected' && this.#health.isUp ? this.#store : undefined),
       local: () => this.#local.get(),
       setLeading: (lease) => {

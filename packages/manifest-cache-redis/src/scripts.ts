@@ -3,24 +3,19 @@
 //
 // Versions: a stored map's `fence` field is the fencing token of the lease that wrote it, so it only grows and
 // doubles as the map's version. `''` stands for "no map stored".
-//
-// The lease-client key (`<clientId>:<fence>`) lives and dies with the lease: every script that sets, extends or
-// removes the lease does the same to it, in the same atomic step. Scripts cannot run `CLIENT ID` themselves
-// (CLIENT is refused in scripts), so the caller passes its own id (`''` when unknown: no record is kept).
 
 /**
  * ACQUIRE — take the refresh lease if it is free and the map is still the version the caller saw.
  *
- * KEYS: lease, fence counter, map, lease-client. ARGV: holderId, leaseMs, expected map version (`''` = none stored,
- * `'*'` = any), the caller's CLIENT ID (`''` = unknown).
- * Reply: `{'acquired', token, fence}` | `{'held', token, pttlMs, leaseClient|nil}` | `{'changed', version}`.
+ * KEYS: lease, fence counter, map. ARGV: holderId, leaseMs, expected map version (`''` = none stored, `'*'` = any).
+ * Reply: `{'acquired', token, fence}` | `{'held', token, pttlMs}` | `{'changed', version}`.
  * Comparing the version makes "exactly one refresh per expiry" hold even for a host that read the stale map just
  * before another host stored the new one: it is told `changed` instead of refreshing a second time.
  */
 export const ACQUIRE_LUA = `
 local current = redis.call('GET', KEYS[1])
 if current then
-  return {'held', current, redis.call('PTTL', KEYS[1]), redis.call('GET', KEYS[4])}
+  return {'held', current, redis.call('PTTL', KEYS[1])}
 end
 local version = redis.call('HGET', KEYS[3], 'fence') or ''
 if ARGV[3] ~= '*' and version ~= ARGV[3] then
@@ -29,30 +24,17 @@ end
 local fence = redis.call('INCR', KEYS[2])
 local token = fence .. ':' .. ARGV[1]
 redis.call('SET', KEYS[1], token, 'PX', ARGV[2])
-if ARGV[4] ~= '' then
-  redis.call('SET', KEYS[4], ARGV[4] .. ':' .. fence, 'PX', ARGV[2])
-else
-  redis.call('DEL', KEYS[4])
-end
 return {'acquired', token, fence}
 `;
 
 /**
- * RENEW — extend the lease, only while the caller still holds it, and record the caller's current CLIENT ID (a
- * reconnected holder has a new one; without it, the old, closed connection would make the holder look dead).
+ * RENEW — extend the lease, only while the caller still holds it.
  *
- * KEYS: lease, lease-client. ARGV: token, leaseMs, the caller's CLIENT ID (`''` = unknown: the record is removed,
- * so waiting hosts fall back to the lease's expiry), fence.
- * Reply: 1 (extended) | 0 (not held by this token any more).
+ * KEYS: lease. ARGV: token, leaseMs. Reply: 1 (extended) | 0 (not held by this token any more).
  */
 export const RENEW_LUA = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
-  if ARGV[3] ~= '' then
-    redis.call('SET', KEYS[2], ARGV[3] .. ':' .. ARGV[4], 'PX', ARGV[2])
-  else
-    redis.call('DEL', KEYS[2])
-  end
   return 1
 end
 return 0
@@ -61,8 +43,8 @@ return 0
 /**
  * COMMIT — store a new map under the lease, release the lease and announce the new version, all at once.
  *
- * KEYS: lease, map, lease-client. ARGV: token, fence, text, generatedAtMs, expiresAtMs, fetchedAtMs, etag (`''` =
- * none), writerId, channel, replace (`'replace:<version>'` or `''`).
+ * KEYS: lease, map. ARGV: token, fence, text, generatedAtMs, expiresAtMs, fetchedAtMs, etag (`''` = none), writerId,
+ * channel, replace (`'replace:<version>'` or `''`).
  * Reply: `{'committed'}` | `{'lease_lost'}` | `{'regressed', storedGeneratedAtMs}`.
  * Refused when the token does not hold the lease (fencing) or when generatedAtMs is older than the stored one
  * (no rollback). `replace` names a stored version the caller read and rejected (it failed verification); only
@@ -83,7 +65,7 @@ end
 redis.call('DEL', KEYS[2])
 redis.call('HSET', KEYS[2], 'text', ARGV[3], 'generatedAtMs', ARGV[4], 'expiresAtMs', ARGV[5],
   'fetchedAtMs', ARGV[6], 'etag', ARGV[7], 'writerId', ARGV[8], 'fence', ARGV[2])
-redis.call('DEL', KEYS[1], KEYS[3])
+redis.call('DEL', KEYS[1])
 redis.call('PUBLISH', ARGV[9], 'map:' .. ARGV[2])
 return {'committed'}
 `;
@@ -91,14 +73,14 @@ return {'committed'}
 /**
  * ABANDON — give the lease up after a failed refresh, and say so, so hosts waiting on it stop waiting.
  *
- * KEYS: lease, map, lease-client. ARGV: token, fence, channel. Reply: 1 (released) | 0 (not held by this token).
+ * KEYS: lease, map. ARGV: token, fence, channel. Reply: 1 (released) | 0 (not held by this token).
  * Sets the map's `failedFence` field (creating the hash if no map is stored yet) and publishes `failed:<fence>`.
  */
 export const ABANDON_LUA = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then
   return 0
 end
-redis.call('DEL', KEYS[1], KEYS[3])
+redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[2], 'failedFence', ARGV[2])
 redis.call('PUBLISH', ARGV[3], 'failed:' .. ARGV[2])
 return 1
@@ -107,29 +89,10 @@ return 1
 /**
  * PEEK — one consistent, cheap look at the fleet: the stored version and the lease.
  *
- * KEYS: map, lease, lease-client. ARGV: none.
- * Reply: `{version|nil, generatedAtMs|nil, failedFence|nil, leaseToken|nil, leasePttlMs, leaseClient|nil}`
- * (PTTL -2 when no lease).
+ * KEYS: map, lease. ARGV: none.
+ * Reply: `{version|nil, generatedAtMs|nil, failedFence|nil, leaseToken|nil, leasePttlMs}` (PTTL -2 when no lease).
  */
 export const PEEK_LUA = `
 local fields = redis.call('HMGET', KEYS[1], 'fence', 'generatedAtMs', 'failedFence')
-return {fields[1], fields[2], fields[3], redis.call('GET', KEYS[2]), redis.call('PTTL', KEYS[2]),
-  redis.call('GET', KEYS[3])}
-`;
-
-/**
- * EVICT — release a lease whose holder's Redis connection is gone (its process died), so a waiting host can take
- * it now instead of when it expires. A compare-and-delete: only while the lease and its client record are still
- * exactly the ones the caller found dead — a holder that reconnected and recorded its new CLIENT ID, or a new
- * holder, is left alone.
- *
- * KEYS: lease, lease-client. ARGV: token, lease-client value (`<clientId>:<fence>`).
- * Reply: 1 (released) | 0 (the lease or its record changed meanwhile).
- */
-export const EVICT_LUA = `
-if redis.call('GET', KEYS[1]) == ARGV[1] and redis.call('GET', KEYS[2]) == ARGV[2] then
-  redis.call('DEL', KEYS[1], KEYS[2])
-  return 1
-end
-return 0
+return {fields[1], fields[2], fields[3], redis.call('GET', KEYS[2]), redis.call('PTTL', KEYS[2])}
 `;

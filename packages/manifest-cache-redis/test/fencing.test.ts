@@ -13,8 +13,8 @@ import {
   uniquePrefix,
 } from './helpers.js';
 
-/** The low-level store on its own connection, as the cache uses it; `ownClientId` is what it records as its id. */
-function lowLevelStore(ownClientId?: () => Promise<string | null>) {
+/** The low-level store on its own connection, as the cache uses it. */
+function lowLevelStore() {
   const keyPrefix = uniquePrefix();
   const keys = fleetKeys(keyPrefix);
   const health = new HealthTracker({
@@ -24,7 +24,7 @@ function lowLevelStore(ownClientId?: () => Promise<string | null>) {
     describeTarget: 'test',
   });
   const client = rawRedis();
-  return { keys, client, store: new FleetStore(client, keys, health, () => false, ownClientId) };
+  return { keys, client, store: new FleetStore(client, keys, health, () => false) };
 }
 
 const input = (generatedAtMs: number, writerId: string) => ({
@@ -99,64 +99,6 @@ describe('fencing and ordering (Lua scripts against a real Redis)', () => {
     expect(await client.hmget(keys.map, 'text', 'generatedAtMs')).toEqual([input(T0, '').text, String(T0)]);
   });
 
-  it('records the holder’s Redis client beside the lease, for exactly as long as the lease', async () => {
-    let ownId: string | null = '4242';
-    const { store, keys, client } = lowLevelStore(async () => ownId);
-    const a = await acquired(store, 'host-a', null);
-    expect(await client.get(keys.leaseClient)).toBe('4242:1');
-    expect(await client.pttl(keys.leaseClient)).toBeLessThanOrEqual(5_000);
-    expect((await store.peek()).lease).toMatchObject({
-      holderId: 'host-a',
-      fence: 1,
-      token: '1:host-a',
-      client: { id: '4242', record: '4242:1' },
-    });
-    ownId = '4343'; // reconnected: a new client id, recorded by the next renewal
-    await store.renew(a, 5_000);
-    expect(await client.get(keys.leaseClient)).toBe('4343:1');
-    ownId = null; // its id unknown: nothing recorded rather than a stale one
-    await store.renew(a, 5_000);
-    expect(await client.exists(keys.leaseClient)).toBe(0);
-    expect((await store.peek()).lease?.client).toBeNull();
-    await store.abandon(a);
-
-    ownId = '4444';
-    const b = await acquired(store, 'host-b', null);
-    await store.commit(b, input(T0, 'host-b'));
-    expect(await client.exists(keys.lease, keys.leaseClient)).toBe(0); // commit removes both
-    const c = await acquired(store, 'host-c', 2);
-    await client.set(keys.leaseClient, '4444:2'); // another lease's record is not this lease's holder
-    expect((await store.peek()).lease?.client).toBeNull();
-    await store.abandon(c);
-    expect(await client.exists(keys.lease, keys.leaseClient)).toBe(0); // abandon removes both
-  });
-
-  it('EVICT releases a lease only while it and its client record are exactly as found', async () => {
-    let ownId = '7000';
-    const { store, keys, client } = lowLevelStore(async () => ownId);
-    const held = await acquired(store, 'host-a', null);
-    const found = (await store.peek()).lease;
-    if (found === null) throw new Error('expected a lease');
-
-    ownId = '7001'; // the holder reconnected and renewed from its new connection: not the one found dead
-    await store.renew(held, 5_000);
-    await expect(store.evict(found)).resolves.toBe(false);
-    expect(await client.get(keys.lease)).toBe(held.token);
-
-    const current = (await store.peek()).lease;
-    if (current === null) throw new Error('expected a lease');
-    await expect(store.evict(current)).resolves.toBe(true);
-    expect(await client.exists(keys.lease, keys.leaseClient)).toBe(0);
-    // The evicted holder's late write is fenced out like any other lost lease.
-    await expect(store.commit(held, input(T0, 'host-a'))).rejects.toMatchObject({ code: 'lease_lost' });
-    // A lease with no client record is never evicted.
-    const next = await acquired(store, 'host-b', null);
-    await client.del(keys.leaseClient);
-    const unrecorded = (await store.peek()).lease;
-    await expect(store.evict(unrecorded as NonNullable<typeof unrecorded>)).resolves.toBe(false);
-    expect(await client.get(keys.lease)).toBe(next.token);
-  });
-
   it('does not grant the lease to a host that saw an older version than the stored one', async () => {
     const { store } = lowLevelStore();
     await store.commit(await acquired(store, 'host-a', null), input(T0, 'host-a'));
@@ -195,13 +137,7 @@ describe('fencing and ordering (Lua scripts against a real Redis)', () => {
 
   it('a lease key written by something else is waited on (polled), then the load gives up with leader_timeout', async () => {
     const keyPrefix = uniquePrefix();
-    const host = newCache({
-      keyPrefix,
-      clock: fakeClock(T0).now,
-      followerWaitMs: 150,
-      pollIntervalMs: 20,
-      leaseCheckIntervalMs: 20,
-    });
+    const host = newCache({ keyPrefix, clock: fakeClock(T0).now, followerWaitMs: 150, pollIntervalMs: 20 });
     await host.connect();
     await rawRedis().set(`${keyPrefix}lease`, 'not a token'); // no expiry
     const load = countingLoader(() => loaded(mapValue({ id: 'v1', generatedAtMs: T0, ttlMs: 60_000 })));

@@ -107,11 +107,7 @@ export class ConnectorProxyManager {
         metrics: resolved.metrics,
         store: this.#store,
         redis: resolved.redis
-          ? {
-              url: resolved.redis.url,
-              keyPrefix: resolved.redis.keyPrefix ?? 'cortex-mcp:',
-              leaseMs: resolved.redis.leaseMs,
-            }
+          ? { url: resolved.redis.url, keyPrefix: resolved.redis.keyPrefix ?? 'cortex-mcp:' }
           : undefined,
         onSharedMapChange: () => {
           if (this.#warmStateLoaded) void this.#run('fleet', false).catch(() => undefined);
