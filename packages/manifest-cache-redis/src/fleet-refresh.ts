@@ -3,6 +3,7 @@ import type { ChangeSignal } from './change-signal.js';
 import { hasCode, ManifestCacheRedisError } from './errors.js';
 import type { FleetSnapshot, FleetStore, HeldLease, LeaseView } from './fleet-store.js';
 import { type Held, isNews, isOlder, loadedExpiry } from './held.js';
+import type { HolderPresence } from './holder-presence.js';
 import { startLeaseHeartbeat } from './lease-heartbeat.js';
 import type { FleetTimers } from './options.js';
 import type { SharedReader, SharedView } from './shared-reader.js';
@@ -16,12 +17,14 @@ export interface FleetRefreshContext<T> {
   readonly instanceId: string;
   readonly leaseMs: number;
   readonly pollIntervalMs: number;
+  readonly leaseCheckIntervalMs: number;
   readonly followerWaitMs: number;
   readonly clock: () => number;
   readonly timers: FleetTimers;
   readonly serialize: (value: T) => ManifestText;
   readonly reader: SharedReader<T>;
   readonly signal: ChangeSignal;
+  readonly presence: HolderPresence;
   /** The store when Redis is connected and answering; `undefined` means "on our own". */
   usableStore(): FleetStore | undefined;
   /** The value this host holds. */
@@ -37,7 +40,7 @@ const MAX_ROUNDS = 50;
 const MAX_CHECKS = 10_000;
 /** Shortest wait between lease checks, so a lease about to expire cannot cause a busy loop. */
 const MIN_WAIT_MS = 5;
-/** Checked just after the lease's own expiry (server PTTL), so a dead holder is replaced without delay. */
+/** Checked just after the lease's own expiry (server PTTL), so an expired lease is taken without delay. */
 const LEASE_SLACK_MS = 5;
 
 type FollowOutcome = 'changed' | 'failed' | 'free' | 'timeout';
@@ -50,8 +53,10 @@ const ignore = (): void => {};
 /**
  * One load as a member of the fleet. Each round: look at the shared map; take it if it is fresh news to this host;
  * otherwise try to take the lease (only if the map is still the version just seen). The winner loads, and commits
- * under its fencing token; the others follow — wait for a notification, a poll, or the lease's own expiry — and
- * then look again. A holder that dies stops renewing, its lease expires, and the next round takes over.
+ * under its fencing token; the others follow — wait for a notification, a lease check, or the lease's own expiry —
+ * and then look again. A holder that dies is gone from Redis at once (its presence channel loses its subscriber):
+ * the next lease check releases its lease and the next round takes over; where that cannot be told, the lease
+ * expires instead.
  * Without Redis (down, closed, or any Redis failure along the way) the host loads on its own.
  */
 export class FleetRefresh<T> {
@@ -105,7 +110,7 @@ export class FleetRefresh<T> {
           giveUp = led.error;
           continue;
         }
-        const followed = await this.#follow(attempt.holder, snapshot, deadline);
+        const followed = await this.#follow(store, attempt.holder, snapshot, deadline);
         if (followed === 'changed') fleetRefreshed = true;
         if (followed === 'failed') giveUp = leaderFailed(attempt.holder);
         if (followed === 'timeout') giveUp = this.#timeout();
@@ -122,17 +127,26 @@ export class FleetRefresh<T> {
     return snapshot;
   }
 
-  /** Waits for the lease holder's outcome: a new version, its failure, the lease gone, or the deadline. */
+  /**
+   * Waits for the lease holder's outcome: a new version, its failure, the lease gone (released, expired, or
+   * released here because its holder is gone from Redis), or the deadline.
+   */
   async #follow(
+    store: FleetStore,
     holder: LeaseView,
     seen: FleetSnapshot,
     deadline: { readonly expired: boolean },
   ): Promise<FollowOutcome> {
+    const { pollIntervalMs, leaseCheckIntervalMs } = this.#ctx;
+    // Seen present now, so that a holder that dies while this host waits is recognised as gone.
+    const presence = this.#ctx.presence.watch();
+    if (await presence.releaseIfGone(store, holder)) return 'free';
     let current = holder;
     for (let check = 0; check < MAX_CHECKS; check += 1) {
-      // Wake just after the lease's own expiry; a lease with no expiry (not ours) is only polled.
+      // Wake at the next lease check, or just after the lease's own expiry (a lease with no expiry is not ours).
       const untilLeaseEnds = current.remainingMs >= 0 ? current.remainingMs + LEASE_SLACK_MS : Infinity;
-      await this.#ctx.signal.wait(Math.max(MIN_WAIT_MS, Math.min(this.#ctx.pollIntervalMs, untilLeaseEnds)));
+      const checkInMs = Math.min(pollIntervalMs, leaseCheckIntervalMs, untilLeaseEnds);
+      await this.#ctx.signal.wait(Math.max(MIN_WAIT_MS, checkInMs));
       if (deadline.expired) return 'timeout';
       const live = this.#ctx.usableStore();
       // Closed, or Redis went down meanwhile: load() falls back to this host's own load.
@@ -147,6 +161,7 @@ export class FleetRefresh<T> {
       if (current.fence > 0 && next.failedFence !== null && next.failedFence >= current.fence)
         return 'failed';
       if (next.lease === null) return 'free';
+      if (await presence.releaseIfGone(live, next.lease)) return 'free';
       current = next.lease;
     }
     return 'timeout';

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { ManifestCacheRedisError, wrapRedisFailure } from './errors.js';
 import type { HealthTracker } from './health.js';
 import type { FleetKeys } from './keys.js';
-import { ABANDON_LUA, ACQUIRE_LUA, COMMIT_LUA, PEEK_LUA, RENEW_LUA } from './scripts.js';
+import { ABANDON_LUA, ACQUIRE_LUA, COMMIT_LUA, EVICT_LUA, PEEK_LUA, RENEW_LUA } from './scripts.js';
 import { parseStoredManifest, type StoredManifest } from './stored-manifest.js';
 
 /** A lease this host holds: its fencing token travels with every write made under it. */
@@ -51,7 +51,7 @@ export type ReadResult =
   | { readonly problem: string; readonly version: number | null; readonly generatedAtMs: number | null }
   | undefined;
 
-type ScriptName = 'fleetAcquire' | 'fleetRenew' | 'fleetCommit' | 'fleetAbandon' | 'fleetPeek';
+type ScriptName = 'fleetAcquire' | 'fleetRenew' | 'fleetCommit' | 'fleetAbandon' | 'fleetPeek' | 'fleetEvict';
 type ScriptCaller = (...args: Array<string | number>) => Promise<unknown>;
 
 const SCRIPTS: Record<ScriptName, { lua: string; keys: number }> = {
@@ -60,6 +60,7 @@ const SCRIPTS: Record<ScriptName, { lua: string; keys: number }> = {
   fleetCommit: { lua: COMMIT_LUA, keys: 2 },
   fleetAbandon: { lua: ABANDON_LUA, keys: 2 },
   fleetPeek: { lua: PEEK_LUA, keys: 2 },
+  fleetEvict: { lua: EVICT_LUA, keys: 1 },
 };
 
 const toNumber = (value: unknown): number | null => {
@@ -232,6 +233,42 @@ export class FleetStore {
       channel,
     );
     return Number(reply) === 1;
+  }
+
+  /**
+   * EVICT: releases `holder`'s lease if it is still that very lease (same fence and holder); `false` when it
+   * changed meanwhile. Only for a holder found gone from Redis (see {@link FleetStore.presence}).
+   */
+  async evict(holder: LeaseView): Promise<boolean> {
+    const token = `${holder.fence}:${holder.holderId}`;
+    const reply = await this.#script(
+      'fleetEvict',
+      "releasing a gone holder's lease",
+      this.#keys.lease,
+      token,
+    );
+    return Number(reply) === 1;
+  }
+
+  /**
+   * How many connections are subscribed to host `instanceId`'s presence channel (`PUBSUB NUMSUB`): 0 once the host
+   * is gone from Redis. A hint, so unlike the other calls a slow answer or a lost connection does not mark Redis
+   * down (that would send this host to load alone over one slow answer): it resolves `undefined`, "cannot tell".
+   *
+   * @throws `ManifestCacheRedisError` `redis_error` when Redis refuses the command (an ACL, a proxy)
+   */
+  async presence(instanceId: string): Promise<number | undefined> {
+    if (this.#isClosed()) return undefined;
+    let reply: unknown;
+    try {
+      reply = await this.#client.pubsub('NUMSUB', this.#keys.presence(instanceId));
+    } catch (error) {
+      const wrapped = wrapRedisFailure(error, 'checking whether the lease holder is connected');
+      if (wrapped.code === 'redis_error') throw wrapped;
+      return undefined;
+    }
+    const count = Array.isArray(reply) ? Number(reply[1]) : Number.NaN;
+    return Number.isInteger(count) && count >= 0 ? count : undefined;
   }
 
   /** Runs a plain command with the same error handling (for the catalogue). */

@@ -70,13 +70,22 @@ export interface RedisManifestCacheOptions<T> {
   readonly notifications?: boolean;
   /** How long a host waits for the lease holder's map before giving up (stale kept). Default 60000. */
   readonly followerWaitMs?: number;
+  /**
+   * While a load waits on another host's lease: how often it checks the lease and whether the holder is still
+   * connected to Redis (its presence channel, `PUBSUB NUMSUB`), so a holder whose process died is replaced within
+   * about this long instead of when its lease expires. Default `min(leaseMs / 4, 1000)`.
+   */
+  readonly leaseCheckIntervalMs?: number;
   /** Current time in epoch ms (freshness, timestamps). Default `Date.now`. */
   readonly clock?: () => number;
   /** Timers for polling, lease renewal and waits. Default: the global ones. */
   readonly timers?: FleetTimers;
   /** Randomness in [0, 1) for reconnect jitter and the default instance id. Default `Math.random`. */
   readonly random?: () => number;
-  /** Receives one `warn` per Redis outage and one `info` when it is back. */
+  /**
+   * Receives one `warn` per Redis outage and one `info` when it is back; an `info` when this host releases the lease
+   * of a holder that is gone from Redis, and once if Redis refuses `PUBSUB NUMSUB` (the presence check).
+   */
   readonly logger?: RedisLogger;
   /**
    * Called once per failed load (as in `ManifestCache`) and for background problems: a shared value rejected by
@@ -108,6 +117,9 @@ const DEFAULTS = {
   followerWaitMs: 60_000,
 } as const;
 
+/** The longest default pause between two checks on a lease holder. */
+const MAX_DEFAULT_LEASE_CHECK_MS = 1_000;
+
 const DURATIONS = [
   'leaseMs',
   'commandTimeoutMs',
@@ -115,6 +127,7 @@ const DURATIONS = [
   'maxReconnectDelayMs',
   'pollIntervalMs',
   'followerWaitMs',
+  'leaseCheckIntervalMs',
 ] as const;
 
 function invalid(what: string): ManifestCacheRedisError {
@@ -132,7 +145,7 @@ export function resolveOptions<T>(options: RedisManifestCacheOptions<T>): Resolv
   if (typeof options.serialize !== 'function') {
     throw invalid('serialize is required: it gives the signed text to share for a loaded value.');
   }
-  const resolved = {
+  const given = {
     ...DEFAULTS,
     clock: Date.now,
     timers: { setTimeout: globalThis.setTimeout, clearTimeout: globalThis.clearTimeout } as FleetTimers,
@@ -141,6 +154,10 @@ export function resolveOptions<T>(options: RedisManifestCacheOptions<T>): Resolv
     url: options.url,
     verify: options.verify,
     serialize: options.serialize,
+  };
+  const resolved = {
+    ...given,
+    leaseCheckIntervalMs: given.leaseCheckIntervalMs ?? defaultLeaseCheckIntervalMs(given.leaseMs),
   };
   for (const name of DURATIONS) {
     const value = resolved[name];
@@ -155,6 +172,16 @@ export function resolveOptions<T>(options: RedisManifestCacheOptions<T>): Resolv
     throw invalid('instanceId must be a non-empty string.');
   }
   return { ...resolved, instanceId: options.instanceId };
+}
+
+/**
+ * A quarter of the lease, at most a second: a dead holder is noticed well within one lease period, and a fleet
+ * waiting on a long lease does not ask Redis more than once a second per waiting host.
+ */
+function defaultLeaseCheckIntervalMs(leaseMs: unknown): number {
+  return typeof leaseMs === 'number'
+    ? Math.max(1, Math.min(Math.floor(leaseMs / 4), MAX_DEFAULT_LEASE_CHECK_MS))
+    : 1;
 }
 
 function withoutUndefined<T extends object>(object: T): Partial<T> {

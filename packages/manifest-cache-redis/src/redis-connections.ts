@@ -9,12 +9,14 @@ export interface ConnectionSettings {
   readonly maxReconnectDelayMs: number;
   readonly notifications: boolean;
   readonly channel: string;
+  /** This host's presence channel: subscribed beside `channel`, never published to. */
+  readonly presenceChannel: string;
   readonly random: () => number;
 }
 
 /**
  * The two connections of a store: `command` for everything, `subscriber` (only with notifications) for the
- * fleet's channel, since a subscribed Redis connection can run nothing else.
+ * fleet's channel and this host's presence channel, since a subscribed Redis connection can run nothing else.
  *
  * The command connection never queues: with the offline queue off, a command issued while Redis is unreachable
  * fails at once, and `commandTimeout` bounds one that was sent but not answered. Reconnection runs forever in the
@@ -73,7 +75,7 @@ export class RedisConnections {
     this.subscriber = subscriber;
     subscriber.on('ready', () => {
       if (this.#closing) return;
-      subscriber.subscribe(settings.channel).then(
+      subscriber.subscribe(settings.channel, settings.presenceChannel).then(
         () => {
           this.#onSubscribed?.();
           onReady();

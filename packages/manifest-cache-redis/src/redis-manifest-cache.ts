@@ -14,6 +14,7 @@ import { FleetStore, type HeldLease, type LeaseView } from './fleet-store.js';
 import { FleetSync } from './fleet-sync.js';
 import { HealthTracker } from './health.js';
 import { type Held, loadedExpiry } from './held.js';
+import { HolderPresence } from './holder-presence.js';
 import { fleetKeys } from './keys.js';
 import {
   describeRedisUrl,
@@ -81,7 +82,7 @@ export class RedisManifestCache<T> implements ManifestCacheLike<T> {
       describeTarget: this.#target,
     });
     this.#connections = new RedisConnections(
-      { ...o, channel: keys.channel },
+      { ...o, channel: keys.channel, presenceChannel: keys.presence(this.instanceId) },
       this.#health,
       () => this.#onReady(),
       (message) => this.#onMessage(message),
@@ -100,6 +101,7 @@ export class RedisManifestCache<T> implements ManifestCacheLike<T> {
       instanceId: this.instanceId,
       reader: this.#reader,
       signal: this.#signal,
+      presence: new HolderPresence(o.logger),
       usableStore: () => (this.#state === 'connected' && this.#health.isUp ? this.#store : undefined),
       local: () => this.#local.get(),
       setLeading: (lease) => {

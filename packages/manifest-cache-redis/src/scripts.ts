@@ -96,3 +96,19 @@ export const PEEK_LUA = `
 local fields = redis.call('HMGET', KEYS[1], 'fence', 'generatedAtMs', 'failedFence')
 return {fields[1], fields[2], fields[3], redis.call('GET', KEYS[2]), redis.call('PTTL', KEYS[2])}
 `;
+
+/**
+ * EVICT — release the lease of a holder that is gone from Redis (its presence channel has no subscriber: its
+ * process died), so a waiting host can take it now instead of when it expires. A compare-and-delete: only while
+ * the lease is still the very token the caller judged. A holder evicted while alive (cut off, not dead) has its
+ * fenced commit refused, as after an expiry.
+ *
+ * KEYS: lease. ARGV: token. Reply: 1 (released) | 0 (the lease changed meanwhile).
+ */
+export const EVICT_LUA = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('DEL', KEYS[1])
+  return 1
+end
+return 0
+`;

@@ -19,8 +19,20 @@ export interface SharedView<T> {
 /** What a rejection looks like in `fleetStatus()`. */
 export interface RejectionSummary {
   readonly version: number | null;
+  /**
+   * Why, as a short code: the `code` of the error `verify` threw (e.g. the service map loader's `signature`),
+   * `verify_rejected` when it had none, `malformed` (fields missing or unusable) or `metadata_mismatch` (the stored
+   * `generatedAtMs` is not the verified map's).
+   */
+  readonly reason: string;
   readonly message: string;
   readonly atMs: number;
+}
+
+/** A code-like `code` of what `verify` threw, or `fallback`: nothing free-form (it could quote the map). */
+function reasonOf(cause: unknown, fallback: string): string {
+  const code = (cause as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(code) ? code : fallback;
 }
 
 /**
@@ -84,8 +96,9 @@ export class SharedReader<T> {
     const read = await store.read();
     let view: SharedView<T>;
     if (read === undefined) view = { version: null, generatedAtMs: null };
-    else if ('problem' in read) view = this.#reject(read, `the stored map is malformed: ${read.problem}`);
-    else view = await this.#judge(read.manifest);
+    else if ('problem' in read) {
+      view = this.#reject(read, 'malformed', `the stored map is malformed: ${read.problem}`);
+    } else view = await this.#judge(read.manifest);
     this.#known = view;
     return view;
   }
@@ -95,11 +108,13 @@ export class SharedReader<T> {
     try {
       verified = await this.#verify(stored);
     } catch (error) {
-      return this.#reject(stored, `verify rejected it: ${describeError(error)}`, error);
+      const reason = reasonOf(error, 'verify_rejected');
+      return this.#reject(stored, reason, `verify rejected it: ${describeError(error)}`, error);
     }
     if (verified?.generatedAtMs !== stored.generatedAtMs || typeof verified.expiresAtMs !== 'number') {
       return this.#reject(
         stored,
+        'metadata_mismatch',
         'its generatedAtMs field does not match the verified map (or verify returned no expiresAtMs)',
       );
     }
@@ -114,6 +129,7 @@ export class SharedReader<T> {
 
   #reject(
     record: { version: number | null; generatedAtMs: number | null },
+    reason: string,
     why: string,
     cause?: unknown,
   ): SharedView<T> {
@@ -125,7 +141,7 @@ export class SharedReader<T> {
       { cause },
     );
     this.#rejectedReads += 1;
-    this.#lastRejection = { version, message: rejection.message, atMs: this.#clock() };
+    this.#lastRejection = { version, reason, message: rejection.message, atMs: this.#clock() };
     this.#report(rejection);
     return { version, generatedAtMs, rejection };
   }

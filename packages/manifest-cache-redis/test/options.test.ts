@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManifestCacheRedisError, RedisManifestCache, type RedisManifestCacheOptions } from '../src/index.js';
+import { resolveOptions } from '../src/options.js';
 import { type MapValue, mapCodec } from './fixtures/signed-map.mjs';
 
 const codec = mapCodec();
@@ -26,12 +27,22 @@ describe('options', () => {
     ['leaseMs', { leaseMs: 0 }, /leaseMs must be a positive integer/],
     ['commandTimeoutMs', { commandTimeoutMs: 1.5 }, /commandTimeoutMs/],
     ['pollIntervalMs', { pollIntervalMs: Number.NaN }, /pollIntervalMs/],
+    ['leaseCheckIntervalMs', { leaseCheckIntervalMs: -1 }, /leaseCheckIntervalMs must be a positive integer/],
     ['keyPrefix', { keyPrefix: '' }, /keyPrefix/],
     ['instanceId', { instanceId: '' }, /instanceId/],
   ])('rejects an unusable %s with invalid_options', (_name, options, message) => {
     const error = constructionError(options as Partial<RedisManifestCacheOptions<MapValue>>);
     expect(error).toBeInstanceOf(ManifestCacheRedisError);
     expect(error).toMatchObject({ code: 'invalid_options', message: expect.stringMatching(message) });
+  });
+
+  it('checks a lease holder every quarter lease, at most every second, unless told otherwise', () => {
+    const checkEvery = (options: Partial<RedisManifestCacheOptions<MapValue>>) =>
+      resolveOptions({ ...valid, ...options }).leaseCheckIntervalMs;
+    expect(checkEvery({})).toBe(1_000); // leaseMs 10000
+    expect(checkEvery({ leaseMs: 3_000 })).toBe(750);
+    expect(checkEvery({ leaseMs: 2 })).toBe(1);
+    expect(checkEvery({ leaseMs: 3_000, leaseCheckIntervalMs: 50 })).toBe(50);
   });
 
   it('applies the documented defaults and never shows credentials', () => {

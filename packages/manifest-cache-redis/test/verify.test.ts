@@ -43,7 +43,7 @@ describe('every value from Redis is verified', () => {
     });
     expect(reader.fleetStatus()).toMatchObject({
       shared: { version: 99, generatedAtMs: null },
-      lastRejection: { version: 99 },
+      lastRejection: { version: 99, reason: 'verify_rejected' },
     });
 
     // The same forged version announced again is not verified (or reported) again.
@@ -78,6 +78,7 @@ describe('every value from Redis is verified', () => {
     await until(() => errors.length === 1, 'the reader to reject the inconsistent record');
     expect(errors[0]).toMatchObject({ code: 'verification_failed' });
     expect((errors[0] as Error).message).toContain('does not match the verified map');
+    expect(reader.fleetStatus().lastRejection).toMatchObject({ version: 5, reason: 'metadata_mismatch' });
     expect(reader.get()).toEqual(v1);
   });
 
@@ -87,6 +88,7 @@ describe('every value from Redis is verified', () => {
     await redis.publish(`${keyPrefix}events`, 'map:6');
     await until(() => errors.length === 1, 'the reader to reject the malformed record');
     expect((errors[0] as Error).message).toContain('malformed');
+    expect(reader.fleetStatus().lastRejection).toMatchObject({ version: 6, reason: 'malformed' });
     expect(reader.get()).toEqual(v1);
   });
 
@@ -102,6 +104,27 @@ describe('every value from Redis is verified', () => {
     );
     expect(reader.get()).toEqual(v2);
     expect(await redis.hget(`${keyPrefix}map`, 'writerId')).toBe(reader.instanceId);
+  });
+
+  it("names a rejection by the code of verify's error, and only by a code-like one", async () => {
+    const keyPrefix = uniquePrefix();
+    const writer = newCache({ keyPrefix, clock: fakeClock(T0).now });
+    await writer.connect();
+    await writer.getOrLoad(countingLoader(() => loaded(v1)).loader);
+    const reasonFor = async (code: unknown) => {
+      const reader = newCache({
+        keyPrefix,
+        clock: fakeClock(T0).now,
+        verify: () => {
+          throw Object.assign(new Error('rejected'), { code });
+        },
+      });
+      await reader.connect();
+      return reader.fleetStatus().lastRejection?.reason;
+    };
+    expect(await reasonFor('signature')).toBe('signature');
+    expect(await reasonFor('the map says: {"secret": 1}')).toBe('verify_rejected');
+    expect(await reasonFor(42)).toBe('verify_rejected');
   });
 
   it('an async verify is awaited, and its rejection counts like a throw', async () => {
