@@ -33,7 +33,9 @@ export function managerSettings(config: HostConfig): ManagerSettings {
     circuitFailureThreshold: config.circuitFailureThreshold,
     circuitOpenMs: config.circuitOpenMs,
     toolPinPolicy: config.toolPinPolicy,
-    redis: config.redisUrl ? { url: config.redisUrl, keyPrefix: config.redisKeyPrefix } : undefined,
+    redis: config.redisUrl
+      ? { url: config.redisUrl, keyPrefix: config.redisKeyPrefix, leaseMs: config.redisLeaseMs }
+      : undefined,
     egress: {
       allowedNetworks: config.egressAllowedNetworks,
       allowInsecureHttp: config.egressAllowInsecureHttp,

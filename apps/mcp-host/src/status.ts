@@ -47,6 +47,17 @@ export interface MapStatus {
       readonly self: boolean;
     } | null;
     readonly redis: { readonly status: 'up' | 'down'; readonly target: string };
+    /** Shared maps this host read from Redis and refused (failed verification or malformed), since start. */
+    readonly rejectedReads?: number;
+    /**
+     * The latest refused read: why (the verification's reason code, e.g. `signature`, `stale_replay`, or
+     * `malformed`), the stored version and when (epoch ms); null before the first. Never the stored text.
+     */
+    readonly lastRejection?: {
+      readonly reason: string;
+      readonly version: number | null;
+      readonly atMs: number;
+    } | null;
   };
 }
 

@@ -77,6 +77,7 @@ const shape = {
       .regex(/^\S{1,100}$/)
       .default('cortex-mcp:'),
   ),
+  redisLeaseMs: described('redisLeaseMs', integer(1_000, 600_000).default(10_000)),
   sessionIdleTimeoutMs: described('sessionIdleTimeoutMs', integer(0, MAX_TIMER_MS).default(1_800_000)),
   maxSessions: described('maxSessions', integer(1, 1_000_000).default(1_000)),
   circuitOpenMs: described('circuitOpenMs', integer(0, MAX_TIMER_MS).default(30_000)),

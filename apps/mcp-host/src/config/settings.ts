@@ -19,6 +19,7 @@ export const hostSettingKeys = [
   'toolPinPolicy',
   'redisUrl',
   'redisKeyPrefix',
+  'redisLeaseMs',
   'sessionIdleTimeoutMs',
   'maxSessions',
   'connectTimeoutMs',
@@ -253,6 +254,14 @@ const table: Record<HostSettingKey, SettingEntry> = {
     type: 'a string of 1 to 100 characters without spaces',
     default: 'cortex-mcp:',
     description: 'Prefix of every Redis key of this fleet, so several fleets can share one Redis.',
+  },
+  redisLeaseMs: {
+    env: ['MCP_REDIS_LEASE_MS'],
+    flag: string('--redis-lease-ms', 'ms'),
+    type: 'an integer from 1000 to 600000 (milliseconds)',
+    default: '10000',
+    description:
+      'The refresh lease of a fleet: the host fetching the map renews it every third of this. A host that dies is replaced at once where Redis allows PUBSUB NUMSUB (hosts waiting on its lease see it gone from Redis, checking every quarter of this, at most every second), else when its lease expires. Give every host of a fleet the same value; raise it if map loads are slower than this.',
   },
   sessionIdleTimeoutMs: {
     env: ['MCP_HOST_SESSION_IDLE_TIMEOUT_MS'],

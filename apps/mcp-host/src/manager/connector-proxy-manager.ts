@@ -107,7 +107,11 @@ export class ConnectorProxyManager {
         metrics: resolved.metrics,
         store: this.#store,
         redis: resolved.redis
-          ? { url: resolved.redis.url, keyPrefix: resolved.redis.keyPrefix ?? 'cortex-mcp:' }
+          ? {
+              url: resolved.redis.url,
+              keyPrefix: resolved.redis.keyPrefix ?? 'cortex-mcp:',
+              leaseMs: resolved.redis.leaseMs,
+            }
           : undefined,
         onSharedMapChange: () => {
           if (this.#warmStateLoaded) void this.#run('fleet', false).catch(() => undefined);

@@ -108,8 +108,9 @@ export interface ConnectorProxyManagerOptions {
   /**
    * Share the map and tool catalogues with other hosts through Redis: one map fetch per expiry fleet-wide, a new
    * host serves the fleet's catalogue at once. Every host verifies every map itself. Absent: no Redis.
+   * `leaseMs`: the refresh lease period (default: @cortex-mcp/manifest-cache-redis's, 10000).
    */
-  redis?: { url: string; keyPrefix?: string | undefined } | undefined;
+  redis?: { url: string; keyPrefix?: string | undefined; leaseMs?: number | undefined } | undefined;
   /** Consecutive failed calls (unreachable, timed out) that open a connector's circuit. Default 5. */
   circuitFailureThreshold?: number | undefined;
   /** How long an open circuit fails calls fast before it lets one probe through, in ms. Default 30000. */

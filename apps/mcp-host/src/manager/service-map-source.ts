@@ -41,7 +41,9 @@ export interface ServiceMapSourceOptions {
    * Share the map with a fleet of hosts through Redis (`MCP_REDIS_URL`): one host per expiry fetches it, every
    * host verifies what it reads there with its own keys. Absent: this host alone, in memory.
    */
-  readonly redis?: { readonly url: string; readonly keyPrefix: string } | undefined;
+  readonly redis?:
+    | { readonly url: string; readonly keyPrefix: string; readonly leaseMs?: number | undefined }
+    | undefined;
   /** Another host's map arrived through Redis: the manager reconciles against it. */
   readonly onSharedMapChange?: (() => void) | undefined;
   /** Redis went up or down (for the metric). */
@@ -180,6 +182,7 @@ export class ServiceMapSource {
     const fleet = new RedisManifestCache<HeldMap>({
       url: redis.url,
       keyPrefix: redis.keyPrefix,
+      leaseMs: redis.leaseMs,
       clock,
       logger,
       verify: (stored) => {
@@ -266,6 +269,13 @@ export class ServiceMapSource {
         role: fleet.role,
         leaseHolder: fleet.leaseHolder,
         redis: { status: fleet.redis.status, target: fleet.redis.target },
+        rejectedReads: fleet.rejectedReads,
+        // The reason code and time only: the message may quote what was stored in Redis.
+        lastRejection: fleet.lastRejection && {
+          reason: fleet.lastRejection.reason,
+          version: fleet.lastRejection.version,
+          atMs: fleet.lastRejection.atMs,
+        },
       },
     };
   }

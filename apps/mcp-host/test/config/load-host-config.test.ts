@@ -54,6 +54,7 @@ describe('loadHostConfig defaults', () => {
       circuitOpenMs: 30_000,
       toolPinPolicy: 'warn',
       redisKeyPrefix: 'cortex-mcp:',
+      redisLeaseMs: 10_000,
       sessionIdleTimeoutMs: 1_800_000,
       maxSessions: 1_000,
       serviceMapEtag: true,
@@ -242,6 +243,8 @@ describe('loadHostConfig errors', () => {
     ['CONNECTORS_SERVICE_MAP_URL', 'maps.example.com/map', 'serviceMapUrl', 'http:, https: or file:'],
     ['MCP_HOST_ALLOWED_ORIGINS', 'localhost:3000', 'allowedOrigins', 'scheme://host[:port]'],
     ['MCP_HOST_BIND', 'local host', 'host', 'host name or IP address'],
+    ['MCP_REDIS_LEASE_MS', '999', 'redisLeaseMs', 'from 1000 to 600000'],
+    ['MCP_REDIS_LEASE_MS', '600001', 'redisLeaseMs', 'from 1000 to 600000'],
   ])(
     '%s=%j is refused with one line naming %s, the variable and what is allowed',
     (name, value, setting, allowed) => {

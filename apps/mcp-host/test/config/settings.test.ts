@@ -32,6 +32,7 @@ const samples: Record<HostSettingKey, { text: string; value: unknown; command?: 
   toolPinPolicy: { text: 'block', value: 'block' },
   redisUrl: { text: 'redis://127.0.0.1:6379/0', value: 'redis://127.0.0.1:6379/0' },
   redisKeyPrefix: { text: 'fleet-a:', value: 'fleet-a:' },
+  redisLeaseMs: { text: '3000', value: 3_000 },
   sessionIdleTimeoutMs: { text: '60000', value: 60_000 },
   maxSessions: { text: '10', value: 10 },
   connectTimeoutMs: { text: '2000', value: 2000 },

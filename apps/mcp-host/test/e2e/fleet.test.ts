@@ -33,14 +33,15 @@ import { waitFor } from './helpers/wait.js';
 const INTERVAL_MS = 1_000;
 const INTERVALS = 20;
 /**
- * The lease period. The host does not expose `leaseMs` as a setting, so fleets run with the default of
- * @cortex-mcp/manifest-cache-redis (RedisManifestCache option `leaseMs`).
+ * The three-host fleet's refresh lease (`MCP_REDIS_LEASE_MS`), shorter than the default 10 s so the kill test is
+ * quick. Hosts waiting on a lease check every quarter of it (750 ms) whether its holder is still connected.
  */
-const LEASE_MS = 10_000;
+const LEASE_MS = 3_000;
 const SIGNATURE_KEY = 'fleet-e2e-signature-key';
 const REDIS_DOWN = 'Redis is unreachable';
 const REDIS_BACK = 'Redis is reachable again';
 const REJECTED = 'a service map read from Redis failed verification';
+const TOOK_OVER = 'released its lease to take over';
 
 let upstream: DemoConnector;
 /** Four hosts: one fetch per interval. */
@@ -60,7 +61,7 @@ beforeAll(async () => {
   };
   const beds = await Promise.allSettled([
     startFleetBed({ ...common, size: 4, prefix: `fleet-e2e-${process.pid}-four:` }),
-    startFleetBed({ ...common, size: 3, prefix: `fleet-e2e-${process.pid}-three:` }),
+    startFleetBed({ ...common, size: 3, prefix: `fleet-e2e-${process.pid}-three:`, leaseMs: LEASE_MS }),
   ]);
   [four, three] = beds.map((bed) => (bed.status === 'fulfilled' ? bed.value : undefined));
   for (const bed of beds) if (bed.status === 'rejected') throw bed.reason;
@@ -94,14 +95,19 @@ describe('three hosts on one Redis', () => {
     const before = Math.max(
       ...(await statuses(bed.live)).map((status) => Date.parse(status.map.generatedAt ?? '')),
     );
-    // A dead holder's lease lapses one lease period after its last renewal (renewals come every third of it), and
-    // the successor then needs a few ms to fetch and share the map. Kill between two renewals, with three quarters
-    // of the lease left: the lease lapsing is then what the measured takeover is made of, with room for the
-    // successor's own work on a loaded machine.
-    const remainingAtKill = await waitFor('the lease a quarter into its period', async () => {
-      const pttl = (await redisCommand(bed.redis.url, ['PTTL', `${bed.prefix}lease`])) as number;
-      return pttl > 0 && pttl <= (LEASE_MS * 3) / 4 ? pttl : undefined;
-    });
+    // The worst moment: right after a renewal (they come every third of the lease), when the dead leader's lease
+    // has a whole period left to run. Waiting for it to lapse would take longer than the lease itself; the
+    // survivors must see that the dead leader is gone from Redis instead.
+    const pttl = async () => (await redisCommand(bed.redis.url, ['PTTL', `${bed.prefix}lease`])) as number;
+    await waitFor('the lease to age', async () => (await pttl()) < LEASE_MS - 100, { intervalMs: 5 });
+    const remainingAtKill = await waitFor(
+      'the leader to renew its lease',
+      async () => {
+        const remaining = await pttl();
+        return remaining >= LEASE_MS - 40 ? remaining : undefined;
+      },
+      { intervalMs: 5 },
+    );
     const killedAtMs = Date.now();
     expect(await leader.process.stop('SIGKILL')).toBe('SIGKILL');
     bed.live = followers;
@@ -124,9 +130,11 @@ describe('three hosts on one Redis', () => {
       `fleet e2e: leader SIGKILLed with ${remainingAtKill} ms of lease left; the successor's fetch arrived ` +
         `${successorFetchMs} ms and the refresh was complete on every survivor ${takeoverMs} ms after the kill`,
     );
-    expect(takeoverMs).toBeLessThanOrEqual(LEASE_MS);
+    expect(takeoverMs).toBeLessThan(LEASE_MS);
     // One survivor fetched it after the kill and the others took it from Redis.
     expect(after.map((fetch) => fetch.id)).toContain(successorMap);
+    // …having found the dead leader gone from Redis, not waited for its lease to run out.
+    expect(bed.live.map((host) => countLogLines(host, TOOK_OVER)).reduce((sum, n) => sum + n, 0)).toBe(1);
 
     // The held request answers now, with a tampered map, to a socket nobody listens on any more.
     held.release('tampered');
@@ -204,6 +212,7 @@ describe('three hosts on one Redis', () => {
     );
     const before = await statuses(bed.live);
     const rejectedBefore = bed.live.map((host) => countLogLines(host, REJECTED));
+    const rejectedReadsBefore = before.map((status) => status.map.fleet?.rejectedReads ?? 0);
 
     const tampered = await tamperSharedMap(bed.redis.url, bed.prefix, (map) => ({
       ...map,
@@ -220,6 +229,14 @@ describe('three hosts on one Redis', () => {
       expect(status.map.id).toBe(good);
       expect(status.map.id).not.toBe(tampered.id);
       expect(status.map.generatedAt).toBe(before[index]?.map.generatedAt);
+      // /status counts the refused read and names why, without quoting what was stored.
+      expect(status.map.fleet?.rejectedReads).toBeGreaterThan(rejectedReadsBefore[index] ?? 0);
+      expect(status.map.fleet?.lastRejection).toEqual({
+        reason: 'signature',
+        version: tampered.version,
+        atMs: expect.any(Number),
+      });
+      expect(JSON.stringify(status)).not.toContain(tampered.id);
     }
     for (const host of bed.live) {
       expect(await toolNames(host)).toEqual(expectedTools);

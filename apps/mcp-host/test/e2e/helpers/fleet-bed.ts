@@ -25,6 +25,8 @@ export interface FleetBedOptions {
   /** The hosts' refresh interval, and the lifetime of the maps the server signs. */
   readonly intervalMs: number;
   readonly prefix: string;
+  /** The hosts' refresh lease (`MCP_REDIS_LEASE_MS`); absent: the host's default. */
+  readonly leaseMs?: number;
 }
 
 /**
@@ -32,7 +34,7 @@ export interface FleetBedOptions {
  * stopped again if that fails.
  */
 export async function startFleetBed(options: FleetBedOptions): Promise<FleetBed> {
-  const { size, upstreamUrl, signatureKey, intervalMs, prefix } = options;
+  const { size, upstreamUrl, signatureKey, intervalMs, prefix, leaseMs } = options;
   const redis = await startRedisServer();
   const mapServer = new FleetMapServer({
     signatureKey,
@@ -50,6 +52,7 @@ export async function startFleetBed(options: FleetBedOptions): Promise<FleetBed>
       MCP_TOOL_CALL_TIMEOUT_MS: '2000',
       MCP_REDIS_URL: redis.url,
       MCP_REDIS_KEY_PREFIX: prefix,
+      ...(leaseMs === undefined ? {} : { MCP_REDIS_LEASE_MS: String(leaseMs) }),
     });
     await waitFor(
       `${size} hosts with the upstream connected and Redis up`,
