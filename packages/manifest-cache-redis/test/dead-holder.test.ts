@@ -11,6 +11,7 @@ import {
   newCache,
   rawRedis,
   recordingLogger,
+  type TestCacheOptions,
   uniquePrefix,
   until,
 } from './helpers.js';
@@ -79,6 +80,50 @@ async function presenceChecks(redis: Redis): Promise<number> {
   return Number(/cmdstat_pubsub\|numsub:calls=(\d+)/.exec(stats)?.[1] ?? 0);
 }
 
+/**
+ * A live leader (in this process) slow in its load, and a follower checking on it every 20 ms; `finish()` lets the
+ * leader's map through and checks that both end with it and that the follower never loaded on its own.
+ */
+async function slowLeaderWithFollower(leaderOptions: TestCacheOptions, leaseMs: number) {
+  const server = await ownServer();
+  const keyPrefix = uniquePrefix();
+  const logger = recordingLogger();
+  const leader = newCache({ url: server.url, keyPrefix, leaseMs, ...leaderOptions });
+  const follower = newCache({ url: server.url, keyPrefix, leaseMs, leaseCheckIntervalMs: 20, logger });
+  await Promise.all([leader.connect(), follower.connect()]);
+  const slow = controlledLoader();
+  const leading = leader.refresh(slow.loader);
+  await slow.started();
+  const ownLoad = countingLoader(() =>
+    loaded(mapValue({ id: 'own', generatedAtMs: Date.now(), ttlMs: TTL })),
+  );
+  const following = follower.refresh(ownLoad.loader);
+  const redis = rawRedis(server.url);
+  return {
+    leader,
+    follower,
+    logger,
+    redis,
+    lease: await redis.get(`${keyPrefix}lease`),
+    leaseNow: () => redis.get(`${keyPrefix}lease`),
+    presenceChannel: `${keyPrefix}host:${leader.instanceId}`,
+    /** Waits (bounded) until the follower has checked on the holder `count` times. */
+    checked: (count: number) =>
+      until(
+        async () => (await presenceChecks(redis)) >= count,
+        'the follower to check on the holder',
+        15_000,
+      ),
+    async finish() {
+      const slowMap = mapValue({ id: 'slow', generatedAtMs: Date.now(), ttlMs: TTL });
+      await slow.resolve(loaded(slowMap));
+      await expect(leading).resolves.toEqual(slowMap);
+      await expect(following).resolves.toEqual(slowMap);
+      expect(ownLoad.calls).toBe(0);
+    },
+  };
+}
+
 describe('a lease holder that dies', () => {
   it('SIGKILLed right after renewing its lease, is replaced without waiting for that lease to expire', async (context) => {
     const url = sharedRedisUrl();
@@ -113,83 +158,27 @@ describe('a lease holder that dies', () => {
   });
 
   it('that is alive but slow keeps its lease however often waiting hosts check on it', async () => {
-    const server = await ownServer();
-    const keyPrefix = uniquePrefix();
     const leaseMs = 300;
-    const leader = newCache({ url: server.url, keyPrefix, leaseMs });
-    const follower = newCache({ url: server.url, keyPrefix, leaseMs, leaseCheckIntervalMs: 20 });
-    await Promise.all([leader.connect(), follower.connect()]);
-    const slow = controlledLoader();
-    const leading = leader.refresh(slow.loader);
-    await slow.started();
-    const ownLoad = countingLoader(() =>
-      loaded(mapValue({ id: 'own', generatedAtMs: Date.now(), ttlMs: TTL })),
-    );
-    const following = follower.refresh(ownLoad.loader);
-
-    const redis = rawRedis(server.url);
-    const lease = await redis.get(`${keyPrefix}lease`);
+    const fleet = await slowLeaderWithFollower({}, leaseMs);
     // 45 checks at 20 ms: three lease periods, none of which a dead holder's lease would have outlived.
-    await until(
-      async () => (await presenceChecks(redis)) >= 45,
-      'the follower to check on the holder',
-      15_000,
-    );
-    expect(await redis.get(`${keyPrefix}lease`)).toBe(lease);
-    expect(follower.fleetStatus()).toMatchObject({
+    await fleet.checked(45);
+    expect(await fleet.leaseNow()).toBe(fleet.lease);
+    expect(fleet.follower.fleetStatus()).toMatchObject({
       role: 'follower',
-      leaseHolder: { holderId: leader.instanceId },
+      leaseHolder: { holderId: fleet.leader.instanceId },
     });
-
-    const slowMap = mapValue({ id: 'slow', generatedAtMs: Date.now(), ttlMs: TTL });
-    await slow.resolve(loaded(slowMap));
-    await expect(leading).resolves.toEqual(slowMap);
-    await expect(following).resolves.toEqual(slowMap);
-    expect(ownLoad.calls).toBe(0);
+    await fleet.finish();
   });
 });
 
 describe('where presence cannot be told, the lease expiry decides', () => {
   it('a live holder never seen present (notifications off) keeps its lease, though no one is subscribed', async () => {
-    const server = await ownServer();
-    const keyPrefix = uniquePrefix();
-    const leader = newCache({ url: server.url, keyPrefix, leaseMs: SHORT_LEASE_MS, notifications: false });
-    const logger = recordingLogger();
-    const follower = newCache({
-      url: server.url,
-      keyPrefix,
-      leaseMs: SHORT_LEASE_MS,
-      leaseCheckIntervalMs: 20,
-      logger,
-    });
-    await Promise.all([leader.connect(), follower.connect()]);
-    const slow = controlledLoader();
-    const leading = leader.refresh(slow.loader);
-    await slow.started();
-    const ownLoad = countingLoader(() =>
-      loaded(mapValue({ id: 'own', generatedAtMs: Date.now(), ttlMs: TTL })),
-    );
-    const following = follower.refresh(ownLoad.loader);
-
-    const redis = rawRedis(server.url);
-    const lease = await redis.get(`${keyPrefix}lease`);
-    expect(await redis.pubsub('NUMSUB', `${keyPrefix}host:${leader.instanceId}`)).toEqual([
-      `${keyPrefix}host:${leader.instanceId}`,
-      0,
-    ]);
-    await until(
-      async () => (await presenceChecks(redis)) >= 30,
-      'the follower to check on the holder',
-      15_000,
-    );
-    expect(await redis.get(`${keyPrefix}lease`)).toBe(lease);
-    expect(infoLines(logger, EVICTED)).toEqual([]);
-
-    const slowMap = mapValue({ id: 'slow', generatedAtMs: Date.now(), ttlMs: TTL });
-    await slow.resolve(loaded(slowMap));
-    await expect(leading).resolves.toEqual(slowMap);
-    await expect(following).resolves.toEqual(slowMap);
-    expect(ownLoad.calls).toBe(0);
+    const fleet = await slowLeaderWithFollower({ notifications: false }, SHORT_LEASE_MS);
+    expect(await fleet.redis.pubsub('NUMSUB', fleet.presenceChannel)).toEqual([fleet.presenceChannel, 0]);
+    await fleet.checked(30);
+    expect(await fleet.leaseNow()).toBe(fleet.lease);
+    expect(infoLines(fleet.logger, EVICTED)).toEqual([]);
+    await fleet.finish();
   });
 
   it('with PUBSUB NUMSUB denied by an ACL, a dead holder is replaced when its lease expires, logged once', async () => {
