@@ -258,7 +258,9 @@ export class FleetStore {
    * @throws `ManifestCacheRedisError` `redis_error` when Redis refuses the command (an ACL, a proxy)
    */
   async presence(instanceId: string): Promise<number | undefined> {
-    if (this.#isClosed()) return undefined;
+    if (this.#isClosed() || (this.#client.status !== 'ready' && !this.#client.options.enableOfflineQueue)) {
+      return undefined;
+    }
     let reply: unknown;
     try {
       reply = await this.#client.pubsub('NUMSUB', this.#keys.presence(instanceId));
@@ -284,6 +286,15 @@ export class FleetStore {
   async #run<R>(what: string, command: () => Promise<R>): Promise<R> {
     if (this.#isClosed()) {
       throw new ManifestCacheRedisError('closed', `Cannot finish ${what}: the store is closed.`);
+    }
+    if (this.#client.status !== 'ready' && this.#client.options.enableOfflineQueue === false) {
+      // Not sent (ioredis would refuse it the same way): the connection's own error already marked Redis down, and stays the recorded cause (a command
+      // refused for want of a connection would only hide it behind "Stream isn't writeable").
+      const cause = this.#health.current.lastError?.message ?? 'still connecting';
+      throw new ManifestCacheRedisError(
+        'redis_unavailable',
+        `Redis did not answer ${what}: not connected (${cause}). Serving from memory until it is back.`,
+      );
     }
     let result: R;
     try {

@@ -51,8 +51,16 @@ export class HealthTracker {
     }
   }
 
-  /** Redis did not answer: `down`, recording why; warns once per outage. */
-  markDown(error: unknown): void {
+  /**
+   * Redis did not answer: `down`, recording why; warns once per outage.
+   *
+   * @param generic - a consequence rather than a cause (the connection closed): recorded only when this outage
+   *   has no cause yet, so "connect ECONNREFUSED …" is not replaced by "the connection to Redis closed"
+   */
+  markDown(error: unknown, generic = false): void {
+    const known = this.#health.lastError;
+    if (generic && this.#health.status === 'down' && known !== null && known.atMs >= this.#health.sinceMs)
+      return;
     const lastError = { message: describeError(error), atMs: this.#clock() };
     if (!this.#warned) {
       this.#warned = true;

@@ -61,7 +61,7 @@ export class RedisConnections {
       if (!this.#closing) health.markDown(error);
     });
     this.command.on('close', () => {
-      if (!this.#closing) health.markDown(new Error('the connection to Redis closed'));
+      if (!this.#closing) health.markDown(new Error('the connection to Redis closed'), true);
     });
 
     if (!settings.notifications) return;

@@ -117,6 +117,9 @@ describe('Redis down or unreachable', () => {
     await expect(host.cache.connect()).resolves.toMatchObject({ status: 'down' });
     expect(host.cache.get()).toEqual(v1);
     expect(host.logger.count('warn')).toBe(1);
+    // Loads and reads while it is down keep the connection's own error as the cause, for /status and the doctor.
+    await expect(host.cache.catalogue.read()).rejects.toThrow(/not connected \(connect ECONNREFUSED/);
+    expect(host.cache.health().lastError?.message).toMatch(/^connect ECONNREFUSED 127\.0\.0\.1:\d+$/);
 
     await server.start();
     await until(() => host.cache.health().status === 'up', 'the host to connect');
