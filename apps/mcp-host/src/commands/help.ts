@@ -15,7 +15,7 @@ Commands:
   verify <url|file>   Load and verify a signed service map, then list its connectors
   servers             Add, list or remove servers in the registry file
   pins                List or approve changed tool definitions (tool pinning)
-  doctor              Check configuration, map, signature, connectors and registry file
+  doctor              Check configuration, map, signature, connectors, registry file and Redis
   status              Show a running host's status (--json for the raw document)
   help [command]      Show the help of a command
 
@@ -173,6 +173,8 @@ Checks, in order, and without changing anything:
   connector <id>  for every enabled connector (map and registry file): connects, reads the negotiated
                   MCP protocol version, counts the tools, disconnects (4 at once)
   registry file   exists, parses, valid entries, owner-only permissions, writable (read-only is a warning)
+  redis           with MCP_REDIS_URL: Redis answers (within 2 s), and who holds the refresh lease
+  shared map      the map the fleet shares in Redis passes this host's verification (same keys)
 Prints one line per check: ok, warn, fail (with a fix) or skip. Exit code 0 when no check failed
 (warnings allowed), 1 when one did, 2 for a bad command line. Never prints a key, token or header value.
 On a terminal, stderr shows the connector probes (n/N) as they finish.

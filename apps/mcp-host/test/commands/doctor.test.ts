@@ -2,7 +2,10 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { signServiceMap } from '@cortex-mcp/service-map-loader';
+import { type RedisServer, startRedisServer } from '@cortex-mcp/test-servers';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDoctor } from '../../src/commands/doctor/command.js';
 import { type DemoConnector, startDemoConnector } from '../../src/demo/demo-connector.js';
@@ -17,7 +20,8 @@ const SIGNATURE_KEY = 'sig-KEY-d0ct0r-91b2e4f7';
 const API_KEY = 'api-KEY-d0ct0r-7f3a9c11';
 const HEADER_SECRET = 'hdr-SECRET-d0ct0r-55d1aa';
 const ENV_SECRET = 'env-SECRET-d0ct0r-c3e8b2';
-const SECRETS = [SIGNATURE_KEY, API_KEY, HEADER_SECRET, ENV_SECRET];
+const REDIS_PASSWORD = 'redis-PW-d0ct0r-0e7d41';
+const SECRETS = [SIGNATURE_KEY, API_KEY, HEADER_SECRET, ENV_SECRET, REDIS_PASSWORD];
 
 let notes: DemoConnector;
 let files: DemoConnector;
@@ -25,6 +29,7 @@ let mapEndpoint: MapEndpoint;
 let mapUrl: string;
 let closedPort: number;
 let home: string;
+let redis: RedisServer | undefined;
 const outputs: string[] = [];
 
 beforeAll(async () => {
@@ -38,7 +43,7 @@ beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'mcp-host-doctor-'));
 });
 afterAll(async () => {
-  await Promise.all([notes.close(), files.close(), mapEndpoint.close()]);
+  await Promise.all([notes.close(), files.close(), mapEndpoint.close(), redis?.stop()]);
   await rm(home, { recursive: true, force: true });
 });
 
@@ -282,8 +287,83 @@ describe('mcp-host doctor', () => {
     expect(usage.stderr).toContain('Invalid --timeout-ms "soon"');
   });
 
+  describe('with MCP_REDIS_URL', () => {
+    /** The test's redis-server, started on first use. */
+    async function redisUrl(): Promise<string> {
+      redis ??= await startRedisServer();
+      return redis.url;
+    }
+
+    /** Stores `connectors`' map signed with `key` under `prefix`, as a fleet host's commit would. */
+    async function storeSharedMap(prefix: string, key: string): Promise<void> {
+      const signed = signServiceMap(mapOf([entry('notes', notes.streamableUrl)], 300), key);
+      const generatedAtMs = Date.parse(signed.generatedAt);
+      const client = new Redis(await redisUrl(), { lazyConnect: true, maxRetriesPerRequest: 0 });
+      await client.connect();
+      await client.hset(`${prefix}map`, {
+        text: JSON.stringify(signed),
+        generatedAtMs: String(generatedAtMs),
+        expiresAtMs: String(generatedAtMs + 300_000),
+        fetchedAtMs: String(Date.now()),
+        writerId: 'host-a',
+        fence: '7',
+      });
+      client.disconnect();
+    }
+
+    async function doctorWithRedis(prefix: string, url?: string): Promise<DoctorRun> {
+      publishMap(false);
+      const redisEnv = { MCP_REDIS_URL: url ?? (await redisUrl()), MCP_REDIS_KEY_PREFIX: prefix };
+      return doctor({ ...baseEnv(await freshRegistry()), ...redisEnv });
+    }
+
+    it("checks Redis and that the map shared there verifies with this host's keys", async () => {
+      const empty = await doctorWithRedis('doctor-empty:');
+      expect(empty.code, empty.out).toBe(0);
+      expect(lineOf(empty, 'redis')).toMatch(
+        new RegExp(
+          `^ok\\s+redis\\s+redis://127.0.0.1:${redis?.port} answers; key prefix "doctor-empty:"; no refresh`,
+        ),
+      );
+      expect(lineOf(empty, 'shared map')).toMatch(/^ok\s.*none stored yet/);
+
+      await storeSharedMap('doctor-good:', SIGNATURE_KEY);
+      const good = await doctorWithRedis('doctor-good:');
+      expect(good.code, good.out).toBe(0);
+      expect(lineOf(good, 'shared map')).toMatch(
+        /^ok\s.*version 7 from host-a, generated \d+ s ago, verified/,
+      );
+    });
+
+    it('fails a shared map signed with another key, naming the setting to align', async () => {
+      await storeSharedMap('doctor-foreign:', 'another-fleet-signing-key');
+      const run = await doctorWithRedis('doctor-foreign:');
+      expect(run.code).toBe(1);
+      expect(lineOf(run, 'redis')).toMatch(/^ok\s/);
+      expect(lineOf(run, 'shared map')).toMatch(
+        /^fail\s.*version 7\) fails this host's verification \(code signature\).*fix: Give every host of this fleet the same CONNECTORS_SIGNATURE_KEY/,
+      );
+      // Doctor only looks: the refused map is still there for the fleet's next refresh to replace.
+      const client = new Redis(await redisUrl(), { lazyConnect: true, maxRetriesPerRequest: 0 });
+      await client.connect();
+      expect(await client.hget('doctor-foreign:map', 'fence')).toBe('7');
+      expect(await client.exists('doctor-foreign:lease')).toBe(0);
+      client.disconnect();
+    });
+
+    it('fails an unreachable Redis with the fix, without its password', async () => {
+      const run = await doctorWithRedis('doctor-down:', `redis://:${REDIS_PASSWORD}@127.0.0.1:${closedPort}`);
+      expect(run.code).toBe(1);
+      expect(lineOf(run, 'redis')).toMatch(
+        new RegExp(`^fail\\s.*redis://127.0.0.1:${closedPort} does not answer.*fix: Start Redis at`),
+      );
+      expect(lineOf(run, 'shared map')).toMatch(/^skip\s.*Redis does not answer/);
+      expect(run.out).not.toContain(REDIS_PASSWORD);
+    });
+  });
+
   // Runs last: every output of the runs above (success, failures, JSON, TTY progress, the built program).
-  it('never prints a signature key, API key, header value or stdio env value', () => {
+  it('never prints a signature key, API key, header value, stdio env value or Redis password', () => {
     expect(outputs.length).toBeGreaterThan(20);
     const everything = outputs.join('\n');
     expect(everything).toContain('connector files');

@@ -8,7 +8,7 @@
 export type DoctorCheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
 /** The area a check belongs to, in the order the doctor reports them. */
-export type DoctorCheckArea = 'config' | 'map' | 'signature' | 'expiry' | 'connector' | 'registry';
+export type DoctorCheckArea = 'config' | 'map' | 'signature' | 'expiry' | 'connector' | 'registry' | 'redis';
 
 /** One line of the doctor's report. Holds no secret: every text passes the runner's secret scrubber. */
 export interface DoctorCheck {

@@ -6,11 +6,15 @@ import { allPassed, check, type DoctorCheck } from './check.js';
 import { checkConfiguration } from './config-check.js';
 import { checkConnectors } from './connector-checks.js';
 import { checkServiceMap } from './map-checks.js';
+import { checkFleetRedis } from './redis-check.js';
 import { checkRegistryFile } from './registry-check.js';
 import { collectSecrets, scrubCheck } from './secrets.js';
 
 /** Default bound on each connector probe, in ms: short, since an operator waits for the answer. */
 export const DOCTOR_TIMEOUT_MS = 5_000;
+
+/** Bound on connecting to Redis and on each command there, in ms: it answers in well under a second when up. */
+const REDIS_TIMEOUT_MS = 2_000;
 
 /** Options of {@link runDoctorChecks}. */
 export interface DoctorOptions {
@@ -29,7 +33,10 @@ export interface DoctorOptions {
   readonly onConnectProgress?: ((event: ConnectProgressEvent) => void) | undefined;
 }
 
-/** The doctor's findings, in report order: configuration, map, signature, expiry, connectors, registry file. */
+/**
+ * The doctor's findings, in report order: configuration, map, signature, expiry, connectors, registry file, and
+ * with Redis configured, Redis and the map the fleet shares there.
+ */
 export interface DoctorReport {
   /** True when no check failed (warnings allowed). */
   readonly ok: boolean;
@@ -39,7 +46,8 @@ export interface DoctorReport {
 /**
  * Runs every check once, without changing anything: loads the configuration, fetches and verifies the map through
  * the loader, inspects the registry file, then probes each connector (connect, list tools, disconnect) on an upstream
- * pool like the host's. Later checks that need an earlier one are skipped when it fails. No text holds a secret.
+ * pool like the host's, and with Redis configured checks it and the map shared there. Later checks that need an
+ * earlier one are skipped when it fails. No text holds a secret.
  */
 export async function runDoctorChecks(options: DoctorOptions): Promise<DoctorReport> {
   const clock = options.clock ?? Date.now;
@@ -80,8 +88,12 @@ export async function runDoctorChecks(options: DoctorOptions): Promise<DoctorRep
       },
       onProgress: options.onConnectProgress,
     });
+    const fleet = await checkFleetRedis(config, {
+      clock,
+      timeoutMs: Math.min(options.timeoutMs ?? DOCTOR_TIMEOUT_MS, REDIS_TIMEOUT_MS),
+    });
     const secrets = collectSecrets(config, registry.servers, mapResult.map);
-    return report([configured.check, ...mapResult.checks, ...connectors, registry.check], secrets);
+    return report([configured.check, ...mapResult.checks, ...connectors, registry.check, ...fleet], secrets);
   } finally {
     await pool.close();
   }

@@ -8,8 +8,8 @@ const MIN_SECRET_LENGTH = 6;
 const HIDDEN = '(hidden)';
 
 /**
- * The secret values the doctor may come across: signature keys, the API key, the Redis URL, and the header and env
- * values of every connector. The checks are built to never include them; scrubbing is the second line of defence
+ * The secret values the doctor may come across: signature keys, the API key, the Redis URL and its credentials, and
+ * the header and env values of every connector. The checks are built to never include them; scrubbing is the second line of defence
  * against an upstream or library message that quotes one.
  */
 export function collectSecrets(
@@ -17,7 +17,7 @@ export function collectSecrets(
   servers: readonly ServerInfo[],
   map: ServiceMapPayload | undefined,
 ): string[] {
-  const values = [...config.signatureKeys, config.apiKey, config.redisUrl];
+  const values = [...config.signatureKeys, config.apiKey, ...redisSecrets(config.redisUrl)];
   for (const server of servers) {
     if (server.transport === 'stdio') values.push(...Object.values(server.env ?? {}));
     else values.push(...Object.values(server.headers ?? {}).flatMap(headerSecrets));
@@ -30,6 +30,21 @@ export function collectSecrets(
   );
   // Longest first, so a secret that contains another is hidden whole.
   return [...new Set(secrets)].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * A Redis URL with credentials, and its user name and password (as written and decoded), which a library message
+ * may quote alone. A URL without them is an address, shown as such ("redis://127.0.0.1:6379 answers").
+ */
+function redisSecrets(url: string | undefined): string[] {
+  if (url === undefined) return [];
+  try {
+    const { username, password } = new URL(url);
+    if (username === '' && password === '') return [];
+    return [url, username, password, decodeURIComponent(username), decodeURIComponent(password)];
+  } catch {
+    return [url];
+  }
 }
 
 /** A header value and, for "Bearer <token>"-style values, the token alone. */
