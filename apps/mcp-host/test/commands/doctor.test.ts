@@ -1,9 +1,8 @@
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signServiceMap } from '@cortex-mcp/service-map-loader';
-import { type RedisServer, startRedisServer } from '@cortex-mcp/test-servers';
+import { freePort, type RedisServer, startRedisServer } from '@cortex-mcp/test-servers';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,15 +45,6 @@ afterAll(async () => {
   await Promise.all([notes.close(), files.close(), mapEndpoint.close(), redis?.stop()]);
   await rm(home, { recursive: true, force: true });
 });
-
-/** A port nothing listens on: bound once, then released. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 let caseCount = 0;
 /** A fresh folder with a healthy registry file: an SSE server with a secret header and a stdio server with a secret env. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type ServiceMapConnector, signServiceMap } from '@cortex-mcp/service-map-loader';
+import { closeNow, listenOnLoopback } from './loopback-http.js';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
@@ -115,18 +115,16 @@ export class FleetMapServer {
       }
       response.writeHead(200, { 'content-type': 'application/json' }).end(text);
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = await listenOnLoopback(server, '/service-map.json');
     this.#server = server;
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}/service-map.json`;
+    return url;
   }
 
   async close(): Promise<void> {
     const server = this.#server;
     this.#server = undefined;
     if (!server) return;
-    for (const response of this.#open) response.destroy();
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeNow(server, this.#open);
   }
 
   #sign(): { fetch: MapFetch; text: string } {

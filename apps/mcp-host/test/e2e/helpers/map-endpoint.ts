@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { signServiceMap, type UnsignedServiceMapPayload } from '@cortex-mcp/service-map-loader';
+import { closeNow, listenOnLoopback } from './loopback-http.js';
 
 /** How the endpoint answers: the map (with ETag / 304), 503, or never (the request hangs until close). */
 export type MapEndpointMode = 'serve' | 'down' | 'hang';
@@ -48,17 +48,15 @@ export class MapEndpoint {
       }
       response.writeHead(200, { 'content-type': 'application/json', etag: this.#etag }).end(this.#text);
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = await listenOnLoopback(server, '/service-map.json');
     this.#server = server;
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}/service-map.json`;
+    return url;
   }
 
   async close(): Promise<void> {
     const server = this.#server;
     this.#server = undefined;
     if (!server) return;
-    for (const response of this.#hanging) response.destroy();
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeNow(server, this.#hanging);
   }
 }
