@@ -258,9 +258,7 @@ export class FleetStore {
    * @throws `ManifestCacheRedisError` `redis_error` when Redis refuses the command (an ACL, a proxy)
    */
   async presence(instanceId: string): Promise<number | undefined> {
-    if (this.#isClosed() || (this.#client.status !== 'ready' && !this.#client.options.enableOfflineQueue)) {
-      return undefined;
-    }
+    if (this.#isClosed() || this.#offline()) return undefined;
     let reply: unknown;
     try {
       reply = await this.#client.pubsub('NUMSUB', this.#keys.presence(instanceId));
@@ -278,6 +276,11 @@ export class FleetStore {
     return this.#run(what, () => command(this.#client));
   }
 
+  /** Not connected, and a command would not be queued: ioredis would refuse it ("Stream isn't writeable"). */
+  #offline(): boolean {
+    return this.#client.status !== 'ready' && this.#client.options.enableOfflineQueue === false;
+  }
+
   #script(name: ScriptName, what: string, ...args: Array<string | number>): Promise<unknown> {
     const call = (this.#client as unknown as Record<ScriptName, ScriptCaller>)[name].bind(this.#client);
     return this.#run(what, () => call(...args));
@@ -287,7 +290,7 @@ export class FleetStore {
     if (this.#isClosed()) {
       throw new ManifestCacheRedisError('closed', `Cannot finish ${what}: the store is closed.`);
     }
-    if (this.#client.status !== 'ready' && this.#client.options.enableOfflineQueue === false) {
+    if (this.#offline()) {
       // Not sent (ioredis would refuse it the same way): the connection's own error already marked Redis down, and stays the recorded cause (a command
       // refused for want of a connection would only hide it behind "Stream isn't writeable").
       const cause = this.#health.current.lastError?.message ?? 'still connecting';
