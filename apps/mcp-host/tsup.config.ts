@@ -80,7 +80,7 @@ const withoutZod3Bridge: EsbuildPlugin = {
 // src/index.ts, the programmatic entry (with types) for the bench harness and embedders, stays a library build:
 // its dependencies are external, so embedders share one copy of the SDK, zod and undici with the host.
 const cli = defineConfig({
-  entry: ['src/cli.ts'],
+  entry: { cli: 'src/commands/cli.ts' },
   format: ['esm'],
   target: 'node20',
   platform: 'node',

@@ -12,9 +12,13 @@ import {
   type McpSurface,
   serveStdio,
 } from './server/index.js';
-import { ConnectPhaseGate, type GateTimers } from './startup/connect-phase-gate.js';
-import { DeferredLogger, type StartupLogger } from './startup/deferred-logger.js';
-import { WarmCatalogue } from './startup/warm-catalogue.js';
+import {
+  ConnectPhaseGate,
+  DeferredLogger,
+  type GateTimers,
+  type StartupLogger,
+  WarmCatalogue,
+} from './startup/index.js';
 
 /** The host's version, as reported in `initialize` and `/status`. */
 export const HOST_VERSION: string = packageJson.version;
@@ -56,7 +60,7 @@ export interface StartHostOptions {
 }
 
 /** The connect phase's modules: imported only once the gate opens, so the CLI bundle keeps them in their own chunk. */
-type ConnectPhaseModules = typeof import('./startup/connect-phase.js');
+type ConnectPhaseModules = typeof import('./connect-phase.js');
 
 interface ConnectPhase {
   readonly manager: ConnectorProxyManager;
@@ -87,7 +91,7 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
     });
   const phasePromise = gate.opened.then(async (reason) => {
     logger.debug({ reason }, 'loading the connect phase');
-    const modules = await import('./startup/connect-phase.js');
+    const modules = await import('./connect-phase.js');
     const phaseLogger = options.logger ?? modules.createLogger({ level: config.logLevel });
     deferredLogger.attach(phaseLogger);
     return createConnectPhase(modules, config, { registry, logger: phaseLogger, onUpstreamLog });

@@ -1,8 +1,13 @@
 import { parseArgs } from 'node:util';
-import { HostConfigError } from '../config/errors.js';
-import { type FlagDescription, flagParseError } from '../config/flag-errors.js';
-import type { HostConfigCommand } from '../config/settings.js';
-import { describeSettingFlag, flagOptions, settingsForCommand } from '../config/sources.js';
+import type { HostConfigCommand } from '../settings/index.js';
+import {
+  describeSettingFlag,
+  type FlagDescription,
+  flagOptions,
+  flagParseError,
+  HostConfigError,
+  settingsForCommand,
+} from '../settings/index.js';
 
 /** A flag of the command itself (not a setting). */
 export interface OwnFlag {

@@ -1,6 +1,13 @@
-import type { CommandIo } from '../host-commands.js';
-
-export type { CommandIo } from '../host-commands.js';
+/** Where a command writes. */
+export interface CommandIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  /**
+   * Whether stderr is a terminal: long work (connectors connecting) then shows progress there. Default false, so
+   * output stays quiet and machine-readable when piped or captured.
+   */
+  isTTY?: boolean;
+}
 
 /** The environment a command reads (usually `process.env`). */
 export type CommandEnv = Readonly<Record<string, string | undefined>>;

@@ -1,4 +1,4 @@
-import type { HostConfigCommand } from '../config/settings.js';
+import type { HostConfigCommand } from '../settings/index.js';
 import { renderSettingsHelp } from './settings-help.js';
 
 /** The help shown by `mcp-host --help` and `mcp-host help`. */

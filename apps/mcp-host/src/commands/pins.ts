@@ -1,7 +1,6 @@
-import { loadHostConfig } from '../config/load-host-config.js';
+import { loadHostConfig } from '../config/index.js';
 import type { Logger } from '../logger.js';
-import { approvePendingPins, parseToolPins, type ToolPinsFile } from '../manager/tool-pins.js';
-import { WarmStateStore } from '../manager/warm-state-store.js';
+import { approvePendingPins, parseToolPins, type ToolPinsFile, WarmStateStore } from '../state/index.js';
 import {
   type CommandEnv,
   type CommandIo,

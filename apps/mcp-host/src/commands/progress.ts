@@ -1,4 +1,4 @@
-import type { ConnectProgressEvent } from '../manager/options.js';
+import type { ConnectProgressEvent } from '../manager/index.js';
 import type { CommandIo } from './command.js';
 import { printable } from './format.js';
 

@@ -1,5 +1,5 @@
 import type { ServerInfoInput } from '@cortex-mcp/registry-fs-store';
-import { HostConfigError } from '../config/errors.js';
+import { HostConfigError } from '../settings/index.js';
 import type { OwnFlag } from './command-line.js';
 
 /** The flags of `mcp-host servers add`. */

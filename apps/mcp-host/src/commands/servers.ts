@@ -4,7 +4,7 @@ import {
   RegistryStoreError,
   type ServerInfo,
 } from '@cortex-mcp/registry-fs-store';
-import { loadHostConfig } from '../config/load-host-config.js';
+import { loadHostConfig } from '../config/index.js';
 import {
   type CommandEnv,
   type CommandIo,

@@ -1,5 +1,5 @@
-import type { HostConfigCommand, HostSetting } from '../config/settings.js';
-import { settingsForCommand } from '../config/sources.js';
+import type { HostConfigCommand, HostSetting } from '../settings/index.js';
+import { settingsForCommand } from '../settings/index.js';
 
 function flagLabel(setting: HostSetting): string {
   const flags: string[] = [];

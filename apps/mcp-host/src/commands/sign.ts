@@ -1,8 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { signServiceMap, unsignedServiceMapPayloadSchema } from '@cortex-mcp/service-map-loader';
-import { HostConfigError } from '../config/errors.js';
-import { loadHostConfig } from '../config/load-host-config.js';
+import { loadHostConfig } from '../config/index.js';
+import { HostConfigError } from '../settings/index.js';
 import {
   type CommandEnv,
   type CommandIo,

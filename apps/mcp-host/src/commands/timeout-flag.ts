@@ -1,4 +1,4 @@
-import { HostConfigError } from '../config/errors.js';
+import { HostConfigError } from '../settings/index.js';
 import type { OwnFlag } from './command-line.js';
 
 /** Longest `--timeout-ms` accepted: ten minutes. */

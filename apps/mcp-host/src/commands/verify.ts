@@ -7,8 +7,8 @@ import {
   verifyServiceMapSignature,
 } from '@cortex-mcp/service-map-loader';
 import { Agent } from 'undici';
-import { HostConfigError } from '../config/errors.js';
-import { loadHostConfig } from '../config/load-host-config.js';
+import { loadHostConfig } from '../config/index.js';
+import { HostConfigError } from '../settings/index.js';
 import { type CommandEnv, type CommandIo, EXIT_FAILURE, EXIT_OK, reportFailure } from './command.js';
 import { expectPositionals, parseCommandLine } from './command-line.js';
 import { formatDuration, formatFields, formatTable, printable, redactUrl } from './format.js';

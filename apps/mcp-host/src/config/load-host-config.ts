@@ -1,10 +1,21 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { resolveRegistryPath } from '@cortex-mcp/registry-fs-store';
-import { describeSource, HostConfigError, quoteValue } from './errors.js';
+import {
+  describeSource,
+  type HostConfigCommand,
+  HostConfigError,
+  type HostSettingKey,
+  hostSetting,
+  hostSettingKeys,
+  quoteValue,
+  type RawSetting,
+  type RawSettings,
+  readConfigFile,
+  readEnvironment,
+  readFlags,
+} from '../settings/index.js';
 import { type HostConfig, hostConfigSchema } from './schema.js';
-import { type HostConfigCommand, type HostSettingKey, hostSetting, hostSettingKeys } from './settings.js';
-import { type RawSetting, type RawSettings, readConfigFile, readEnvironment, readFlags } from './sources.js';
 
 /** Options for {@link loadHostConfig}. */
 export interface LoadHostConfigOptions {

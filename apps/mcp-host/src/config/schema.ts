@@ -1,6 +1,13 @@
 import { z } from 'zod';
-import { textToBoolean, textToKeyword, textToList, textToNumber, trimText } from './coerce.js';
-import { type HostSettingKey, hostSetting } from './settings.js';
+import {
+  type HostSettingKey,
+  hostSetting,
+  textToBoolean,
+  textToKeyword,
+  textToList,
+  textToNumber,
+  trimText,
+} from '../settings/index.js';
 
 /** Largest delay `setTimeout` honours; a longer one fires at once. */
 const MAX_TIMER_MS = 2_147_483_647;

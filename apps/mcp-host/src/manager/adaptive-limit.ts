@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { ConnectorManagerError } from './errors.js';
-import type { ManagerTimers } from './options.js';
+import { ConnectorManagerError } from '../errors.js';
+import type { ManagerTimers } from './timers.js';
 
 /** Tells the limiter how busy the process is. Injectable, so tests decide what "CPU-bound" means. */
 export interface LoadProbe {

@@ -1,4 +1,4 @@
-import type { ConnectorCallStats } from '../status.js';
+import type { ConnectorCallStats } from '../status/index.js';
 
 /** Options of {@link CallLatencyWindow}. */
 export interface CallLatencyWindowOptions {

@@ -2,31 +2,29 @@ import { RefreshScheduler } from '@cortex-mcp/refresh-scheduler';
 import { RegistryMemoryCache, type ServerInfo } from '@cortex-mcp/registry-fs-store';
 import type { ServiceMapPayload } from '@cortex-mcp/service-map-loader';
 import type { Agent } from 'undici';
-import type { HostStatus, SyncSummary } from '../status.js';
-import { CatalogueBook } from './catalogue-book.js';
-import { connectAll } from './connect-phase.js';
 import {
   type ConnectorSpec,
   catalogueFingerprint,
   desiredSpecs,
   metadataDiffers,
   type SpecDefaults,
-} from './connector-spec.js';
-import { EgressPolicy } from './egress-policy.js';
-import { ConnectorManagerError, describeFailure } from './errors.js';
+} from '../connectors/index.js';
+import { ConnectorManagerError, describeFailure } from '../errors.js';
+import { CatalogueBook, STATE_FILES, ToolPinBook, WarmStateStore } from '../state/index.js';
+import type { HostStatus, SyncSummary } from '../status/index.js';
+import { disabledStatus, emptyMapStatus, skippedStatus } from '../status/index.js';
+import { EgressPolicy, UpstreamPool } from '../upstream/index.js';
 import { ManagedConnector } from './managed-connector.js';
-import { disabledStatus, emptyMapStatus, skippedStatus, summarizeSync } from './manager-status.js';
 import { MapRetry } from './map-retry.js';
 import {
   type ConnectorProxyManagerOptions,
   type ResolvedManagerOptions,
   resolveManagerOptions,
 } from './options.js';
+import { connectAll } from './parallel-connect.js';
 import { planReconcile } from './reconcile.js';
 import { ServiceMapSource } from './service-map-source.js';
-import { ToolPinBook } from './tool-pins.js';
-import { UpstreamPool } from './upstream-pool.js';
-import { STATE_FILES, WarmStateStore } from './warm-state-store.js';
+import { summarizeSync } from './sync-summary.js';
 
 /**
  * The host's sync pipeline: scheduler → map cache → loader (stale on error) → reconcile → bounded parallel connects

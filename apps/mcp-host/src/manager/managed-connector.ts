@@ -10,17 +10,17 @@ import type {
 } from '@cortex-mcp/tool-registry';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Dispatcher } from 'undici';
+import { type ConnectorSpec, connectionFingerprint, displayEndpoint } from '../connectors/index.js';
+import { ConnectorManagerError, describeFailure } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { HostMetrics } from '../metrics.js';
-import type { ConnectorStatus } from '../status.js';
+import type { ToolPinBook } from '../state/index.js';
+import type { ConnectorStatus } from '../status/index.js';
+import { createConnectorProxy } from '../upstream/index.js';
 import { CallLatencyWindow } from './call-latency.js';
 import { CircuitBreaker, type CircuitState } from './circuit-breaker.js';
-import { type ConnectorSpec, connectionFingerprint, displayEndpoint } from './connector-spec.js';
-import { ConnectorManagerError, describeFailure } from './errors.js';
-import type { ManagerTimers } from './options.js';
-import { createConnectorProxy } from './proxy-factory.js';
+import type { ManagerTimers } from './timers.js';
 import { circuitOpenResult, classifyCallError, failedCallResult } from './tool-call-outcome.js';
-import type { ToolPinBook } from './tool-pins.js';
 import { settleWithin } from './wait.js';
 
 /** What a {@link ManagedConnector} needs from the manager. */

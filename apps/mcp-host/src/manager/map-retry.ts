@@ -1,4 +1,4 @@
-import type { ManagerTimers } from './options.js';
+import type { ManagerTimers } from './timers.js';
 
 /** Options of {@link MapRetry}. */
 export interface MapRetryOptions {

@@ -1,17 +1,12 @@
 import type { UpstreamLogEntry } from '@cortex-mcp/connector-proxy';
 import type { VersionedToolRegistry } from '@cortex-mcp/tool-registry';
+import { ConnectorManagerError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { HostMetrics } from '../metrics.js';
+import type { ToolPinPolicy } from '../state/index.js';
+import type { EgressPolicyOptions } from '../upstream/index.js';
 import type { LoadProbe } from './adaptive-limit.js';
-import type { EgressPolicyOptions } from './egress-policy.js';
-import { ConnectorManagerError } from './errors.js';
-import type { ToolPinPolicy } from './tool-pins.js';
-
-/** Timer functions; injectable for tests. Handles are `unref()`ed when they support it. */
-export interface ManagerTimers {
-  setTimeout(callback: () => void, delayMs: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+import { globalTimers, type ManagerTimers } from './timers.js';
 
 /** Options of `new ConnectorProxyManager(options)`. */
 export interface ConnectorProxyManagerOptions {
@@ -155,15 +150,6 @@ export interface ResolvedManagerOptions extends ConnectorProxyManagerOptions {
   readonly circuitOpenMs: number;
   readonly toolPinPolicy: ToolPinPolicy;
 }
-
-const globalTimers: ManagerTimers = {
-  setTimeout: (callback, delayMs) => {
-    const handle = setTimeout(callback, delayMs);
-    handle.unref?.();
-    return handle;
-  },
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
 
 /**
  * Fills in defaults and rejects options that would fail later and obscurely.

@@ -1,4 +1,4 @@
-import { type ConnectorSpec, connectionFingerprint } from './connector-spec.js';
+import { type ConnectorSpec, connectionFingerprint } from '../connectors/index.js';
 
 /** What a connector running now looks like to the reconciler. */
 export interface RunningConnector {

@@ -6,12 +6,12 @@ import {
   type ServiceMapPayload,
 } from '@cortex-mcp/service-map-loader';
 import type { Dispatcher } from 'undici';
+import { describeFailure, errorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { HostMetrics } from '../metrics.js';
-import type { MapStatus } from '../status.js';
-import { describeFailure, errorCode } from './errors.js';
-import { redactUrl } from './redact-url.js';
-import type { WarmStateStore } from './warm-state-store.js';
+import { redactUrl } from '../redact-url.js';
+import type { WarmStateStore } from '../state/index.js';
+import type { MapStatus } from '../status/index.js';
 
 /** The verified map as the host holds it. */
 export interface HeldMap {

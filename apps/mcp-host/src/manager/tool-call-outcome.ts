@@ -1,6 +1,6 @@
 import { ConnectorProxyError } from '@cortex-mcp/connector-proxy';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { ConnectorManagerError, describeFailure } from './errors.js';
+import { ConnectorManagerError, describeFailure } from '../errors.js';
 
 /** The `kind` label of `mcp_tool_call_errors_total`. */
 export type ToolCallErrorKind =

@@ -1,4 +1,4 @@
-import type { ManagerTimers } from './options.js';
+import type { ManagerTimers } from './timers.js';
 
 /**
  * Resolves when `promise` settles, `ms` pass, or `signal` aborts — whichever comes first — and leaves no timer or

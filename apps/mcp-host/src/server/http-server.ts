@@ -7,7 +7,7 @@ import { StreamableHttpSessions } from './http-sessions.js';
 import { createOpsRoutes, OPS_PATHS, type OpsPath, type Readiness } from './ops-routes.js';
 import { bracketIpv6, createRequestGuard, type RequestGuard } from './request-guard.js';
 import { McpSessionGroup } from './session-group.js';
-import { isStatusPagePath, STATUS_PAGE_PATHS, serveStatusPage } from './status-page/routes.js';
+import { isStatusPagePath, STATUS_PAGE_PATHS, serveStatusPage } from './status-page/index.js';
 import type {
   HostServerInfo,
   HostServerLogger,

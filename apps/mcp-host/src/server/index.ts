@@ -10,7 +10,7 @@ export { OPS_PATHS } from './ops-routes.js';
 export { defaultAllowedHosts, defaultAllowedOrigins } from './request-guard.js';
 export type { McpSessionGroupOptions } from './session-group.js';
 export { McpSessionGroup } from './session-group.js';
-export { STATUS_PAGE_CSP, STATUS_PAGE_PATHS } from './status-page/routes.js';
+export { STATUS_PAGE_CSP, STATUS_PAGE_PATHS } from './status-page/index.js';
 export type { StdioServerOptions, StdioSurface } from './stdio-server.js';
 export { serveStdio } from './stdio-server.js';
 export type { ToolCallErrorKind } from './tool-call.js';

@@ -5,7 +5,7 @@
 // before the host can answer its first `initialize`. The host's own server never asks for a validator (it sends no
 // elicitation); the connector proxy's SDK clients do, for upstream tools with an output schema — and they exist
 // only in the connect phase. So the SDK's real provider, and ajv with it, is bundled into the connect phase's chunk,
-// which hands its class over with `provideAjvJsonSchemaValidator` when it loads (src/startup/connect-phase.ts).
+// which hands its class over with `provideAjvJsonSchemaValidator` when it loads (src/connect-phase.ts).
 import type {
   JsonSchemaType,
   JsonSchemaValidator,
@@ -41,7 +41,7 @@ export class AjvJsonSchemaValidator implements jsonSchemaValidator {
     if (!this.#real) {
       if (!realValidatorClass) {
         throw new Error(
-          'The JSON Schema validator (ajv) is part of the connect phase and is not loaded yet: import src/startup/connect-phase.ts before validating.',
+          'The JSON Schema validator (ajv) is part of the connect phase and is not loaded yet: import src/connect-phase.ts before validating.',
         );
       }
       this.#real = new realValidatorClass(...this.#args);

@@ -10,13 +10,13 @@ import type {
 } from '@cortex-mcp/tool-registry';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { HostConfig } from '../config/index.js';
+import { type ConnectorSpec, catalogueFingerprint, desiredSpecs } from '../connectors/index.js';
+import { ConnectorManagerError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { type ConnectorSpec, catalogueFingerprint, desiredSpecs } from '../manager/connector-spec.js';
-import { ConnectorManagerError } from '../manager/errors.js';
-import { WarmStateStore } from '../manager/warm-state-store.js';
-import type { HostStatus } from '../status.js';
+import { WarmStateStore } from '../state/index.js';
+import type { HostStatus } from '../status/index.js';
+import { type HeldMapFacts, preliminaryStatus } from '../status/index.js';
 import { DISCARD_LOGGER } from './deferred-logger.js';
-import { type HeldMapFacts, preliminaryStatus } from './warm-status.js';
 
 /** The settings the warm catalogue reads: where the state and the registry file are, and how to verify the map. */
 export type WarmCatalogueConfig = Pick<

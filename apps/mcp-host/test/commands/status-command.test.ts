@@ -9,7 +9,7 @@ import { loadHostConfig } from '../../src/config/load-host-config.js';
 import { type DemoConnector, startDemoConnector } from '../../src/demo/demo-connector.js';
 import { type RunningHost, startHost } from '../../src/host.js';
 import { silentLogger } from '../../src/logger.js';
-import type { HostStatus } from '../../src/status.js';
+import type { HostStatus } from '../../src/status/host-status.js';
 import { MapEndpoint } from '../e2e/helpers/map-endpoint.js';
 import { entry, mapOf } from '../e2e/helpers/maps.js';
 import { captureIo } from './capture-io.js';

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HostConfigError, loadHostConfig } from '../../src/config/index.js';
+import { loadHostConfig } from '../../src/config/index.js';
+import { HostConfigError } from '../../src/settings/index.js';
 
 const directory = mkdtempSync(path.join(os.tmpdir(), 'mcp-host-config-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));

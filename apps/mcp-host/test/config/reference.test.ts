@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CONFIGURATION_REFERENCE_PATH, renderConfigurationReference } from '../../src/config/reference.js';
-import { hostSettings } from '../../src/config/settings.js';
+import { CONFIGURATION_REFERENCE_PATH, renderConfigurationReference } from '../../src/settings/reference.js';
+import { hostSettings } from '../../src/settings/settings.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 

@@ -1,12 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  type HostConfigCommand,
-  type HostSettingKey,
-  hostConfigSchema,
-  hostSettings,
-  loadHostConfig,
-} from '../../src/config/index.js';
+import { hostConfigSchema, loadHostConfig } from '../../src/config/index.js';
+import { type HostConfigCommand, type HostSettingKey, hostSettings } from '../../src/settings/index.js';
 
 const cwd = path.resolve('/srv/mcp');
 const baseEnv = { CORTEX_HOME: '/srv/cortex' };

@@ -1,9 +1,9 @@
 import { ConnectorProxyError } from '@cortex-mcp/connector-proxy';
 import { describe, expect, it } from 'vitest';
+import { ConnectorManagerError } from '../../src/errors.js';
 import {
   AdaptiveLimiter,
   type AdaptiveLimiterOptions,
-  ConnectorManagerError,
   eventLoopLoadProbe,
   isCongestionFailure,
   type ManagerTimers,

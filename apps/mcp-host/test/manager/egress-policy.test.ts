@@ -3,9 +3,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type EgressLookup, EgressPolicy } from '../../src/manager/egress-policy.js';
-import { ConnectorManagerError } from '../../src/manager/errors.js';
-import { UpstreamPool } from '../../src/manager/upstream-pool.js';
+import { ConnectorManagerError } from '../../src/errors.js';
+import { type EgressLookup, EgressPolicy } from '../../src/upstream/egress-policy.js';
+import { UpstreamPool } from '../../src/upstream/upstream-pool.js';
 
 /** A resolver with fixed answers, standing in for DNS (the connection itself is real). */
 function fakeDns(answers: Record<string, string[]>): EgressLookup {

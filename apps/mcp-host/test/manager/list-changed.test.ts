@@ -2,7 +2,7 @@ import { watch } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { STATE_FILES } from '../../src/manager/index.js';
+import { STATE_FILES } from '../../src/state/index.js';
 import { type ChangingServer, startChangingServer } from './changing-server.js';
 import { entry, firstText, mapOf, TestBed, toolNames, within } from './fixtures.js';
 

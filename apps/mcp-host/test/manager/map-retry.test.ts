@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ManagerTimers } from '../../src/manager/index.js';
 import { MapRetry } from '../../src/manager/map-retry.js';
-import type { ManagerTimers } from '../../src/manager/options.js';
 import { entry, mapOf, TestBed, toolNames } from './fixtures.js';
 
 /** Timers that only record: a test fires the ones it wants, so no real time passes. */

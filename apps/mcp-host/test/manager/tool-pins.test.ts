@@ -1,8 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { STATE_FILES } from '../../src/manager/index.js';
-import { approvePendingPins, parseToolPins } from '../../src/manager/tool-pins.js';
+import { STATE_FILES } from '../../src/state/index.js';
+import { approvePendingPins, parseToolPins } from '../../src/state/tool-pins.js';
 import { type ChangingServer, startChangingServer } from './changing-server.js';
 import { entry, mapOf, TestBed, toolNames } from './fixtures.js';
 

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { hasOpenssl, makeLoopbackCertificate } from '@cortex-mcp/test-servers';
 import { fetch, request } from 'undici';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { UpstreamPool } from '../../src/manager/upstream-pool.js';
+import { UpstreamPool } from '../../src/upstream/upstream-pool.js';
 
 let tls: { key: string; cert: string };
 

@@ -3,7 +3,7 @@ import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DemoConnector } from '../../src/demo/demo-connector.js';
-import { STATE_FILES } from '../../src/manager/index.js';
+import { STATE_FILES } from '../../src/state/index.js';
 import { entry, mapOf, TestBed, toolNames } from './fixtures.js';
 
 let bed: TestBed;

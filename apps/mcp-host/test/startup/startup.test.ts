@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VersionedToolRegistry } from '@cortex-mcp/tool-registry';
 import { afterEach, describe, expect, it } from 'vitest';
-import { catalogueFingerprint, specFromServer } from '../../src/manager/connector-spec.js';
+import { catalogueFingerprint, specFromServer } from '../../src/connectors/connector-spec.js';
 import { ConnectPhaseGate, type GateTimers } from '../../src/startup/connect-phase-gate.js';
 import { DeferredLogger } from '../../src/startup/deferred-logger.js';
 import { WarmCatalogue } from '../../src/startup/warm-catalogue.js';

@@ -1,7 +1,6 @@
-import { HostConfigError } from '../../config/errors.js';
-import { loadHostConfig } from '../../config/load-host-config.js';
-import type { HostConfig } from '../../config/schema.js';
-import { hostSetting } from '../../config/settings.js';
+import type { HostConfig } from '../../config/index.js';
+import { loadHostConfig } from '../../config/index.js';
+import { HostConfigError, hostSetting } from '../../settings/index.js';
 import type { CommandEnv } from '../command.js';
 import { redactUrl } from '../format.js';
 import { check, type DoctorCheck } from './check.js';

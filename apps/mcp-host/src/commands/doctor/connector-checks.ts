@@ -1,8 +1,8 @@
 import type { ServerInfo } from '@cortex-mcp/registry-fs-store';
 import type { ServiceMapPayload } from '@cortex-mcp/service-map-loader';
 import pLimit from 'p-limit';
-import { type ConnectorSpec, desiredSpecs, displayEndpoint } from '../../manager/connector-spec.js';
-import type { ConnectProgressEvent } from '../../manager/options.js';
+import { type ConnectorSpec, desiredSpecs, displayEndpoint } from '../../connectors/index.js';
+import type { ConnectProgressEvent } from '../../manager/index.js';
 import { printable } from '../format.js';
 import { check, type DoctorCheck } from './check.js';
 import { type ProbeDeps, type ProbeFailure, probeConnector } from './connector-probe.js';

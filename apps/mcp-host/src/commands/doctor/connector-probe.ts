@@ -2,8 +2,8 @@ import { ConnectorProxyError, RemoteToolProxy } from '@cortex-mcp/connector-prox
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { Dispatcher } from 'undici';
-import type { ConnectorSpec } from '../../manager/connector-spec.js';
-import { describeFailure } from '../../manager/errors.js';
+import type { ConnectorSpec } from '../../connectors/index.js';
+import { describeFailure } from '../../errors.js';
 
 /** What probing one connector needs. */
 export interface ProbeDeps {

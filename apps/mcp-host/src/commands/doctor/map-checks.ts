@@ -7,7 +7,7 @@ import {
   verifyServiceMapSignature,
 } from '@cortex-mcp/service-map-loader';
 import type { Dispatcher } from 'undici';
-import type { HostConfig } from '../../config/schema.js';
+import type { HostConfig } from '../../config/index.js';
 import { formatDuration, printable, redactUrl } from '../format.js';
 import { check, type DoctorCheck } from './check.js';
 

@@ -1,6 +1,6 @@
 import type { FleetStatus } from '@cortex-mcp/manifest-cache-redis';
 import { parseServiceMap } from '@cortex-mcp/service-map-loader';
-import type { HostConfig } from '../../config/schema.js';
+import type { HostConfig } from '../../config/index.js';
 import { check, type DoctorCheck } from './check.js';
 
 /** What the Redis checks need besides the configuration. */

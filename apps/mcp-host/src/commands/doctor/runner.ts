@@ -1,6 +1,5 @@
-import { EgressPolicy } from '../../manager/egress-policy.js';
-import type { ConnectProgressEvent } from '../../manager/options.js';
-import { UpstreamPool } from '../../manager/upstream-pool.js';
+import type { ConnectProgressEvent } from '../../manager/index.js';
+import { EgressPolicy, UpstreamPool } from '../../upstream/index.js';
 import type { CommandEnv } from '../command.js';
 import { allPassed, check, type DoctorCheck } from './check.js';
 import { checkConfiguration } from './config-check.js';

@@ -1,6 +1,6 @@
 import type { ServerInfo } from '@cortex-mcp/registry-fs-store';
 import type { ServiceMapPayload } from '@cortex-mcp/service-map-loader';
-import type { HostConfig } from '../../config/schema.js';
+import type { HostConfig } from '../../config/index.js';
 import type { DoctorCheck } from './check.js';
 
 /** Shorter values are not scrubbed: they would also match ordinary words and numbers in the report. */

@@ -1,6 +1,6 @@
-import { HostConfigError } from '../../config/errors.js';
-import { loadHostConfig } from '../../config/load-host-config.js';
-import type { HostConfig } from '../../config/schema.js';
+import type { HostConfig } from '../../config/index.js';
+import { loadHostConfig } from '../../config/index.js';
+import { HostConfigError } from '../../settings/index.js';
 import { type CommandEnv, type CommandIo, EXIT_FAILURE, EXIT_OK, reportFailure } from '../command.js';
 import { expectPositionals, type OwnFlag, parseCommandLine } from '../command-line.js';
 import { redactUrl } from '../format.js';

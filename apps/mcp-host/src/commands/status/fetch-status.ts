@@ -1,5 +1,5 @@
 import { Agent, request } from 'undici';
-import type { HostStatus } from '../../status.js';
+import type { HostStatus } from '../../status/index.js';
 import { messageOf } from '../command.js';
 import { redactUrl } from '../format.js';
 

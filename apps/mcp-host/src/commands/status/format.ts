@@ -1,4 +1,4 @@
-import type { ConnectorStatus, HostStatus, MapStatus } from '../../status.js';
+import type { ConnectorStatus, HostStatus, MapStatus } from '../../status/index.js';
 import { formatDuration, formatTable, printable } from '../format.js';
 
 const MAX_ERROR_LENGTH = 120;

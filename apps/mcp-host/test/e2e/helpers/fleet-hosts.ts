@@ -1,4 +1,4 @@
-import type { HostStatus } from '../../../src/status.js';
+import type { HostStatus } from '../../../src/status/host-status.js';
 import { connectHttp } from './clients.js';
 import { fetchStatus, logLines, tempCortexHome } from './host-observation.js';
 import { type HostProcess, startHostProcess } from './host-process.js';

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { HostStatus } from '../../../src/status.js';
+import type { HostStatus } from '../../../src/status/host-status.js';
 
 /** One pino JSON line from the host's stderr. */
 export interface LogLine {

@@ -1,8 +1,7 @@
 import type { ServerInfo } from '@cortex-mcp/registry-fs-store';
-import type { ConnectorStatus, MapStatus, SyncSummary } from '../status.js';
-import { type ConnectorSpec, displayEndpoint } from './connector-spec.js';
-import type { ReconcilePlan } from './reconcile.js';
-import { redactUrl } from './redact-url.js';
+import { type ConnectorSpec, displayEndpoint } from '../connectors/index.js';
+import { redactUrl } from '../redact-url.js';
+import type { ConnectorStatus, MapStatus } from './host-status.js';
 
 /** `/status` map member when the host runs without a service map. */
 export function emptyMapStatus(): MapStatus {
@@ -51,31 +50,5 @@ export function skippedStatus(server: ServerInfo, atMs: number): ConnectorStatus
       atMs,
     },
     connectedAtMs: null,
-  };
-}
-
-/** The aggregate of one sync: `failed` counts enabled connectors not available when the sync ends. */
-export function summarizeSync(facts: {
-  reason: string;
-  startedAtMs: number;
-  durationMs: number;
-  desired: readonly ConnectorSpec[];
-  plan: ReconcilePlan;
-  isAvailable: (connectorId: string) => boolean;
-  parallelism: number;
-}): SyncSummary {
-  const enabled = facts.desired.filter((spec) => spec.enabled);
-  return {
-    reason: facts.reason,
-    startedAtMs: facts.startedAtMs,
-    durationMs: facts.durationMs,
-    connectorCount: facts.desired.length,
-    enabled: enabled.length,
-    failed: enabled.filter((spec) => !facts.isAvailable(spec.id)).length,
-    added: facts.plan.added.length,
-    removed: facts.plan.removed.length,
-    changed: facts.plan.changed.length,
-    unchanged: facts.plan.unchanged.length,
-    parallelism: facts.parallelism,
   };
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ConnectorAuth, ConnectorTransportKind } from '@cortex-mcp/connector-proxy';
 import type { ServerInfo } from '@cortex-mcp/registry-fs-store';
 import type { ServiceMapConnector, ServiceMapPayload } from '@cortex-mcp/service-map-loader';
-import { redactUrl } from './redact-url.js';
+import { redactUrl } from '../redact-url.js';
 
 /** Where a connector comes from. */
 export type ConnectorOrigin = 'service-map' | 'registry-file';

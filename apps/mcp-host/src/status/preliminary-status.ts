@@ -1,9 +1,9 @@
 import type { ServerInfo } from '@cortex-mcp/registry-fs-store';
 import type { ServiceMapPayload } from '@cortex-mcp/service-map-loader';
-import { type ConnectorSpec, displayEndpoint } from '../manager/connector-spec.js';
-import { emptyMapStatus, skippedStatus } from '../manager/manager-status.js';
-import { redactUrl } from '../manager/redact-url.js';
-import type { ConnectorStatus, HostStatus, MapStatus } from '../status.js';
+import { type ConnectorSpec, displayEndpoint } from '../connectors/index.js';
+import { redactUrl } from '../redact-url.js';
+import type { ConnectorStatus, HostStatus, MapStatus } from './host-status.js';
+import { emptyMapStatus, skippedStatus } from './status-entries.js';
 
 /** What the preliminary status shows of the persisted map. */
 export interface HeldMapFacts {

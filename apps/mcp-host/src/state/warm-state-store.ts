@@ -2,8 +2,8 @@ import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises
 import { join } from 'node:path';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { describeFailure } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { describeFailure } from './errors.js';
 
 /** One connector's persisted tool catalogue. */
 export interface CatalogueEntry {

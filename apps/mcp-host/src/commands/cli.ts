@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import type { HostConfig } from '../config/index.js';
+import { HostConfigError } from '../settings/index.js';
 import {
   type CliCommand,
   type CommandEnv,
@@ -6,10 +8,8 @@ import {
   EXIT_OK,
   EXIT_USAGE,
   messageOf,
-} from './commands/command.js';
-import { commandHelp, suggestCommand, TOP_LEVEL_HELP, wantsHelp } from './commands/help.js';
-import { HostConfigError } from './config/errors.js';
-import type { HostConfig } from './config/index.js';
+} from './command.js';
+import { commandHelp, suggestCommand, TOP_LEVEL_HELP, wantsHelp } from './help.js';
 
 type HostRunner = (config: HostConfig, io: CommandIo, json: boolean) => Promise<number>;
 
@@ -27,7 +27,7 @@ function hostCommand(command: 'serve' | 'demo' | 'tools', loadRunner: () => Prom
     // messages), and zod's JIT compiles a parser per object schema on first use: at start-up that costs more than it
     // saves (~7 ms of a warm start, measured). Set before any schema is built; steady state pays ~3 µs per tool call.
     (await import('zod')).z.config({ jitless: true });
-    const { loadHostConfig } = await import('./config/load-host-config.js');
+    const { loadHostConfig } = await import('../config/index.js');
     const config = loadHostConfig({ argv: settingsArgv, env, command });
     return (await loadRunner())(config, io, json);
   };
@@ -40,12 +40,12 @@ const COMMANDS: Record<string, CliCommand> = {
     const { runTools } = await hostCommands();
     return (config, io, json) => runTools(config, io, { json });
   }),
-  sign: async (...args) => (await import('./commands/sign.js')).runSign(...args),
-  verify: async (...args) => (await import('./commands/verify.js')).runVerify(...args),
-  servers: async (...args) => (await import('./commands/servers.js')).runServers(...args),
-  pins: async (...args) => (await import('./commands/pins.js')).runPins(...args),
-  doctor: async (...args) => (await import('./commands/doctor/command.js')).runDoctor(...args),
-  status: async (...args) => (await import('./commands/status/command.js')).runStatus(...args),
+  sign: async (...args) => (await import('./sign.js')).runSign(...args),
+  verify: async (...args) => (await import('./verify.js')).runVerify(...args),
+  servers: async (...args) => (await import('./servers.js')).runServers(...args),
+  pins: async (...args) => (await import('./pins.js')).runPins(...args),
+  doctor: async (...args) => (await import('./doctor/index.js')).runDoctor(...args),
+  status: async (...args) => (await import('./status/index.js')).runStatus(...args),
 };
 
 async function main(argv: readonly string[], io: CommandIo, env: CommandEnv): Promise<number> {

@@ -6,8 +6,8 @@ import {
 } from '@cortex-mcp/tool-registry';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { describeFailure } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { describeFailure } from './errors.js';
 
 /**
  * What happens when a connector changes a tool whose definition was pinned: `warn` logs the change and serves the

@@ -1,8 +1,22 @@
-import { RemoteToolProxy } from '@cortex-mcp/connector-proxy';
+import { RemoteToolProxy, type UpstreamLogEntry } from '@cortex-mcp/connector-proxy';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import type { ConnectorSpec } from './connector-spec.js';
-import { describeFailure } from './errors.js';
-import type { ManagedConnectorDeps } from './managed-connector.js';
+import type { Dispatcher } from 'undici';
+import type { ConnectorSpec } from '../connectors/index.js';
+import { describeFailure } from '../errors.js';
+import type { Logger } from '../logger.js';
+
+/** What every proxy of the host shares: the pools, the host's upstream key and identity, its logger. */
+export interface ProxyFactoryDeps {
+  readonly dispatcher: Dispatcher;
+  readonly streamDispatcher: Dispatcher;
+  /** The host's upstream key (`CONNECTORS_API_KEY`), added to a spec's auth at the last moment. */
+  readonly apiKey: string | undefined;
+  /** Sent as the client version in `initialize`. */
+  readonly version: string;
+  readonly logger: Logger;
+  readonly random: () => number;
+  readonly onUpstreamLog?: ((connectorId: string, entry: UpstreamLogEntry) => void) | undefined;
+}
 
 /** The proxy's events the managed connector listens to. */
 export interface ProxyCallbacks {
@@ -17,7 +31,7 @@ export interface ProxyCallbacks {
  */
 export function createConnectorProxy(
   spec: ConnectorSpec,
-  deps: ManagedConnectorDeps,
+  deps: ProxyFactoryDeps,
   callbacks: ProxyCallbacks,
 ): { proxy: RemoteToolProxy } | { proxy: undefined; failure: string } {
   if (spec.problem) {

@@ -1,22 +1,13 @@
 // The commands that run the host itself (serve, demo, tools). The CLI dispatcher calls these after it has parsed
 // and validated the configuration.
 import { VersionedToolRegistry } from '@cortex-mcp/tool-registry';
-import { ConnectProgressLine } from './commands/progress.js';
-import type { HostConfig } from './config/index.js';
-import { HOST_VERSION, type RunningHost, startHost } from './host.js';
-import { managerSettings } from './manager-settings.js';
+import type { HostConfig } from '../config/index.js';
+import { HOST_VERSION, type RunningHost, startHost } from '../host.js';
+import { managerSettings } from '../manager-settings.js';
+import type { CommandIo } from './command.js';
+import { ConnectProgressLine } from './progress.js';
 
 /** Where a command writes: stdout for results, stderr for diagnostics. */
-export interface CommandIo {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-  /**
-   * Whether stderr is a terminal: long work (connectors connecting) then shows progress there. Default false, so
-   * output stays quiet and machine-readable when piped or captured.
-   */
-  isTTY?: boolean;
-}
-
 /**
  * How long `serve` lets a warm start answer its first `tools/list` from the persisted catalogue before it loads the
  * connect phase anyway (loading it blocks the event loop for a while). Clients that list tools at once — the usual
@@ -46,7 +37,7 @@ export async function runServe(config: HostConfig, io: CommandIo): Promise<numbe
 /** `mcp-host demo`: demo connectors and a locally signed map on loopback, served by a real host. */
 export async function runDemo(config: HostConfig, io: CommandIo): Promise<number> {
   // Only the demo needs the demo servers (and the SDK's McpServer and SSE server transport they use).
-  const { startDemo } = await import('./demo/embedded-demo.js');
+  const { startDemo } = await import('../demo/index.js');
   const stopSignal = watchStopSignals();
   const demo = await startDemo(config, { print: (line) => io.stdout.write(`${line}\n`) }).catch(
     (error: unknown) => {
@@ -65,7 +56,7 @@ export async function runTools(
   io: CommandIo,
   options: { json: boolean },
 ): Promise<number> {
-  const { ConnectorProxyManager, HostMetrics, createLogger } = await import('./startup/connect-phase.js');
+  const { ConnectorProxyManager, HostMetrics, createLogger } = await import('../connect-phase.js');
   const progress = new ConnectProgressLine(io, 'connecting');
   // On a terminal the progress line names each failure, so the per-connector warnings would only repeat it.
   const level = options.json

@@ -1,7 +1,7 @@
 import { ConnectorProxyError } from '@cortex-mcp/connector-proxy';
 import pLimit from 'p-limit';
+import { ConnectorManagerError, describeFailure } from '../errors.js';
 import { AdaptiveLimiter } from './adaptive-limit.js';
-import { ConnectorManagerError, describeFailure } from './errors.js';
 import type { ManagedConnector } from './managed-connector.js';
 import type { ResolvedManagerOptions } from './options.js';
 

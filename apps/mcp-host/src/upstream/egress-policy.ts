@@ -5,7 +5,7 @@ import {
   type LookupOneOptions,
 } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
-import { ConnectorManagerError } from './errors.js';
+import { ConnectorManagerError } from '../errors.js';
 
 /** Options of {@link EgressPolicy}. */
 export interface EgressPolicyOptions {

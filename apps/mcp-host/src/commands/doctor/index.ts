@@ -1,0 +1,2 @@
+export { runDoctor } from './command.js';
+export { type DoctorOptions, type DoctorReport, runDoctorChecks } from './runner.js';

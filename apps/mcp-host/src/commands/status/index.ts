@@ -1,0 +1,1 @@
+export { defaultUrl, runStatus, type StatusCommandOptions } from './command.js';

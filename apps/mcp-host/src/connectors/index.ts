@@ -1,0 +1,13 @@
+export {
+  type ConnectorOrigin,
+  type ConnectorSpec,
+  catalogueFingerprint,
+  connectionFingerprint,
+  desiredSpecs,
+  displayEndpoint,
+  metadataDiffers,
+  type SpecDefaults,
+  specFromServer,
+  specsFromMap,
+  transportOf,
+} from './connector-spec.js';

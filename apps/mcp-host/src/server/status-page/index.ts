@@ -1,0 +1,7 @@
+export {
+  isStatusPagePath,
+  STATUS_PAGE_CSP,
+  STATUS_PAGE_PATHS,
+  type StatusPagePath,
+  serveStatusPage,
+} from './routes.js';
