@@ -12,7 +12,7 @@ export const MAX_LINES = 300;
 /** Files allowed past MAX_LINES because they are declarative tables, not logic: keep it short, a reason each. */
 export const LARGE_FILE_ALLOW_LIST = [
   {
-    file: 'apps/mcp-host/src/config/settings.ts',
+    file: 'apps/mcp-host/src/settings/settings.ts',
     reason: 'the settings table: one entry per setting (env var, flag, default, doc), split it and it drifts',
   },
 ];
