@@ -20,7 +20,6 @@ export const MAIN_EXPORTS: Readonly<Record<string, Readonly<Record<string, MainE
   '@cortex-mcp/manifest-cache-redis': {
     RedisManifestCache: 'class',
     ManifestCacheRedisError: 'class',
-    fleetKeys: 'function',
   },
   '@cortex-mcp/refresh-scheduler': {
     RefreshScheduler: 'class',
