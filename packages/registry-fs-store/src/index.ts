@@ -13,13 +13,10 @@ export type { RegistryFileHandle, RegistryFs } from './registry-fs.js';
 export { RegistryMemoryCache } from './registry-memory-cache.js';
 export type { RegistryTimers } from './registry-timers.js';
 export {
-  MAX_SERVER_NAME_LENGTH,
-  REGISTRY_FILE_VERSION,
   type ServerInfo,
   type ServerInfoInput,
   ServerInfoSchema,
   ServerNameSchema,
-  type ServerTransport,
   SseServerInfoSchema,
   StdioServerInfoSchema,
   StreamableHttpServerInfoSchema,
