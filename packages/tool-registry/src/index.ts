@@ -1,6 +1,6 @@
-export { canonicalJson } from './canonical-json.js';
 export type { ToolRegistryErrorCode } from './errors.js';
 export { ToolRegistryError } from './errors.js';
+export { pinningCanonicalJson } from './pinning-canonical-json.js';
 export { DEFAULT_TOOL_LIMITS, MAX_SCHEMA_DEPTH_CEILING, type ToolLimits } from './tool-limits.js';
 export { isValidMcpToolName, publicToolName, toMcpToolName } from './tool-name.js';
 export {
