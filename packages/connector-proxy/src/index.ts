@@ -1,14 +1,5 @@
-export {
-  buildRequestHeaders,
-  type ConnectorAuth,
-  DEFAULT_API_KEY_HEADER,
-} from './auth-headers.js';
-export {
-  backoffDelayMs,
-  DEFAULT_RECONNECT,
-  type ProxyTimers,
-  type ReconnectOptions,
-} from './backoff.js';
+export type { ConnectorAuth } from './auth-headers.js';
+export type { ProxyTimers, ReconnectOptions } from './backoff.js';
 export {
   ConnectorProxyError,
   type ConnectorProxyErrorCode,
@@ -26,4 +17,4 @@ export {
   type ProxyState,
   RemoteToolProxy,
 } from './remote-tool-proxy.js';
-export { type ConcreteTransportKind, createDispatchingFetch } from './transports.js';
+export type { ConcreteTransportKind } from './transports.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, DEFAULT_RECONNECT } from '../src/index.js';
+import { backoffDelayMs, DEFAULT_RECONNECT } from '../src/backoff.js';
 
 const options = { initialDelayMs: 100, maxDelayMs: 2_000, factor: 2 };
 

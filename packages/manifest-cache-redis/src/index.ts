@@ -1,6 +1,5 @@
 export { ManifestCacheRedisError, type ManifestCacheRedisErrorCode } from './errors.js';
 export type { FleetStatus } from './fleet-status.js';
-export { type FleetKeys, fleetKeys } from './keys.js';
 export type {
   FleetChange,
   FleetChangeSource,

@@ -1,8 +1,8 @@
 export { RefreshSchedulerError, type RefreshSchedulerErrorCode } from './errors.js';
+export type { RefreshSchedulerLogger } from './logger.js';
 export type {
   RefreshContext,
   RefreshReason,
-  RefreshSchedulerLogger,
   RefreshSchedulerOptions,
   RefreshSchedulerTimers,
 } from './options.js';

@@ -1,5 +1,5 @@
-import { stderrLogger } from './default-logger.js';
 import { RefreshSchedulerError } from './errors.js';
+import { type RefreshSchedulerLogger, stderrLogger } from './logger.js';
 
 /** Why a run started: the jittered timer fired, `forceRefresh()` was called, or `start()` ran with `runOnStart`. */
 export type RefreshReason = 'timer' | 'forced' | 'start';
@@ -13,16 +13,6 @@ export interface RefreshContext {
    * flight. Pass it to `fetch`/undici to cut shutdown short; `stop()` still waits for the run to settle.
    */
   readonly signal: AbortSignal;
-}
-
-/** A pino-compatible logger; only `warn` is required. */
-export interface RefreshSchedulerLogger {
-  /** Called once per failed run with `{ err, reason, durationMs, runCount, nextRunAtMs }`. */
-  warn(obj: object, msg?: string): void;
-  /** Called once per successful run with `{ reason, durationMs, runCount, nextRunAtMs }`, when present. */
-  debug?(obj: object, msg?: string): void;
-  info?(obj: object, msg?: string): void;
-  error?(obj: object, msg?: string): void;
 }
 
 /** The timer functions the scheduler uses; the handle is opaque except for an optional `unref()`. */

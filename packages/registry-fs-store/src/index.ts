@@ -2,11 +2,7 @@ export { RegistryStoreError, type RegistryStoreErrorCode, type RegistryStoreErro
 export type { RegistryLogger } from './logger.js';
 export { closeRegistryCache, readAll, remove, upsert } from './module-api.js';
 export { type RegistryPathEnv, resolveRegistryPath } from './paths.js';
-export type {
-  FlushReport,
-  RegistryMemoryCacheOptions,
-  RegistryTimers,
-} from './registry-cache-options.js';
+export type { FlushReport, RegistryMemoryCacheOptions } from './registry-cache-options.js';
 export {
   type LoadProblem,
   type LoadProblemKind,
@@ -15,14 +11,12 @@ export {
 } from './registry-file.js';
 export type { RegistryFileHandle, RegistryFs } from './registry-fs.js';
 export { RegistryMemoryCache } from './registry-memory-cache.js';
+export type { RegistryTimers } from './registry-timers.js';
 export {
-  MAX_SERVER_NAME_LENGTH,
-  REGISTRY_FILE_VERSION,
   type ServerInfo,
   type ServerInfoInput,
   ServerInfoSchema,
   ServerNameSchema,
-  type ServerTransport,
   SseServerInfoSchema,
   StdioServerInfoSchema,
   StreamableHttpServerInfoSchema,

@@ -1,14 +1,9 @@
 import { isProcessAlive } from './atomic-write.js';
 import { RegistryStoreError } from './errors.js';
 import { processWarningLogger, type RegistryLogger } from './logger.js';
-import type { MergedWriteOptions } from './registry-flush.js';
 import { nodeRegistryFs, type RegistryFs } from './registry-fs.js';
-
-/** Timer functions, injectable so tests decide when a tick happens. */
-export interface RegistryTimers {
-  setTimeout(callback: () => void, delayMs: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+import type { RegistryLockOptions } from './registry-lock.js';
+import { globalTimers, type RegistryTimers } from './registry-timers.js';
 
 /** What one successful flush wrote; feed it to a histogram such as `mcp_registry_flush_duration_seconds`. */
 export interface FlushReport {
@@ -67,14 +62,8 @@ export const DEFAULT_STALE_LOCK_MS = 30_000;
 /** Age after which a temp file of a (seemingly) live pid is deleted at start-up. */
 export const DEFAULT_STALE_TEMP_FILE_MS = 600_000;
 
-/** The global `setTimeout` / `clearTimeout`. */
-export const globalTimers: RegistryTimers = {
-  setTimeout: (callback, delayMs) => setTimeout(callback, delayMs),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
-
 /** Options with every default filled in and checked. */
-export interface ResolvedCacheOptions extends Omit<MergedWriteOptions, 'nextSequence'> {
+export interface ResolvedCacheOptions extends Omit<RegistryLockOptions, 'nextSequence'> {
   registryPath: string;
   flushIntervalMs: number;
   staleTempFileMs: number;

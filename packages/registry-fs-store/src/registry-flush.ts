@@ -1,31 +1,15 @@
 import path from 'node:path';
 import { DIRECTORY_MODE, writeFileAtomic } from './atomic-write.js';
 import { errorCodeOf } from './errors.js';
-import type { RegistryLogger } from './logger.js';
-import type { RegistryTimers } from './registry-cache-options.js';
 import { backupPathFor, interpretDiskText } from './registry-disk-state.js';
 import { serializeRegistry } from './registry-file.js';
-import type { RegistryFs } from './registry-fs.js';
-import { acquireRegistryLock } from './registry-lock.js';
+import { acquireRegistryLock, type RegistryLockOptions } from './registry-lock.js';
 import type { ServerInfo } from './schema.js';
 
 /** The file as this process last read or wrote it. */
 export interface KnownFile {
   text: string;
   servers: ReadonlyMap<string, ServerInfo>;
-}
-
-/** Options for {@link writeMergedRegistry}. */
-export interface MergedWriteOptions {
-  fs: RegistryFs;
-  timers: RegistryTimers;
-  clock: () => number;
-  logger: RegistryLogger;
-  pid: number;
-  isProcessAlive: (pid: number) => boolean;
-  lockTimeoutMs: number;
-  staleLockMs: number;
-  nextSequence: () => number;
 }
 
 /** What {@link writeMergedRegistry} wrote. */
@@ -49,7 +33,7 @@ export async function writeMergedRegistry(
   registryPath: string,
   changes: ReadonlyMap<string, ServerInfo | null>,
   known: KnownFile | undefined,
-  options: MergedWriteOptions,
+  options: RegistryLockOptions,
 ): Promise<MergedWrite> {
   await options.fs.mkdir(path.dirname(registryPath), { recursive: true, mode: DIRECTORY_MODE });
   const release = await acquireRegistryLock(registryPath, options);
@@ -77,7 +61,7 @@ export async function writeMergedRegistry(
 async function currentServers(
   registryPath: string,
   known: KnownFile | undefined,
-  options: MergedWriteOptions,
+  options: RegistryLockOptions,
 ): Promise<ReadonlyMap<string, ServerInfo>> {
   let text: string;
   try {

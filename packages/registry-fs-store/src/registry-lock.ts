@@ -3,8 +3,8 @@ import path from 'node:path';
 import { FILE_MODE, tempFileName, unlinkQuietly } from './atomic-write.js';
 import { errorCodeOf, RegistryStoreError } from './errors.js';
 import type { RegistryLogger } from './logger.js';
-import type { RegistryTimers } from './registry-cache-options.js';
 import type { RegistryFs } from './registry-fs.js';
+import type { RegistryTimers } from './registry-timers.js';
 
 /** Backoff while another process holds the lock: short, because a flush holds it for milliseconds. */
 const FIRST_RETRY_DELAY_MS = 2;
@@ -26,7 +26,10 @@ interface LockOwner {
   n: number;
 }
 
-/** Options for {@link acquireRegistryLock}. */
+/**
+ * Options for {@link acquireRegistryLock}. A flush (`writeMergedRegistry`) takes the same ones: everything it does
+ * besides locking (read, atomic write, backup) needs only a subset of them.
+ */
 export interface RegistryLockOptions {
   fs: RegistryFs;
   timers: RegistryTimers;

@@ -7,8 +7,9 @@ import {
 } from './registry-cache-options.js';
 import { backupPathFor } from './registry-disk-state.js';
 import { compareNames, type LoadProblem, validateServerInfo } from './registry-file.js';
-import { type KnownFile, type MergedWriteOptions, writeMergedRegistry } from './registry-flush.js';
+import { type KnownFile, writeMergedRegistry } from './registry-flush.js';
 import { type LoadedRegistry, loadRegistryFile } from './registry-loader.js';
+import type { RegistryLockOptions } from './registry-lock.js';
 import type { ServerInfo, ServerInfoInput } from './schema.js';
 
 /** Shared by every instance so two caches in one process never pick the same temp name. */
@@ -35,7 +36,7 @@ export class RegistryMemoryCache {
   /** Names changed here and not yet written, with the generation of their latest change. */
   private readonly pending = new Map<string, number>();
   private readonly options: ResolvedCacheOptions;
-  private readonly writeOptions: MergedWriteOptions;
+  private readonly writeOptions: RegistryLockOptions;
   private readonly reporter: FlushReporter;
   private lifecycle: Lifecycle = 'new';
   private initPromise: Promise<void> | undefined;

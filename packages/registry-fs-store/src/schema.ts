@@ -71,8 +71,5 @@ export type ServerInfo = z.infer<typeof ServerInfoSchema>;
 /** What callers may pass to `upsert()` (`enabled` optional, defaults to `true`). */
 export type ServerInfoInput = z.input<typeof ServerInfoSchema>;
 
-/** The transports a registry entry may use. */
-export type ServerTransport = ServerInfo['transport'];
-
 /** The on-disk format version this package writes. */
 export const REGISTRY_FILE_VERSION = 1;

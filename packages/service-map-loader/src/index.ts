@@ -18,8 +18,8 @@ export {
   unsignedServiceMapPayloadSchema,
 } from './schema.js';
 export {
-  canonicalJson,
   computeServiceMapSignature,
+  signingCanonicalJson,
   signServiceMap,
   verifyServiceMapSignature,
 } from './signature.js';

@@ -12,7 +12,7 @@ const englishCollator = new Intl.Collator('en');
  * The sorted objects go through `JSON.stringify` on purpose: it puts integer-like keys ("2", "10") first in
  * numeric order whatever the sort says, and Cortex-OS signatures include that quirk.
  */
-export function canonicalJson(value: unknown): string {
+export function signingCanonicalJson(value: unknown): string {
   return JSON.stringify(sortKeysDeep(value)) ?? '';
 }
 
@@ -52,13 +52,13 @@ function assertKey(key: unknown): asserts key is string {
 }
 
 /**
- * HMAC-SHA256 (base64url, no padding) of the payload without its `signature` member, over {@link canonicalJson}.
+ * HMAC-SHA256 (base64url, no padding) of the payload without its `signature` member, over {@link signingCanonicalJson}.
  * Pass the object as received (`JSON.parse` of the body), not a schema's output.
  */
 export function computeServiceMapSignature(payload: object, key: string): string {
   assertKey(key);
   return createHmac('sha256', key)
-    .update(canonicalJson(withoutSignature(payload)))
+    .update(signingCanonicalJson(withoutSignature(payload)))
     .digest('base64url');
 }
 

@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  canonicalJson,
   loadConnectorServiceMap,
   parseServiceMap,
   ServiceMapError,
+  signingCanonicalJson,
   signServiceMap,
   verifyServiceMapSignature,
 } from '../src/index.js';
@@ -61,12 +61,12 @@ function onlyServiceMapErrors(run: () => unknown): void {
   }
 }
 
-describe('canonicalJson', () => {
+describe('signingCanonicalJson', () => {
   it('does not depend on the member order or the whitespace of the input text', () => {
     fc.assert(
       fc.property(fc.oneof(anyJson, collatorTies), fc.gen(), (value, generate) => {
-        const reference = canonicalJson(JSON.parse(JSON.stringify(value)));
-        expect(canonicalJson(JSON.parse(writeLaidOut(value, generate)))).toBe(reference);
+        const reference = signingCanonicalJson(JSON.parse(JSON.stringify(value)));
+        expect(signingCanonicalJson(JSON.parse(writeLaidOut(value, generate)))).toBe(reference);
       }),
       RUNS,
     );
@@ -123,7 +123,7 @@ describe('signing', () => {
             return; // no longer JSON: nothing to verify
           }
           // `1e5` → `1E5`, or an edit inside a number that reads the same, changes no meaning.
-          fc.pre(canonicalJson(parsed) !== canonicalJson(JSON.parse(text)));
+          fc.pre(signingCanonicalJson(parsed) !== signingCanonicalJson(JSON.parse(text)));
           const isObject = parsed !== null && typeof parsed === 'object';
           expect(isObject && verifyServiceMapSignature(parsed as object, signingKey)).toBe(false);
         },

@@ -1,32 +1,34 @@
 import { describe, expect, it } from 'vitest';
 import {
-  canonicalJson,
   computeServiceMapSignature,
   ServiceMapError,
+  signingCanonicalJson,
   signServiceMap,
   verifyServiceMapSignature,
 } from '../src/index.js';
 import { TEST_KEY, unsignedMap } from './helpers/maps.js';
 
-describe('canonicalJson', () => {
+describe('signingCanonicalJson', () => {
   it('sorts keys the way localeCompare("en") does, not by code point', () => {
-    expect(canonicalJson({ brand: 1, Owner: 2, category: 3, _x: 4 })).toBe(
+    expect(signingCanonicalJson({ brand: 1, Owner: 2, category: 3, _x: 4 })).toBe(
       '{"_x":4,"brand":1,"category":3,"Owner":2}',
     );
   });
 
   it('sorts nested objects, keeps array order and drops undefined members', () => {
-    expect(canonicalJson({ b: [{ z: 1, a: 2 }, 3], a: { y: undefined, x: null } })).toBe(
+    expect(signingCanonicalJson({ b: [{ z: 1, a: 2 }, 3], a: { y: undefined, x: null } })).toBe(
       '{"a":{"x":null},"b":[{"a":2,"z":1},3]}',
     );
   });
 
   it('keeps JSON.stringify placing integer-like keys first, as Cortex-OS signatures do', () => {
-    expect(canonicalJson({ b: 1, '10': 2, a: 3, '2': 4 })).toBe('{"2":4,"10":2,"a":3,"b":1}');
+    expect(signingCanonicalJson({ b: 1, '10': 2, a: 3, '2': 4 })).toBe('{"2":4,"10":2,"a":3,"b":1}');
   });
 
   it('keeps a "__proto__" member as data', () => {
-    expect(canonicalJson(JSON.parse('{"b":1,"__proto__":{"x":1}}'))).toBe('{"__proto__":{"x":1},"b":1}');
+    expect(signingCanonicalJson(JSON.parse('{"b":1,"__proto__":{"x":1}}'))).toBe(
+      '{"__proto__":{"x":1},"b":1}',
+    );
   });
 });
 

@@ -1,14 +1,8 @@
-export { canonicalJson } from './canonical-json.js';
 export type { ToolRegistryErrorCode } from './errors.js';
 export { ToolRegistryError } from './errors.js';
+export { pinningCanonicalJson } from './pinning-canonical-json.js';
 export { DEFAULT_TOOL_LIMITS, MAX_SCHEMA_DEPTH_CEILING, type ToolLimits } from './tool-limits.js';
-export {
-  isValidMcpToolName,
-  MCP_NAMESPACE_MAX_LENGTH,
-  MCP_TOOL_NAME_MAX_LENGTH,
-  publicToolName,
-  toMcpToolName,
-} from './tool-name.js';
+export { isValidMcpToolName, publicToolName, toMcpToolName } from './tool-name.js';
 export {
   diffToolDefinitions,
   PINNED_TOOL_FIELDS,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from './canonical-json.js';
+import { pinningCanonicalJson } from './pinning-canonical-json.js';
 
 /**
  * The members of a tool definition that {@link toolDefinitionHash} covers and {@link diffToolDefinitions}
@@ -32,14 +32,14 @@ export interface PinnableToolDefinition {
 function fieldText(tool: PinnableToolDefinition, field: PinnedToolField): string | undefined {
   const value: unknown = tool[field];
   if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return undefined;
-  return canonicalJson(value);
+  return pinningCanonicalJson(value);
 }
 
 /**
  * A stable fingerprint of a tool definition, for pinning (the rug-pull defence: remember what a tool
  * looked like when it was approved, notice when upstream changes it later).
  *
- * It is the lowercase hex SHA-256 of the {@link canonicalJson} of the object holding the definition's
+ * It is the lowercase hex SHA-256 of the {@link pinningCanonicalJson} of the object holding the definition's
  * `name`, `description`, `inputSchema`, `outputSchema` and `annotations` (absent or `undefined` members
  * left out). So key order inside schemas does not matter, any change to one of those members changes the
  * hash, and handlers, metadata and other members do not. Which name to pass (the upstream name or the
@@ -51,7 +51,7 @@ function fieldText(tool: PinnableToolDefinition, field: PinnedToolField): string
 export function toolDefinitionHash(tool: PinnableToolDefinition): string {
   const pinned: Record<string, unknown> = {};
   for (const field of PINNED_TOOL_FIELDS) pinned[field] = tool[field];
-  return createHash('sha256').update(canonicalJson(pinned), 'utf8').digest('hex');
+  return createHash('sha256').update(pinningCanonicalJson(pinned), 'utf8').digest('hex');
 }
 
 /**

@@ -1,14 +1,8 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  isValidMcpToolName,
-  MCP_NAMESPACE_MAX_LENGTH,
-  MCP_TOOL_NAME_MAX_LENGTH,
-  publicToolName,
-  toMcpToolName,
-  VersionedToolRegistry,
-} from '../src/index.js';
+import { isValidMcpToolName, publicToolName, toMcpToolName, VersionedToolRegistry } from '../src/index.js';
+import { MCP_NAMESPACE_MAX_LENGTH, MCP_TOOL_NAME_MAX_LENGTH } from '../src/tool-name.js';
 import { recordingLogger, upstreamTool } from './fixtures.js';
 
 /** The documented rule, written out independently of the package: 1–128 of A-Z a-z 0-9 _ - . */

@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  canonicalJson,
   diffToolDefinitions,
   PINNED_TOOL_FIELDS,
   type PinnableToolDefinition,
   type PinnedToolField,
+  pinningCanonicalJson,
   toolDefinitionHash,
   VersionedToolRegistry,
 } from '../src/index.js';
@@ -46,18 +46,18 @@ const toolArb: fc.Arbitrary<PinnableToolDefinition> = fc.record(
   { requiredKeys: ['name'] },
 );
 
-describe('canonicalJson', () => {
+describe('pinningCanonicalJson', () => {
   it('writes sorted keys without whitespace: a fixed vector other implementations can check against', () => {
     const value = { b: [3, { z: null, a: 'é' }], a: { y: true, x: -0 }, '': 1.5, skipped: undefined };
-    expect(canonicalJson(value)).toBe('{"":1.5,"a":{"x":0,"y":true},"b":[3,{"a":"é","z":null}]}');
+    expect(pinningCanonicalJson(value)).toBe('{"":1.5,"a":{"x":0,"y":true},"b":[3,{"a":"é","z":null}]}');
   });
 
   it('means the same data as JSON.stringify, and is a fixed point', () => {
     fc.assert(
       fc.property(json, (value) => {
-        const text = canonicalJson(value);
+        const text = pinningCanonicalJson(value);
         expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(value)));
-        expect(canonicalJson(JSON.parse(text))).toBe(text);
+        expect(pinningCanonicalJson(JSON.parse(text))).toBe(text);
       }),
       { numRuns: 100 },
     );
@@ -66,7 +66,7 @@ describe('canonicalJson', () => {
   it('walks 50,000 levels of nesting without overflowing the stack', () => {
     let deep: unknown = {};
     for (let level = 0; level < 50_000; level += 1) deep = level % 2 === 0 ? [deep] : { d: deep };
-    const text = canonicalJson(deep);
+    const text = pinningCanonicalJson(deep);
     expect(text.startsWith('{"d":[{"d":[')).toBe(true);
     expect(text).toHaveLength(25_000 * 2 + 25_000 * 6 + 2);
   });
@@ -74,10 +74,12 @@ describe('canonicalJson', () => {
   it('rejects cycles and bigints with invalid_tool, but accepts shared sub-objects', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    expect(() => canonicalJson(cyclic)).toThrow(expect.objectContaining({ code: 'invalid_tool' }));
-    expect(() => canonicalJson({ n: 1n })).toThrow(expect.objectContaining({ code: 'invalid_tool' }));
+    expect(() => pinningCanonicalJson(cyclic)).toThrow(expect.objectContaining({ code: 'invalid_tool' }));
+    expect(() => pinningCanonicalJson({ n: 1n })).toThrow(expect.objectContaining({ code: 'invalid_tool' }));
     const shared = { type: 'string' };
-    expect(canonicalJson({ a: shared, b: [shared] })).toBe('{"a":{"type":"string"},"b":[{"type":"string"}]}');
+    expect(pinningCanonicalJson({ a: shared, b: [shared] })).toBe(
+      '{"a":{"type":"string"},"b":[{"type":"string"}]}',
+    );
   });
 });
 
@@ -132,7 +134,7 @@ describe('toolDefinitionHash', () => {
     fc.assert(
       fc.property(changed, ({ tool, field, after }) => {
         const same =
-          canonicalJson(tool[field] ?? null) === canonicalJson(after[field] ?? null) &&
+          pinningCanonicalJson(tool[field] ?? null) === pinningCanonicalJson(after[field] ?? null) &&
           (tool[field] === undefined) === (after[field] === undefined);
         fc.pre(!same);
         expect(toolDefinitionHash(after)).not.toBe(toolDefinitionHash(tool));

@@ -1,7 +1,7 @@
 // A user's module against @cortex-mcp/connector-proxy's published types (which pull in the MCP SDK's and undici's);
 // pack-check type-checks it in the scratch project under node16 (ESM and CJS) and bundler resolution. Never run.
 import {
-  buildRequestHeaders,
+  type ConnectorAuth,
   ConnectorProxyError,
   type ConnectorProxyErrorCode,
   ConnectorUnavailableError,
@@ -20,11 +20,7 @@ const options: RemoteToolProxyOptions = {
 
 export const proxy = new RemoteToolProxy(options);
 export const state: ProxyState = proxy.state;
-export const headers: Record<string, string> = buildRequestHeaders(
-  'search',
-  { type: 'apiKey', key: 'k' },
-  {},
-);
+export const apiKeyAuth: ConnectorAuth = { type: 'apiKey', headerName: 'X-Search-Key', key: 'k' };
 
 export async function search(query: string): Promise<readonly unknown[]> {
   const result = await proxy.callTool('search', { query }, { timeoutMs: 1_000 });

@@ -11,9 +11,6 @@ export const MAIN_EXPORTS: Readonly<Record<string, Readonly<Record<string, MainE
     RemoteToolProxy: 'class',
     ConnectorProxyError: 'class',
     ConnectorUnavailableError: 'class',
-    createDispatchingFetch: 'function',
-    buildRequestHeaders: 'function',
-    backoffDelayMs: 'function',
     preserveNotificationOrder: 'function',
   },
   '@cortex-mcp/manifest-cache': {
@@ -23,7 +20,6 @@ export const MAIN_EXPORTS: Readonly<Record<string, Readonly<Record<string, MainE
   '@cortex-mcp/manifest-cache-redis': {
     RedisManifestCache: 'class',
     ManifestCacheRedisError: 'class',
-    fleetKeys: 'function',
   },
   '@cortex-mcp/refresh-scheduler': {
     RefreshScheduler: 'class',

@@ -25,10 +25,10 @@ function scalarText(value: unknown): string {
 }
 
 /**
- * Canonical JSON text of `value`: object keys sorted by UTF-16 code unit (`Array.prototype.sort`, so the
- * result is the same in every locale), no whitespace, members that are `undefined` (or functions or
- * symbols) left out, arrays in order with such values written as `null`, numbers and strings as
- * `JSON.stringify` writes them. `toJSON` methods are not called: this is for JSON data such as a
+ * The canonical JSON text that tool pinning hashes (`toolDefinitionHash`): object keys sorted by UTF-16 code
+ * unit (`Array.prototype.sort`, so the result is the same in every locale), no whitespace, members that are
+ * `undefined` (or functions or symbols) left out, arrays in order with such values written as `null`, numbers
+ * and strings as `JSON.stringify` writes them. `toJSON` methods are not called: this is for JSON data such as a
  * tool's schema. Two values give the same text exactly when they are equal as JSON data, whatever the
  * order their keys were written in.
  *
@@ -36,7 +36,7 @@ function scalarText(value: unknown): string {
  *
  * @throws {ToolRegistryError} `invalid_tool` when `value` contains a cycle or a bigint.
  */
-export function canonicalJson(value: unknown): string {
+export function pinningCanonicalJson(value: unknown): string {
   if (typeof value !== 'object' || value === null) return scalarText(value);
   const out: string[] = [];
   const path = new Set<object>();

@@ -1,4 +1,12 @@
-import type { RefreshSchedulerLogger } from './options.js';
+/** A pino-compatible logger; only `warn` is required. */
+export interface RefreshSchedulerLogger {
+  /** Called once per failed run with `{ err, reason, durationMs, runCount, nextRunAtMs }`. */
+  warn(obj: object, msg?: string): void;
+  /** Called once per successful run with `{ reason, durationMs, runCount, nextRunAtMs }`, when present. */
+  debug?(obj: object, msg?: string): void;
+  info?(obj: object, msg?: string): void;
+  error?(obj: object, msg?: string): void;
+}
 
 /**
  * The logger used when none is injected: one JSON line per warning on stderr (via `console.warn`), so a failing
