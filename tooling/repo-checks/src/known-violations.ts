@@ -10,11 +10,7 @@ export const KNOWN_VIOLATIONS: {
   readonly oversizeFiles: readonly string[];
 } = {
   deepImports: [],
-  cycles: [
-    'packages/refresh-scheduler/src/default-logger.ts -> packages/refresh-scheduler/src/options.ts -> packages/refresh-scheduler/src/default-logger.ts',
-    'packages/registry-fs-store/src/registry-cache-options.ts -> packages/registry-fs-store/src/registry-flush.ts -> packages/registry-fs-store/src/registry-cache-options.ts',
-    'packages/registry-fs-store/src/registry-cache-options.ts -> packages/registry-fs-store/src/registry-flush.ts -> packages/registry-fs-store/src/registry-lock.ts -> packages/registry-fs-store/src/registry-cache-options.ts',
-  ],
+  cycles: [],
   oversizeFiles: [
     'apps/mcp-host/src/manager/connector-proxy-manager.ts',
     'apps/mcp-host/src/manager/managed-connector.ts',
