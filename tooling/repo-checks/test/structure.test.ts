@@ -242,7 +242,9 @@ describe('the real repo', () => {
     expect(sourceDirs).toContain('apps/mcp-host/src');
     expect(sourceDirs.filter((dir) => dir.startsWith('packages/')).length).toBeGreaterThanOrEqual(7);
     expect(graph.files.length).toBeGreaterThan(150);
-    expect(graph.imports.get('apps/mcp-host/src/commands/cli.ts')).toContain('apps/mcp-host/src/commands/host-commands.ts');
+    expect(graph.imports.get('apps/mcp-host/src/commands/cli.ts')).toContain(
+      'apps/mcp-host/src/commands/host-commands.ts',
+    );
   });
 
   it('has no deep import into a folder but those on KNOWN_VIOLATIONS', () => {
