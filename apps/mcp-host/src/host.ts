@@ -4,8 +4,8 @@ import packageJson from '../package.json' with { type: 'json' };
 import type { HostConfig } from './config/index.js';
 import type { Logger } from './logger.js';
 import type { ConnectorProxyManager, ConnectorProxyManagerOptions } from './manager/index.js';
-import { managerSettings } from './manager-settings.js';
 import type { HostMetrics } from './metrics.js';
+import { type ResolvedSettings, resolveSettings } from './resolved-settings.js';
 import {
   createHostHttpServer,
   type HostHttpServerOptions,
@@ -75,6 +75,7 @@ interface ConnectPhase {
  * rollback mode). Resolves once the manager has started.
  */
 export async function startHost(config: HostConfig, options: StartHostOptions = {}): Promise<RunningHost> {
+  const settings = resolveSettings(config);
   // pino is part of the connect phase: until it loads, entries are held (see DeferredLogger).
   const deferredLogger = new DeferredLogger(config.logLevel);
   const logger: StartupLogger = options.logger ?? deferredLogger;
@@ -94,7 +95,7 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
     const modules = await import('./connect-phase.js');
     const phaseLogger = options.logger ?? modules.createLogger({ level: config.logLevel });
     deferredLogger.attach(phaseLogger);
-    return createConnectPhase(modules, config, { registry, logger: phaseLogger, onUpstreamLog });
+    return createConnectPhase(modules, settings, { registry, logger: phaseLogger, onUpstreamLog });
   });
   let phase: ConnectPhase | undefined;
   let started = false;
@@ -105,7 +106,7 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
     phase = await phasePromise;
     try {
       await phase.manager.start();
-      opened = await openSurface(config, options, {
+      opened = await openSurface(config, settings, options, {
         registry,
         logger,
         metrics: phase.metrics,
@@ -120,13 +121,13 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
     if (opened.url !== undefined) options.onListening?.(opened.url);
   } else {
     const warm = await WarmCatalogue.read({
-      config,
+      config: settings.warmStart,
       registry,
       version: HOST_VERSION,
       onEarlyCall: () => gate.open('tool call'),
     });
     const servesEarly = warm.hasCatalogue;
-    opened = await openSurface(config, options, {
+    opened = await openSurface(config, settings, options, {
       registry: gate.watchListings(registry),
       logger,
       metrics: {
@@ -194,12 +195,12 @@ interface ManagerWiring {
 
 function createConnectPhase(
   modules: ConnectPhaseModules,
-  config: HostConfig,
+  settings: ResolvedSettings,
   wiring: ManagerWiring,
 ): ConnectPhase {
   const metrics = new modules.HostMetrics();
   const manager = new modules.ConnectorProxyManager({
-    ...managerSettings(config),
+    ...settings.manager,
     registry: wiring.registry,
     metrics,
     logger: wiring.logger,
@@ -222,6 +223,7 @@ interface SurfaceWiring extends Pick<HostHttpServerOptions, 'metrics' | 'getStat
 
 async function openSurface(
   config: HostConfig,
+  settings: ResolvedSettings,
   options: StartHostOptions,
   wiring: SurfaceWiring,
 ): Promise<OpenedSurface> {
@@ -242,12 +244,7 @@ async function openSurface(
     metrics: wiring.metrics,
     logger,
     serverInfo,
-    host: config.host,
-    port: config.port,
-    allowedHosts: [...config.allowedHosts],
-    allowedOrigins: [...config.allowedOrigins],
-    sessionIdleTimeoutMs: config.sessionIdleTimeoutMs,
-    maxSessions: config.maxSessions,
+    ...settings.server,
     getStatus: wiring.getStatus,
     isReady: wiring.isReady,
   });

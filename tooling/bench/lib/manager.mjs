@@ -40,7 +40,15 @@ export function createBenchManager(options) {
     refreshIntervalMs: 3_600_000,
     concurrency: options.concurrency,
     concurrencyMode: options.concurrencyMode ?? 'fixed',
-    ...(options.concurrencyMax === undefined ? {} : { concurrencyMax: options.concurrencyMax }),
+    jitterFactor: 0.2,
+    concurrencyMin: 2,
+    concurrencyMax: options.concurrencyMax ?? 128,
+    serviceMapEtag: true,
+    upstream: { connections: 10, http2: true, allowedNetworks: [], allowInsecureHttp: false },
+    circuitFailureThreshold: 5,
+    circuitOpenMs: 30_000,
+    toolPinPolicy: 'warn',
+
     connectTimeoutMs: 60_000,
     callTimeoutMs: 60_000,
     mapTimeoutMs: 30_000,
@@ -50,7 +58,7 @@ export function createBenchManager(options) {
     metrics: new HostMetrics({ defaultMetrics: false }),
     logger,
     version: 'bench',
-    agent: { perConnector: options.perConnectorAgent ?? false },
+    perConnectorAgent: options.perConnectorAgent ?? false,
   });
   return {
     manager,

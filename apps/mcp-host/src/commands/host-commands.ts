@@ -3,7 +3,7 @@
 import { VersionedToolRegistry } from '@cortex-mcp/tool-registry';
 import type { HostConfig } from '../config/index.js';
 import { HOST_VERSION, type RunningHost, startHost } from '../host.js';
-import { managerSettings } from '../manager-settings.js';
+import { resolveSettings } from '../resolved-settings.js';
 import type { CommandIo } from './command.js';
 import { ConnectProgressLine } from './progress.js';
 
@@ -68,7 +68,7 @@ export async function runTools(
   // One malformed upstream tool is left out with a warning; the connector's other tools keep serving (issue 6).
   const registry = new VersionedToolRegistry({ logger, onInvalidTool: 'skip' });
   const manager = new ConnectorProxyManager({
-    ...managerSettings(config),
+    ...resolveSettings(config).manager,
     refreshSync: true,
     registry,
     metrics: new HostMetrics({ defaultMetrics: false }),

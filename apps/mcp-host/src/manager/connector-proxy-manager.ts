@@ -13,7 +13,7 @@ import { ConnectorManagerError, describeFailure } from '../errors.js';
 import { CatalogueBook, STATE_FILES, ToolPinBook, WarmStateStore } from '../state/index.js';
 import type { HostStatus, SyncSummary } from '../status/index.js';
 import { disabledStatus, emptyMapStatus, skippedStatus } from '../status/index.js';
-import { EgressPolicy, UpstreamPool } from '../upstream/index.js';
+import { createHostPool, type UpstreamPool } from '../upstream/index.js';
 import { ManagedConnector } from './managed-connector.js';
 import { MapRetry } from './map-retry.js';
 import {
@@ -69,12 +69,7 @@ export class ConnectorProxyManager {
     const resolved = resolveManagerOptions(options);
     this.#options = resolved;
     this.#startedAtMs = resolved.clock();
-    this.#pool = new UpstreamPool({
-      connections: resolved.connections,
-      http2: resolved.http2,
-      egress: new EgressPolicy(resolved.egress),
-      egressExemptOrigins: mapOrigin(resolved.serviceMapUrl),
-    });
+    this.#pool = createHostPool(resolved.upstream, resolved.serviceMapUrl);
     this.#store = new WarmStateStore({
       stateDir: resolved.stateDir,
       logger: resolved.logger,
@@ -107,7 +102,7 @@ export class ConnectorProxyManager {
         redis: resolved.redis
           ? {
               url: resolved.redis.url,
-              keyPrefix: resolved.redis.keyPrefix ?? 'cortex-mcp:',
+              keyPrefix: resolved.redis.keyPrefix,
               leaseMs: resolved.redis.leaseMs,
             }
           : undefined,
@@ -394,7 +389,7 @@ export class ConnectorProxyManager {
       ...options,
       pins: this.#pins,
       apiKey: options.apiKey,
-      dispatcher: options.agent?.perConnector ? this.#pool.ownRequestAgent() : this.#pool.requests,
+      dispatcher: options.perConnectorAgent ? this.#pool.ownRequestAgent() : this.#pool.requests,
       streamDispatcher: this.#pool.streams,
       onCatalogueChange: (id, tools) => {
         this.#catalogue.record(id, catalogueFingerprint(connector.spec), tools);
@@ -464,13 +459,6 @@ function redisTarget(url: string | undefined): string {
   } catch {
     return 'redis';
   }
-}
-
-/** The map endpoint's origin, exempt from the egress policy: the operator configured it, not the map. */
-function mapOrigin(serviceMapUrl: string | undefined): string[] {
-  if (serviceMapUrl === undefined) return [];
-  const url = new URL(serviceMapUrl);
-  return url.protocol === 'http:' || url.protocol === 'https:' ? [url.origin] : [];
 }
 
 function closedError(): ConnectorManagerError {

@@ -4,7 +4,7 @@ import { ConnectorManagerError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { HostMetrics } from '../metrics.js';
 import type { ToolPinPolicy } from '../state/index.js';
-import type { EgressPolicyOptions } from '../upstream/index.js';
+import type { UpstreamSettings } from '../upstream/index.js';
 import type { LoadProbe } from './adaptive-limit.js';
 import { globalTimers, type ManagerTimers } from './timers.js';
 
@@ -20,22 +20,22 @@ export interface ConnectorProxyManagerOptions {
   refreshSync: boolean;
   /** Mean delay between background syncs, in ms. */
   refreshIntervalMs: number;
-  /** Each delay is drawn from `refreshIntervalMs × (1 ± jitterFactor)`. Default 0.2. */
-  jitterFactor?: number | undefined;
+  /** Each delay is drawn from `refreshIntervalMs × (1 ± jitterFactor)`. */
+  jitterFactor: number;
   /**
    * Fixed mode: how many connectors connect at once during a sync (p-limit). Adaptive mode: the limit each sync
    * starts at, clamped to [`concurrencyMin`, `concurrencyMax`].
    */
   concurrency: number;
   /**
-   * `fixed` (default): `concurrency` connects at once. `adaptive`: the limit grows while connects wait on the network
-   * and shrinks under connect failures or CPU pressure, between `concurrencyMin` and `concurrencyMax`.
+   * `fixed`: `concurrency` connects at once. `adaptive`: the limit grows while connects wait on the network and
+   * shrinks under connect failures or CPU pressure, between `concurrencyMin` and `concurrencyMax`.
    */
-  concurrencyMode?: ConcurrencyMode | undefined;
-  /** Adaptive mode: the floor of the limit. Default 2. */
-  concurrencyMin?: number | undefined;
-  /** Adaptive mode: the ceiling of the limit; never more connects than this at once. Default 64. */
-  concurrencyMax?: number | undefined;
+  concurrencyMode: ConcurrencyMode;
+  /** Adaptive mode: the floor of the limit. */
+  concurrencyMin: number;
+  /** Adaptive mode: the ceiling of the limit; never more connects than this at once. */
+  concurrencyMax: number;
   /** Tuning and injection points of the adaptive limiter (see `AdaptiveLimiter`); defaults suit production. */
   adaptiveConcurrency?:
     | {
@@ -56,10 +56,10 @@ export interface ConnectorProxyManagerOptions {
   /** Largest map body accepted, in bytes. */
   mapMaxBytes: number;
   /**
-   * Send the held map's ETag as `If-None-Match`, so an unchanged map costs a 304 and no body. Default true; `false`
-   * downloads and verifies the whole map on every refresh.
+   * Send the held map's ETag as `If-None-Match`, so an unchanged map costs a 304 and no body; `false` downloads and
+   * verifies the whole map on every refresh.
    */
-  serviceMapEtag?: boolean | undefined;
+  serviceMapEtag: boolean;
   /** The registry file (`servers.json`); undefined means no registry-file servers. */
   registryPath?: string | undefined;
   /** Directory for the warm-start files (`service-map.json`, `map-meta.json`, `catalogue.json`); created if missing. */
@@ -81,35 +81,30 @@ export interface ConnectorProxyManagerOptions {
   /** Timers of the scheduler and of call retries. Default: the globals. */
   timers?: ManagerTimers | undefined;
   /**
-   * Connection pool settings. `connections`: per origin in the shared `Agent` (default 10). `perConnector: true`
-   * gives every connector its own new `Agent` instead of the shared one — only for measuring the seed's
-   * "sequential" baseline; it costs one TLS handshake per connector. `http2` (default true): offer HTTP/2 by ALPN
-   * to https origins, so an origin that accepts it costs one connection for every request and event stream.
+   * The shared upstream pool (connections per origin, HTTP/2) and the egress policy on the address actually
+   * connected (the map endpoint is exempt): built by `createHostPool`, as `mcp-host doctor` builds its own.
    */
-  agent?:
-    | { connections?: number | undefined; perConnector?: boolean | undefined; http2?: boolean | undefined }
-    | undefined;
+  upstream: UpstreamSettings;
   /**
-   * Where connectors may connect, checked on the address actually connected (the map endpoint is exempt).
-   * Default: loopback over http or https, anything public over https; private, link-local and shared ranges only
-   * when `allowedNetworks` lists them; plain http off this machine only with `allowInsecureHttp`.
+   * Give every connector its own new `Agent` instead of the shared pool — only for measuring the seed's
+   * "sequential" baseline; it costs one TLS handshake per connector. Default false.
    */
-  egress?: EgressPolicyOptions | undefined;
+  perConnectorAgent?: boolean | undefined;
   /**
-   * Tool-definition pinning: `warn` (default) logs a changed pinned tool and serves it; `block` withholds it until
-   * approved; `off` pins nothing. Pins live in `stateDir/tool-pins.json`.
+   * Tool-definition pinning: `warn` logs a changed pinned tool and serves it; `block` withholds it until approved;
+   * `off` pins nothing. Pins live in `stateDir/tool-pins.json`.
    */
-  toolPinPolicy?: ToolPinPolicy | undefined;
+  toolPinPolicy: ToolPinPolicy;
   /**
    * Share the map and tool catalogues with other hosts through Redis: one map fetch per expiry fleet-wide, a new
    * host serves the fleet's catalogue at once. Every host verifies every map itself. Absent: no Redis.
-   * `leaseMs`: the refresh lease period (default: @cortex-mcp/manifest-cache-redis's, 10000).
+   * `keyPrefix` names the fleet's keys; `leaseMs` is the refresh lease period.
    */
-  redis?: { url: string; keyPrefix?: string | undefined; leaseMs?: number | undefined } | undefined;
-  /** Consecutive failed calls (unreachable, timed out) that open a connector's circuit. Default 5. */
-  circuitFailureThreshold?: number | undefined;
-  /** How long an open circuit fails calls fast before it lets one probe through, in ms. Default 30000. */
-  circuitOpenMs?: number | undefined;
+  redis?: { url: string; keyPrefix: string; leaseMs: number } | undefined;
+  /** Consecutive failed calls (unreachable, timed out) that open a connector's circuit. */
+  circuitFailureThreshold: number;
+  /** How long an open circuit fails calls fast before it lets one probe through, in ms. */
+  circuitOpenMs: number;
   /** Delay between connect retries while a tool call waits for its connector, in ms. Default 250. */
   callRetryDelayMs?: number | undefined;
   /**
@@ -135,24 +130,15 @@ export type ConcurrencyMode = 'fixed' | 'adaptive';
 
 /** Options after defaults and checks. */
 export interface ResolvedManagerOptions extends ConnectorProxyManagerOptions {
-  readonly concurrencyMode: ConcurrencyMode;
-  readonly concurrencyMin: number;
-  readonly concurrencyMax: number;
-  readonly serviceMapEtag: boolean;
-  readonly jitterFactor: number;
   readonly clock: () => number;
   readonly random: () => number;
   readonly timers: ManagerTimers;
-  readonly connections: number;
-  readonly http2: boolean;
   readonly callRetryDelayMs: number;
-  readonly circuitFailureThreshold: number;
-  readonly circuitOpenMs: number;
-  readonly toolPinPolicy: ToolPinPolicy;
 }
 
 /**
- * Fills in defaults and rejects options that would fail later and obscurely.
+ * Fills in the injection points (clock, randomness, timers) and rejects options that would fail later and obscurely.
+ * Every setting comes from the caller: the host passes the values `resolveSettings` resolved from its configuration.
  *
  * @throws {ConnectorManagerError} `invalid_options`.
  */
@@ -180,12 +166,10 @@ export function resolveManagerOptions(options: ConnectorProxyManagerOptions): Re
   if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
     throw invalid('concurrency must be an integer >= 1');
   }
-  const concurrencyMode = options.concurrencyMode ?? 'fixed';
+  const { concurrencyMode, concurrencyMin, concurrencyMax } = options;
   if (concurrencyMode !== 'fixed' && concurrencyMode !== 'adaptive') {
     throw invalid('concurrencyMode must be "fixed" or "adaptive"');
   }
-  const concurrencyMin = options.concurrencyMin ?? 2;
-  const concurrencyMax = options.concurrencyMax ?? 128;
   if (!Number.isInteger(concurrencyMin) || concurrencyMin < 1) {
     throw invalid('concurrencyMin must be an integer >= 1');
   }
@@ -193,33 +177,19 @@ export function resolveManagerOptions(options: ConnectorProxyManagerOptions): Re
     throw invalid(`concurrencyMax must be an integer >= concurrencyMin (${concurrencyMin})`);
   }
   if (!options.stateDir) throw invalid('stateDir must name a directory for the warm-start files');
-  const circuitFailureThreshold = options.circuitFailureThreshold ?? 5;
-  if (!Number.isInteger(circuitFailureThreshold) || circuitFailureThreshold < 1)
+  if (!Number.isInteger(options.circuitFailureThreshold) || options.circuitFailureThreshold < 1)
     throw invalid('circuitFailureThreshold must be an integer >= 1');
-  const circuitOpenMs = options.circuitOpenMs ?? 30_000;
-  if (!Number.isFinite(circuitOpenMs) || circuitOpenMs < 0)
+  if (!Number.isFinite(options.circuitOpenMs) || options.circuitOpenMs < 0)
     throw invalid('circuitOpenMs must be a number >= 0');
-  const toolPinPolicy = options.toolPinPolicy ?? 'warn';
-  if (!['warn', 'block', 'off'].includes(toolPinPolicy))
+  if (!['warn', 'block', 'off'].includes(options.toolPinPolicy))
     throw invalid('toolPinPolicy must be "warn", "block" or "off"');
-  const connections = options.agent?.connections ?? 10;
-  if (!Number.isInteger(connections) || connections < 1)
-    throw invalid('agent.connections must be an integer >= 1');
+  if (!Number.isInteger(options.upstream.connections) || options.upstream.connections < 1)
+    throw invalid('upstream.connections must be an integer >= 1');
   return {
     ...options,
-    concurrencyMode,
-    concurrencyMin,
-    concurrencyMax,
-    serviceMapEtag: options.serviceMapEtag ?? true,
-    jitterFactor: options.jitterFactor ?? 0.2,
     clock: options.clock ?? Date.now,
     random: options.random ?? Math.random,
     timers: options.timers ?? globalTimers,
-    connections,
-    http2: options.agent?.http2 ?? true,
     callRetryDelayMs: options.callRetryDelayMs ?? 250,
-    circuitFailureThreshold,
-    circuitOpenMs,
-    toolPinPolicy,
   };
 }

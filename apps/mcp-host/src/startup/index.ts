@@ -1,4 +1,4 @@
 export { ConnectPhaseGate, type GateReason, type GateTimers } from './connect-phase-gate.js';
 export { DeferredLogger, DISCARD_LOGGER, type StartupLogger } from './deferred-logger.js';
 export { type AjvValidatorClass, provideAjvJsonSchemaValidator } from './lazy-ajv-provider.js';
-export { WarmCatalogue, type WarmCatalogueConfig, type WarmCatalogueOptions } from './warm-catalogue.js';
+export { WarmCatalogue, type WarmCatalogueOptions, type WarmCatalogueSettings } from './warm-catalogue.js';

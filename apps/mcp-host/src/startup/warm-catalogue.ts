@@ -9,8 +9,12 @@ import type {
   VersionedToolRegistry,
 } from '@cortex-mcp/tool-registry';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import type { HostConfig } from '../config/index.js';
-import { type ConnectorSpec, catalogueFingerprint, desiredSpecs } from '../connectors/index.js';
+import {
+  type ConnectorSpec,
+  catalogueFingerprint,
+  desiredSpecs,
+  type SpecDefaults,
+} from '../connectors/index.js';
 import { ConnectorManagerError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { WarmStateStore } from '../state/index.js';
@@ -18,21 +22,18 @@ import type { HostStatus } from '../status/index.js';
 import { type HeldMapFacts, preliminaryStatus } from '../status/index.js';
 import { DISCARD_LOGGER } from './deferred-logger.js';
 
-/** The settings the warm catalogue reads: where the state and the registry file are, and how to verify the map. */
-export type WarmCatalogueConfig = Pick<
-  HostConfig,
-  | 'stateDir'
-  | 'registryPath'
-  | 'serviceMapUrl'
-  | 'signatureKeys'
-  | 'apiKey'
-  | 'connectTimeoutMs'
-  | 'callTimeoutMs'
->;
+/** What the warm catalogue reads: where the state and the registry file are, how to verify the map and build specs. */
+export interface WarmCatalogueSettings {
+  readonly stateDir: string;
+  readonly registryPath: string;
+  readonly serviceMapUrl: string | undefined;
+  readonly signatureKeys: readonly string[];
+  readonly specDefaults: SpecDefaults;
+}
 
 /** Options of {@link WarmCatalogue.load}. */
 export interface WarmCatalogueOptions {
-  readonly config: WarmCatalogueConfig;
+  readonly config: WarmCatalogueSettings;
   readonly registry: VersionedToolRegistry;
   /** Reported in the preliminary `/status`. */
   readonly version: string;
@@ -128,12 +129,7 @@ export class WarmCatalogue {
       restoreMap(store, config, clock),
       store.readCatalogue(),
     ]);
-    const defaults = {
-      connectTimeoutMs: config.connectTimeoutMs,
-      callTimeoutMs: config.callTimeoutMs,
-      apiKeyConfigured: Boolean(config.apiKey),
-    };
-    const { specs, skipped } = desiredSpecs(map?.payload, registryFile.servers, defaults);
+    const { specs, skipped } = desiredSpecs(map?.payload, registryFile.servers, config.specDefaults);
     const candidates: Candidate[] = [];
     for (const spec of specs) {
       const entry = catalogue.get(spec.id);
@@ -268,7 +264,7 @@ async function readRegistryServers(registryPath: string): Promise<{ servers: Ser
 /** The persisted map if it still verifies with the configured keys. */
 async function restoreMap(
   store: WarmStateStore,
-  config: WarmCatalogueConfig,
+  config: WarmCatalogueSettings,
   clock: () => number,
 ): Promise<(HeldMapFacts & { payload: ServiceMapPayload }) | undefined> {
   const { serviceMapUrl, signatureKeys } = config;

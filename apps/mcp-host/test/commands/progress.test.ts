@@ -12,6 +12,7 @@ import { silentLogger } from '../../src/logger.js';
 import { ConnectorProxyManager } from '../../src/manager/connector-proxy-manager.js';
 import type { ConnectProgressEvent } from '../../src/manager/options.js';
 import { HostMetrics } from '../../src/metrics.js';
+import { MANAGER_TEST_SETTINGS } from '../manager/fixtures.js';
 import { captureIo } from './capture-io.js';
 import { runCli } from './cli-process.js';
 
@@ -56,6 +57,7 @@ describe('connect progress', () => {
         signatureKeys: [],
         refreshSync: true,
         refreshIntervalMs: 60_000,
+        ...MANAGER_TEST_SETTINGS,
         concurrency: 2,
         concurrencyMode,
         connectTimeoutMs: 3000,
@@ -94,6 +96,7 @@ describe('connect progress', () => {
       signatureKeys: [],
       refreshSync: true,
       refreshIntervalMs: 60_000,
+      ...MANAGER_TEST_SETTINGS,
       concurrency: 2,
       connectTimeoutMs: 3000,
       callTimeoutMs: 3000,

@@ -25,6 +25,28 @@ export function mapOf(connectors: ServiceMapConnector[]): UnsignedServiceMapPayl
   return buildMap(connectors, { ttlSeconds: 3600, minStepMs: 1000 });
 }
 
+/**
+ * The settings these tests ran with when the manager still had defaults of its own (it takes every setting from its
+ * caller now): fixed-mode connects, the pool, the circuit, pinning and the map's ETag as the manager defaulted them.
+ */
+export const MANAGER_TEST_SETTINGS = {
+  jitterFactor: 0.2,
+  concurrencyMode: 'fixed',
+  concurrencyMin: 2,
+  concurrencyMax: 128,
+  serviceMapEtag: true,
+  upstream: { connections: 10, http2: true, allowedNetworks: [], allowInsecureHttp: false },
+  circuitFailureThreshold: 5,
+  circuitOpenMs: 30_000,
+  toolPinPolicy: 'warn',
+} as const satisfies Partial<ConnectorProxyManagerOptions>;
+
+/** What a test may set; a Redis fleet's lease defaults to 10 s, as the manager's did. */
+export type TestManagerOverrides = Partial<Omit<ConnectorProxyManagerOptions, 'redis'>> & {
+  stateDir: string;
+  redis?: { url: string; keyPrefix: string; leaseMs?: number };
+};
+
 /** Everything a test starts, closed by `close()`. */
 export class TestBed {
   readonly publisher = new MapPublisher();
@@ -51,7 +73,7 @@ export class TestBed {
   }
 
   /** A manager on this bed's map with small timeouts; returns it with its registry, metrics and captured logs. */
-  manager(overrides: Partial<ConnectorProxyManagerOptions> & { stateDir: string }) {
+  manager(overrides: TestManagerOverrides) {
     const registry = new VersionedToolRegistry({ logger: { warn: () => {} } });
     const metrics = new HostMetrics({ defaultMetrics: false });
     const logs: LogLine[] = [];
@@ -93,7 +115,9 @@ export class TestBed {
       logger,
       version: '0.0.0-test',
       callRetryDelayMs: 20,
+      ...MANAGER_TEST_SETTINGS,
       ...overrides,
+      redis: overrides.redis && { leaseMs: 10_000, ...overrides.redis },
     });
     this.managers.push(manager);
     return { manager, registry, metrics, logs, waitForLog };

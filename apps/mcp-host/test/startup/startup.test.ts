@@ -124,9 +124,7 @@ describe('WarmCatalogue', () => {
       registryPath,
       serviceMapUrl: undefined,
       signatureKeys: [],
-      apiKey: undefined,
-      connectTimeoutMs: 1000,
-      callTimeoutMs: 1000,
+      specDefaults: { connectTimeoutMs: 1000, callTimeoutMs: 1000, apiKeyConfigured: false },
     };
     return config;
   }

@@ -1,7 +1,12 @@
 import type { ServerInfo } from '@cortex-mcp/registry-fs-store';
 import type { ServiceMapPayload } from '@cortex-mcp/service-map-loader';
 import pLimit from 'p-limit';
-import { type ConnectorSpec, desiredSpecs, displayEndpoint } from '../../connectors/index.js';
+import {
+  type ConnectorSpec,
+  desiredSpecs,
+  displayEndpoint,
+  type SpecDefaults,
+} from '../../connectors/index.js';
 import type { ConnectProgressEvent } from '../../manager/index.js';
 import { printable } from '../format.js';
 import { check, type DoctorCheck } from './check.js';
@@ -18,9 +23,8 @@ export interface ConnectorChecksInput {
   readonly mapUnverified: boolean;
   /** The registry file's servers. */
   readonly servers: readonly ServerInfo[];
-  /** Defaults a map entry may override. */
-  readonly connectTimeoutMs: number;
-  readonly callTimeoutMs: number;
+  /** The connector specs' defaults (timeouts a map entry may override, whether an API key is configured). */
+  readonly specDefaults: SpecDefaults;
   readonly probe: ProbeDeps;
   /** Called as each probe settles (for the TTY progress line). */
   readonly onProgress?: ((event: ConnectProgressEvent) => void) | undefined;
@@ -32,12 +36,7 @@ export interface ConnectorChecksInput {
  * configuration problem (no endpoint, no API key) fails without a connection attempt.
  */
 export async function checkConnectors(input: ConnectorChecksInput): Promise<DoctorCheck[]> {
-  const defaults = {
-    connectTimeoutMs: input.connectTimeoutMs,
-    callTimeoutMs: input.callTimeoutMs,
-    apiKeyConfigured: input.probe.apiKey !== undefined,
-  };
-  const { specs, skipped } = desiredSpecs(input.map, input.servers, defaults);
+  const { specs, skipped } = desiredSpecs(input.map, input.servers, input.specDefaults);
   const checks: DoctorCheck[] = [];
   if (input.mapUnverified) {
     checks.push(

@@ -1,5 +1,6 @@
 import type { ConnectProgressEvent } from '../../manager/index.js';
-import { EgressPolicy, UpstreamPool } from '../../upstream/index.js';
+import { resolveSettings } from '../../resolved-settings.js';
+import { createHostPool } from '../../upstream/index.js';
 import type { CommandEnv } from '../command.js';
 import { allPassed, check, type DoctorCheck } from './check.js';
 import { checkConfiguration } from './config-check.js';
@@ -59,15 +60,8 @@ export async function runDoctorChecks(options: DoctorOptions): Promise<DoctorRep
     );
     return report([configured.check, ...skipped], []);
   }
-  const pool = new UpstreamPool({
-    connections: config.poolConnections,
-    http2: config.http2,
-    egress: new EgressPolicy({
-      allowedNetworks: config.egressAllowedNetworks,
-      allowInsecureHttp: config.egressAllowInsecureHttp,
-    }),
-    egressExemptOrigins: mapOrigins(config.serviceMapUrl),
-  });
+  const settings = resolveSettings(config);
+  const pool = createHostPool(settings.upstream, config.serviceMapUrl);
   try {
     const mapResult = await checkServiceMap(config, { dispatcher: pool.requests, clock });
     const registry = await checkRegistryFile(config.registryPath);
@@ -75,8 +69,7 @@ export async function runDoctorChecks(options: DoctorOptions): Promise<DoctorRep
       map: mapResult.map,
       mapUnverified: config.serviceMapUrl !== undefined && mapResult.map === undefined,
       servers: registry.servers,
-      connectTimeoutMs: config.connectTimeoutMs,
-      callTimeoutMs: config.callTimeoutMs,
+      specDefaults: settings.specDefaults,
       probe: {
         dispatcher: pool.requests,
         streamDispatcher: pool.streams,
@@ -109,11 +102,4 @@ const SKIPPED_NAMES = {
 function report(checks: readonly DoctorCheck[], secrets: readonly string[]): DoctorReport {
   const scrubbed = checks.map((entry) => scrubCheck(entry, secrets));
   return { ok: allPassed(scrubbed), checks: scrubbed };
-}
-
-/** The map endpoint is the operator's own: the egress policy does not apply to it (as in the host). */
-function mapOrigins(serviceMapUrl: string | undefined): string[] {
-  if (serviceMapUrl === undefined) return [];
-  const url = new URL(serviceMapUrl);
-  return url.protocol === 'http:' || url.protocol === 'https:' ? [url.origin] : [];
 }
