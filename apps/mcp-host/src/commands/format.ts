@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { redactUrl } from '../redact-url.js';
 
 const MAX_ISSUES = 3;
 
@@ -31,23 +32,9 @@ export function formatFields(fields: readonly (readonly [string, string])[]): st
   return fields.map(([label, value]) => `  ${label.padEnd(width)}  ${value}\n`).join('');
 }
 
-/**
- * A URL safe to print: no userinfo; a query string or fragment (where tokens tend to live) is shown as "?…" / "#…".
- */
-export function redactUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return '(invalid URL)';
-  }
-  const hadQuery = url.search !== '';
-  const hadFragment = url.hash !== '';
-  url.username = '';
-  url.password = '';
-  url.search = '';
-  url.hash = '';
-  return `${url.href}${hadQuery ? '?…' : ''}${hadFragment ? '#…' : ''}`;
+/** A URL safe to print: no userinfo; a query string or fragment is shown as "?…" / "#…". */
+export function printableUrl(value: string): string {
+  return redactUrl(value, { markRemoved: true });
 }
 
 /** "4 min 59 s", "2 h 3 min", "12 s": a short human duration. */

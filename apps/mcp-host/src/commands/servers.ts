@@ -14,7 +14,7 @@ import {
   reportFailure,
 } from './command.js';
 import { expectPositionals, type OwnFlag, parseCommandLine } from './command-line.js';
-import { formatTable, printable, redactUrl } from './format.js';
+import { formatTable, printable, printableUrl } from './format.js';
 import { ADD_FLAGS, serverFromFlags } from './server-from-flags.js';
 
 type Subcommand = (argv: readonly string[], io: CommandIo, env: CommandEnv) => Promise<number>;
@@ -156,7 +156,7 @@ function stderrLogger(io: CommandIo): RegistryLogger {
 
 /** What a server points at, safe to print: the URL without credentials, or the command line. Never env/headers. */
 function targetOf(server: ServerInfo): string {
-  if (server.transport !== 'stdio') return redactUrl(server.url);
+  if (server.transport !== 'stdio') return printableUrl(server.url);
   return printable([server.command, ...(server.args ?? [])].map(quoteArgument).join(' '));
 }
 
@@ -176,5 +176,5 @@ function describeForJson(server: ServerInfo): Record<string, unknown> {
       envNames: Object.keys(server.env ?? {}),
     };
   }
-  return { ...common, url: redactUrl(server.url), headerNames: Object.keys(server.headers ?? {}) };
+  return { ...common, url: printableUrl(server.url), headerNames: Object.keys(server.headers ?? {}) };
 }

@@ -11,7 +11,7 @@ import { loadHostConfig } from '../config/index.js';
 import { HostConfigError } from '../settings/index.js';
 import { type CommandEnv, type CommandIo, EXIT_FAILURE, EXIT_OK, reportFailure } from './command.js';
 import { expectPositionals, parseCommandLine } from './command-line.js';
-import { formatDuration, formatFields, formatTable, printable, redactUrl } from './format.js';
+import { formatDuration, formatFields, formatTable, printable, printableUrl } from './format.js';
 
 const USAGE = 'mcp-host verify <url|file>';
 const URL_WITH_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
@@ -77,7 +77,7 @@ function describeMap(
     : `in ${formatDuration(loaded.expiresAtMs - nowMs)}`;
   const enabled = payload.connectors.filter((connector) => connector.status === 'enabled').length;
   const summary = formatFields([
-    ['source', redactUrl(source)],
+    ['source', printableUrl(source)],
     ['brand', printable(payload.brand)],
     ['generatedAt', new Date(loaded.generatedAtMs).toISOString()],
     ['expires', `${new Date(loaded.expiresAtMs).toISOString()} (${expiry})`],
@@ -88,7 +88,7 @@ function describeMap(
     connector.status,
     printable(connector.version),
     connector.auth?.type ?? 'none',
-    connector.endpoint === undefined ? '-' : redactUrl(connector.endpoint),
+    connector.endpoint === undefined ? '-' : printableUrl(connector.endpoint),
   ]);
   const keyNote = keys.length > 1 ? ` with key ${keyIndex + 1} of ${keys.length}` : '';
   return [

@@ -2,7 +2,7 @@ import type { HostConfig } from '../../config/index.js';
 import { loadHostConfig } from '../../config/index.js';
 import { HostConfigError, hostSetting } from '../../settings/index.js';
 import type { CommandEnv } from '../command.js';
-import { redactUrl } from '../format.js';
+import { printableUrl } from '../format.js';
 import { check, type DoctorCheck } from './check.js';
 
 /** The configuration check's outcome: the check, and the configuration when it is valid. */
@@ -38,7 +38,7 @@ function describeConfig(config: HostConfig): string {
     config.configFile === undefined ? 'no config file' : `config file ${config.configFile}`,
     config.serviceMapUrl === undefined
       ? 'no service map (registry-file servers only)'
-      : `service map ${redactUrl(config.serviceMapUrl)} with ${config.signatureKeys.length} signature key(s)`,
+      : `service map ${printableUrl(config.serviceMapUrl)} with ${config.signatureKeys.length} signature key(s)`,
     config.apiKey === undefined ? 'no API key' : 'API key set',
     config.transport === 'stdio' ? 'serves over stdio' : `serves on ${config.host}:${config.port}`,
   ];

@@ -8,7 +8,7 @@ import {
 } from '@cortex-mcp/service-map-loader';
 import type { Dispatcher } from 'undici';
 import type { HostConfig } from '../../config/index.js';
-import { formatDuration, printable, redactUrl } from '../format.js';
+import { formatDuration, printable, printableUrl } from '../format.js';
 import { check, type DoctorCheck } from './check.js';
 
 /** What the map checks need besides the configuration. */
@@ -57,7 +57,7 @@ export async function checkServiceMap(config: HostConfig, deps: MapCheckDeps): P
       map: undefined,
     };
   }
-  const shown = redactUrl(url);
+  const shown = printableUrl(url);
   const startedAtMs = deps.clock();
   let loaded: ServiceMapLoaded;
   try {

@@ -3,7 +3,7 @@ import { loadHostConfig } from '../../config/index.js';
 import { HostConfigError } from '../../settings/index.js';
 import { type CommandEnv, type CommandIo, EXIT_FAILURE, EXIT_OK, reportFailure } from '../command.js';
 import { expectPositionals, type OwnFlag, parseCommandLine } from '../command-line.js';
-import { redactUrl } from '../format.js';
+import { printableUrl } from '../format.js';
 import { parseTimeoutFlag, TIMEOUT_FLAG } from '../timeout-flag.js';
 import { fetchHostStatus, StatusFetchError } from './fetch-status.js';
 import { formatHostStatus } from './format.js';
@@ -46,7 +46,7 @@ export async function runStatus(
     if (line.values.json === true) io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
     else
       io.stdout.write(
-        formatHostStatus(status, redactUrl(new URL('/', statusUrl).href), (options.clock ?? Date.now)()),
+        formatHostStatus(status, printableUrl(new URL('/', statusUrl).href), (options.clock ?? Date.now)()),
       );
     return EXIT_OK;
   } catch (error) {
@@ -73,7 +73,7 @@ function toStatusUrl(base: string): string {
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
     throw new HostConfigError(
       'invalid_value',
-      `Invalid --url ${JSON.stringify(redactUrl(base))}: expected the http(s) address of a running host, e.g. http://127.0.0.1:3000.`,
+      `Invalid --url ${JSON.stringify(printableUrl(base))}: expected the http(s) address of a running host, e.g. http://127.0.0.1:3000.`,
     );
   }
   return url.pathname.replace(/\/+$/, '').endsWith('/status') ? url.href : new URL('/status', url).href;

@@ -1,7 +1,7 @@
 import { Agent, request } from 'undici';
 import type { HostStatus } from '../../status/index.js';
 import { messageOf } from '../command.js';
-import { redactUrl } from '../format.js';
+import { printableUrl } from '../format.js';
 
 /**
  * Why no status document was obtained:
@@ -34,7 +34,7 @@ export async function fetchHostStatus(
   statusUrl: string,
   timeoutMs: number,
 ): Promise<{ status: HostStatus; text: string }> {
-  const shown = redactUrl(statusUrl);
+  const shown = printableUrl(statusUrl);
   const agent = new Agent({ connectTimeout: timeoutMs, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
   let statusCode: number;
   let text: string;
