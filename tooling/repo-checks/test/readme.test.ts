@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 // The root README must not drift from the workspace: every package it should link, every setting it names.
@@ -31,4 +31,33 @@ describe('the root README', () => {
     expect(targets.length).toBeGreaterThan(5);
     expect(targets.filter((target) => !existsSync(join(root, target)))).toEqual([]);
   });
+});
+
+// docs/ and the app's folder READMEs point at each other and at the code: a moved file must not leave a dead link.
+describe('the architecture docs', () => {
+  const sourceDir = join(root, 'apps/mcp-host/src');
+  const folderReadmes = readdirSync(sourceDir, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('README.md'))
+    .map((file) => join(sourceDir, file));
+  const docs = readdirSync(join(root, 'docs'))
+    .filter((file) => file.endsWith('.md'))
+    .map((file) => join(root, 'docs', file));
+
+  it('gives every folder of the app a README', () => {
+    const folders = readdirSync(sourceDir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => join(entry.parentPath, entry.name));
+    expect(folders.filter((folder) => !existsSync(join(folder, 'README.md')))).toEqual([]);
+  });
+
+  it.each([...docs, ...folderReadmes].map((file) => relative(root, file)))(
+    '%s links only files that exist',
+    (file) => {
+      const text = readFileSync(join(root, file), 'utf8').replace(/```[\s\S]*?```/g, '');
+      const targets = [...text.matchAll(/\]\(((?!https?:)[^)#\s]+)[^)]*\)/g)].map(
+        (match) => match[1] as string,
+      );
+      expect(targets.filter((target) => !existsSync(join(root, dirname(file), target)))).toEqual([]);
+    },
+  );
 });
