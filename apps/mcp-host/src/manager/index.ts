@@ -16,4 +16,3 @@ export type {
 export { isCongestionFailure } from './parallel-connect.js';
 export { planReconcile, type ReconcilePlan, type RunningConnector } from './reconcile.js';
 export type { ManagerTimers } from './timers.js';
-export type { ToolCallErrorKind } from './tool-call-outcome.js';

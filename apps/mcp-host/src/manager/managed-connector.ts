@@ -1,13 +1,5 @@
-import {
-  ConnectorProxyError,
-  type RemoteToolProxy,
-  type UpstreamLogEntry,
-} from '@cortex-mcp/connector-proxy';
-import type {
-  ConnectorToolDefinition,
-  ToolCallContext,
-  VersionedToolRegistry,
-} from '@cortex-mcp/tool-registry';
+import type { RemoteToolProxy, UpstreamLogEntry } from '@cortex-mcp/connector-proxy';
+import type { ToolCallContext, VersionedToolRegistry } from '@cortex-mcp/tool-registry';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Dispatcher } from 'undici';
 import { type ConnectorSpec, connectionFingerprint, displayEndpoint } from '../connectors/index.js';
@@ -17,16 +9,12 @@ import type { HostMetrics } from '../metrics.js';
 import type { ToolPinBook } from '../state/index.js';
 import type { ConnectorStatus } from '../status/index.js';
 import { createConnectorProxy } from '../upstream/index.js';
-import { CallLatencyWindow } from './call-latency.js';
-import { CircuitBreaker, type CircuitState } from './circuit-breaker.js';
+import { AvailabilityWait, type AwaitedConnector } from './availability-wait.js';
+import { ConnectorCalls } from './connector-calls.js';
+import { registerConnectorTools } from './connector-tools.js';
 import type { ManagerTimers } from './timers.js';
-import { circuitOpenResult, classifyCallError, failedCallResult } from './tool-call-outcome.js';
-import { settleWithin } from './wait.js';
 
 /** What a {@link ManagedConnector} needs from the manager. */
-/** `mcp_connector_circuit_state` values. */
-const CIRCUIT_GAUGE: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 };
-
 export interface ManagedConnectorDeps {
   readonly registry: VersionedToolRegistry;
   readonly metrics: HostMetrics;
@@ -68,34 +56,35 @@ export class ManagedConnector {
   #connectedAtMs: number | null = null;
   #connecting: Promise<void> | undefined;
   #disposed = false;
-  readonly #availabilityWaiters = new Set<() => void>();
-  readonly #circuit: CircuitBreaker;
-  /** Call totals and latency percentiles for `/status` (the histogram metric has no per-connector quantiles). */
-  readonly #calls: CallLatencyWindow;
+  readonly #availability: AvailabilityWait;
+  /** This connector as a call waiting for its connection sees it. */
+  readonly #awaited: AwaitedConnector;
+  /** Circuit breaker, call history and forwarding of this connector's tool calls. */
+  readonly #calls: ConnectorCalls;
 
   constructor(spec: ConnectorSpec, deps: ManagedConnectorDeps) {
     this.#spec = spec;
     this.#deps = deps;
     this.fingerprint = connectionFingerprint(spec);
+    this.#availability = new AvailabilityWait(deps);
     this.#proxy = this.#createProxy();
-    this.#calls = new CallLatencyWindow({ clock: deps.clock });
+    this.#awaited = {
+      id: spec.id,
+      callTimeoutMs: () => this.#spec.callTimeoutMs,
+      proxy: () => this.#proxy,
+      disposed: () => this.#disposed,
+      lastErrorMessage: () => this.#lastError?.message,
+      connect: () => this.connect(),
+      problemError: () => this.#problemError(),
+    };
     deps.metrics.connectorAvailable.set({ connector_id: spec.id }, 0);
-    deps.metrics.connectorCircuitState.set({ connector_id: spec.id }, 0);
-    this.#circuit = new CircuitBreaker({
-      failureThreshold: deps.circuitFailureThreshold,
-      openDurationMs: deps.circuitOpenMs,
+    this.#calls = new ConnectorCalls({
+      connectorId: spec.id,
+      metrics: deps.metrics,
+      logger: deps.logger,
       clock: deps.clock,
-      onChange: (state) => {
-        deps.metrics.connectorCircuitState.set({ connector_id: this.id }, CIRCUIT_GAUGE[state]);
-        const log =
-          state === 'open' ? deps.logger.warn.bind(deps.logger) : deps.logger.info.bind(deps.logger);
-        log(
-          { connectorId: this.id, circuit: state, ...this.#circuit.snapshot() },
-          state === 'open'
-            ? 'connector calls keep failing: circuit open, calls fail fast until a probe succeeds'
-            : `connector circuit ${state}`,
-        );
-      },
+      circuitFailureThreshold: deps.circuitFailureThreshold,
+      circuitOpenMs: deps.circuitOpenMs,
     });
   }
 
@@ -160,56 +149,23 @@ export class ManagedConnector {
    * The registry handler's body: waits for the connection (up to the call timeout), calls the upstream tool with its
    * original name, and returns the result unchanged. Times the call and counts failures by kind.
    */
-  async callTool(
+  callTool(
     originalName: string,
     args: Record<string, unknown>,
     context: ToolCallContext,
   ): Promise<CallToolResult> {
-    const { metrics, clock } = this.#deps;
-    const startedAtMs = clock();
-    const labels = { connector: this.id };
-    if (!this.#circuit.tryAcquire()) {
-      metrics.toolCallErrors.inc({ ...labels, kind: 'circuit_open' });
-      this.#calls.recordRefused();
-      const { consecutiveFailures, probeAtMs } = this.#circuit.snapshot();
-      return circuitOpenResult(this.id, consecutiveFailures, probeAtMs);
-    }
-    let failed = true;
-    try {
-      const proxy = await this.#awaitAvailable(context.signal);
-      const result = await proxy.callTool(originalName, args, {
-        signal: context.signal,
-        onProgress: context.onProgress,
-        timeoutMs: this.#spec.callTimeoutMs,
-      });
-      this.#circuit.recordSuccess();
-      if (result.isError) metrics.toolCallErrors.inc({ ...labels, kind: 'upstream_error' });
-      failed = result.isError === true;
-      return result;
-    } catch (error) {
-      const kind = classifyCallError(error);
-      // Unreachable or silent upstreams count against the circuit; a cancellation or an upstream's JSON-RPC error
-      // says nothing about its health.
-      if (kind === 'unavailable' || kind === 'timeout') this.#circuit.recordFailure();
-      else this.#circuit.recordNeutral();
-      metrics.toolCallErrors.inc({ ...labels, kind });
-      const result = failedCallResult(this.id, originalName, kind, error);
-      if (result) return result;
-      throw error;
-    } finally {
-      const durationMs = Math.max(0, clock() - startedAtMs);
-      metrics.toolCallDuration.observe(labels, durationMs / 1000);
-      this.#calls.record(durationMs, failed);
-    }
+    return this.#calls.call({ originalName, args, timeoutMs: this.#spec.callTimeoutMs }, context, (signal) =>
+      this.#availability.until(this.#awaited, signal),
+    );
   }
 
   /** Disconnects the proxy and drops the availability gauge. Registry tools are the manager's to remove. */
   async disconnect(): Promise<void> {
     this.#disposed = true;
-    this.#notifyWaiters();
+    this.#availability.notify();
     await this.#proxy?.disconnect();
     this.#deps.metrics.connectorAvailable.remove({ connector_id: this.id });
-    this.#deps.metrics.connectorCircuitState.remove({ connector_id: this.id });
+    this.#calls.dispose();
   }
 
   /** This connector's entry in `/status`. */
@@ -226,15 +182,10 @@ export class ManagedConnector {
       catalogue: this.#catalogue,
       lastError: this.#lastError,
       connectedAtMs: this.#connectedAtMs,
-      circuit: this.#circuit.snapshot(),
+      circuit: this.#calls.circuit(),
       ...this.#pinStatus(),
-      ...this.#callStatus(),
+      ...this.#calls.history(),
     };
-  }
-
-  #callStatus(): Pick<ConnectorStatus, 'calls'> {
-    const calls = this.#calls.snapshot();
-    return calls ? { calls } : {};
   }
 
   #pinStatus(): Pick<ConnectorStatus, 'changedTools'> {
@@ -282,69 +233,11 @@ export class ManagedConnector {
   }
 
   #register(tools: readonly Tool[], source: 'live' | 'persisted'): void {
-    const { spec } = this;
-    const metadata = { scopes: [...spec.scopes], tags: [], ...(spec.brand ? { brand: spec.brand } : {}) };
-    const definitions = tools.map(
-      (tool): ConnectorToolDefinition =>
-        ({
-          ...tool,
-          handler: (args: Record<string, unknown>, context: ToolCallContext) =>
-            this.callTool(tool.name, args, context),
-          metadata,
-        }) as ConnectorToolDefinition,
-    );
-    this.#deps.registry.replaceConnectorTools(
-      spec.id,
-      definitions,
-      spec.namespace === undefined ? undefined : { namespace: spec.namespace },
+    registerConnectorTools(this.#deps.registry, this.spec, tools, (name, args, context) =>
+      this.callTool(name, args, context),
     );
     this.#tools = tools;
     this.#catalogue = source;
-  }
-
-  async #awaitAvailable(signal: AbortSignal | undefined): Promise<RemoteToolProxy> {
-    const { clock, timers, callRetryDelayMs } = this.#deps;
-    const deadlineMs = clock() + this.#spec.callTimeoutMs;
-    for (;;) {
-      const proxy = this.#proxy;
-      if (this.#disposed) throw this.#unavailable('the connector was removed or the host is shutting down');
-      if (!proxy) throw this.#problemError();
-      if (proxy.available) return proxy;
-      const remainingMs = deadlineMs - clock();
-      if (signal?.aborted) {
-        throw new ConnectorProxyError(
-          'aborted',
-          this.id,
-          'The call was cancelled while waiting for the connector.',
-        );
-      }
-      if (remainingMs <= 0) {
-        const last = this.#lastError ? ` (last error: ${this.#lastError.message})` : '';
-        throw this.#unavailable(`not connected within ${this.#spec.callTimeoutMs} ms${last}`);
-      }
-      const attempt = this.connect().then(
-        () => true,
-        () => false,
-      );
-      await settleWithin(attempt, remainingMs, signal, timers);
-      if (!proxy.available && !this.#disposed) {
-        // A refused port fails at once: pause before the next try instead of spinning.
-        const pauseMs = Math.min(callRetryDelayMs, Math.max(0, deadlineMs - clock()));
-        let wake: () => void = () => {};
-        const woken = new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-        this.#availabilityWaiters.add(wake);
-        await settleWithin(woken, pauseMs, signal, timers);
-        this.#availabilityWaiters.delete(wake);
-      }
-    }
-  }
-
-  #notifyWaiters(): void {
-    const waiters = [...this.#availabilityWaiters];
-    this.#availabilityWaiters.clear();
-    for (const resolve of waiters) resolve();
   }
 
   #onAvailabilityChange(available: boolean): void {
@@ -357,7 +250,7 @@ export class ManagedConnector {
       { connectorId: this.id, available },
       available ? 'connector available' : 'connector unavailable',
     );
-    this.#notifyWaiters();
+    this.#availability.notify();
   }
 
   #onToolsChanged(tools: Tool[]): void {
@@ -388,9 +281,5 @@ export class ManagedConnector {
       problem?.message ?? this.#lastError?.message ?? 'the connector configuration was rejected',
       { connectorId: this.id },
     );
-  }
-
-  #unavailable(reason: string): ConnectorManagerError {
-    return new ConnectorManagerError('unavailable', reason, { connectorId: this.id });
   }
 }

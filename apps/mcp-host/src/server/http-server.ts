@@ -8,14 +8,7 @@ import { createOpsRoutes, OPS_PATHS, type OpsPath, type Readiness } from './ops-
 import { bracketIpv6, createRequestGuard, type RequestGuard } from './request-guard.js';
 import { McpSessionGroup } from './session-group.js';
 import { isStatusPagePath, STATUS_PAGE_PATHS, serveStatusPage } from './status-page/index.js';
-import type {
-  HostServerInfo,
-  HostServerLogger,
-  HostServerTimers,
-  McpSurface,
-  ToolCallMetrics,
-  ToolSource,
-} from './types.js';
+import type { HostServerInfo, HostServerLogger, HostServerTimers, McpSurface, ToolSource } from './types.js';
 
 /** Options of {@link createHostHttpServer}. */
 export interface HostHttpServerOptions {
@@ -23,11 +16,6 @@ export interface HostHttpServerOptions {
   readonly registry: ToolSource;
   /** Renders `/metrics`. */
   readonly metrics: Pick<HostMetrics, 'render'>;
-  /**
-   * Records every tool call's duration and errors at the MCP surface. Leave it out when the tool handlers record
-   * them themselves (the host's connector handlers do, with connector-level error kinds), so nothing counts twice.
-   */
-  readonly callMetrics?: ToolCallMetrics;
   readonly logger?: HostServerLogger;
   /** Address to bind. Default `127.0.0.1`: loopback only. */
   readonly host?: string;
@@ -55,7 +43,7 @@ export interface HostHttpServerOptions {
    * busy it is refused with 503. Default 1000.
    */
   readonly maxSessions?: number;
-  /** Milliseconds for call durations and session idle time; only differences are used. Default `performance.now()`. */
+  /** Milliseconds for session idle time; only differences are used. Default `performance.now()`. */
   readonly clock?: () => number;
   /** Timers for drain deadlines, session idle expiry and GET stream keep-alives. Default the global ones. */
   readonly timers?: HostServerTimers;
@@ -99,8 +87,6 @@ export async function createHostHttpServer(options: HostHttpServerOptions): Prom
     registry: options.registry,
     serverInfo: options.serverInfo,
     logger,
-    ...(options.callMetrics && { metrics: options.callMetrics }),
-    clock,
     timers,
   });
   const sessions = new StreamableHttpSessions({

@@ -13,14 +13,12 @@ export { McpSessionGroup } from './session-group.js';
 export { STATUS_PAGE_CSP, STATUS_PAGE_PATHS } from './status-page/index.js';
 export type { StdioServerOptions, StdioSurface } from './stdio-server.js';
 export { serveStdio } from './stdio-server.js';
-export type { ToolCallErrorKind } from './tool-call.js';
 export { toListedTool } from './tool-listing.js';
 export type {
   HostServerInfo,
   HostServerLogger,
   HostServerTimers,
   McpSurface,
-  ToolCallMetrics,
   ToolSource,
   UpstreamLogEntry,
 } from './types.js';

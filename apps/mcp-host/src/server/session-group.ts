@@ -9,7 +9,6 @@ import type {
   HostServerLogger,
   HostServerTimers,
   McpSurface,
-  ToolCallMetrics,
   ToolSource,
   UpstreamLogEntry,
 } from './types.js';
@@ -20,10 +19,6 @@ export interface McpSessionGroupOptions {
   readonly registry: ToolSource;
   readonly serverInfo: HostServerInfo;
   readonly logger?: HostServerLogger;
-  /** Records `mcp_tool_call_duration_seconds` and `mcp_tool_call_errors_total` per call when given. */
-  readonly metrics?: ToolCallMetrics;
-  /** Milliseconds for call durations; only differences are used. Default `performance.now()`. */
-  readonly clock?: () => number;
   /** Timers for drain deadlines. Default the global ones. */
   readonly timers?: HostServerTimers;
 }
@@ -56,8 +51,6 @@ export class McpSessionGroup implements McpSurface {
       calls: this.#calls,
       isDraining: () => this.#draining,
       logger: this.#logger,
-      metrics: options.metrics,
-      clock: options.clock ?? (() => performance.now()),
     };
     this.#unsubscribe = options.registry.onChange(() => this.#notifyToolsChanged());
   }

@@ -1,14 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { McpSessionGroup } from './session-group.js';
-import type {
-  HostServerInfo,
-  HostServerLogger,
-  HostServerTimers,
-  McpSurface,
-  ToolCallMetrics,
-  ToolSource,
-} from './types.js';
+import type { HostServerInfo, HostServerLogger, HostServerTimers, McpSurface, ToolSource } from './types.js';
 
 /** Options of {@link serveStdio}. */
 export interface StdioServerOptions {
@@ -17,14 +10,10 @@ export interface StdioServerOptions {
   readonly serverInfo: HostServerInfo;
   /** Must not write to `stdout`: that is the MCP channel. The host's pino logger writes to stderr. */
   readonly logger?: HostServerLogger;
-  /** Records every tool call's duration and errors when given. */
-  readonly metrics?: ToolCallMetrics;
   /** Where requests arrive. Default `process.stdin`. */
   readonly stdin?: Readable;
   /** Where answers go. Default `process.stdout`. */
   readonly stdout?: Writable;
-  /** Milliseconds for call durations; only differences are used. Default `performance.now()`. */
-  readonly clock?: () => number;
   /** Timers for drain deadlines. Default the global ones. */
   readonly timers?: HostServerTimers;
 }
@@ -52,8 +41,6 @@ export async function serveStdio(options: StdioServerOptions): Promise<StdioSurf
     registry: options.registry,
     serverInfo: options.serverInfo,
     logger,
-    ...(options.metrics && { metrics: options.metrics }),
-    ...(options.clock && { clock: options.clock }),
     ...(options.timers && { timers: options.timers }),
   });
 

@@ -1,4 +1,4 @@
-import type { RegisteredTool, ToolCallContext, ToolProgress } from '@cortex-mcp/tool-registry';
+import type { ToolCallContext, ToolProgress } from '@cortex-mcp/tool-registry';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import {
   type CallToolRequest,
@@ -9,16 +9,9 @@ import {
   type ServerNotification,
   type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
+import { answerHandlerCall } from '../forwarding/index.js';
 import type { InFlightCalls } from './in-flight-calls.js';
-import type { HostServerLogger, ToolCallMetrics, ToolSource } from './types.js';
-
-/** The `kind` label of `mcp_tool_call_errors_total` as this server records it. */
-export type ToolCallErrorKind =
-  | 'tool_error'
-  | 'exception'
-  | 'protocol_error'
-  | 'invalid_result'
-  | 'cancelled';
+import type { HostServerLogger, ToolSource } from './types.js';
 
 /** What {@link routeToolCall} needs; shared by every session of one surface. */
 export interface ToolCallRouting {
@@ -26,9 +19,6 @@ export interface ToolCallRouting {
   readonly calls: InFlightCalls;
   readonly isDraining: () => boolean;
   readonly logger: HostServerLogger;
-  readonly metrics: ToolCallMetrics | undefined;
-  /** Milliseconds from any origin; only differences are used. */
-  readonly clock: () => number;
 }
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -37,9 +27,9 @@ type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
  * Runs one `tools/call`: looks the tool up, hands its handler the client's cancellation signal and (when the client
  * asked for progress) a progress forwarder, and returns the handler's result as it is.
  *
- * An unknown tool, or a call while draining, is a JSON-RPC error. A handler that throws an `McpError` becomes that
- * JSON-RPC error; any other throw becomes an `isError: true` result naming the tool, its connector and the reason,
- * so the model can see and react to it.
+ * An unknown tool, or a call while draining, is a JSON-RPC error. What the handler settles with becomes the answer
+ * as `answerHandlerCall` (in `src/forwarding/`) says: an `McpError` stays a JSON-RPC error, any other failure is an
+ * `isError: true` result. Call metrics are the forwarding's, never recorded here.
  */
 export async function routeToolCall(
   routing: ToolCallRouting,
@@ -62,50 +52,19 @@ export async function routeToolCall(
   }
 
   const endCall = routing.calls.begin();
-  const startedAtMs = routing.clock();
   const progress = progressForwarder(extra, routing.logger);
   const context: ToolCallContext = progress
     ? { signal: extra.signal, onProgress: progress.forward }
     : { signal: extra.signal };
-  let errorKind: ToolCallErrorKind | undefined;
   try {
-    const result = await tool.handler(request.params.arguments ?? {}, context);
-    if (!isObject(result)) {
-      errorKind = 'invalid_result';
-      return failedCall(tool, 'its handler returned no result object');
-    }
-    if (result.isError === true) errorKind = 'tool_error';
-    return result as CallToolResult;
-  } catch (error) {
-    if (error instanceof McpError) {
-      errorKind = 'protocol_error';
-      throw error;
-    }
-    errorKind = 'exception';
-    if (!extra.signal.aborted) {
-      routing.logger.warn(
-        { tool: name, connectorId: tool.metadata.connectorId, err: error },
-        'tool call failed',
-      );
-    }
-    return failedCall(tool, error instanceof Error ? error.message : String(error));
+    return await answerHandlerCall(tool, () => tool.handler(request.params.arguments ?? {}, context), {
+      signal: extra.signal,
+      logger: routing.logger,
+    });
   } finally {
     progress?.stop();
     endCall();
-    recordCall(routing, tool, startedAtMs, extra.signal.aborted ? 'cancelled' : errorKind);
   }
-}
-
-function recordCall(
-  routing: ToolCallRouting,
-  tool: RegisteredTool,
-  startedAtMs: number,
-  errorKind: ToolCallErrorKind | undefined,
-): void {
-  if (!routing.metrics) return;
-  const connector = tool.metadata.connectorId;
-  routing.metrics.toolCallDuration.observe({ connector }, (routing.clock() - startedAtMs) / 1000);
-  if (errorKind) routing.metrics.toolCallErrors.inc({ connector, kind: errorKind });
 }
 
 /**
@@ -137,20 +96,4 @@ function progressForwarder(
       open = false;
     },
   };
-}
-
-function failedCall(tool: RegisteredTool, reason: string): CallToolResult {
-  return {
-    content: [
-      {
-        type: 'text',
-        text: `Tool "${tool.name}" (connector "${tool.metadata.connectorId}") failed: ${reason}`,
-      },
-    ],
-    isError: true,
-  };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

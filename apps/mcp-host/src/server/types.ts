@@ -1,6 +1,5 @@
 import type { VersionedToolRegistry } from '@cortex-mcp/tool-registry';
 import type { LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
-import type { HostMetrics } from '../metrics.js';
 
 /**
  * The part of a tool registry the server reads: a `VersionedToolRegistry` satisfies it. The server only lists,
@@ -21,12 +20,6 @@ export interface HostServerLogger {
   info?(obj: object, msg?: string): void;
   debug?(obj: object, msg?: string): void;
 }
-
-/**
- * The tool-call metrics the server records for every `tools/call` it routes (a `HostMetrics` satisfies it).
- * Handlers must not record them again.
- */
-export type ToolCallMetrics = Pick<HostMetrics, 'toolCallDuration' | 'toolCallErrors'>;
 
 /** Timers the server schedules with (drain deadlines); injectable for tests. */
 export interface HostServerTimers {

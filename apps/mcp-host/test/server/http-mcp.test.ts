@@ -31,7 +31,6 @@ beforeEach(async () => {
   server = await createHostHttpServer({
     registry,
     metrics,
-    callMetrics: metrics,
     getStatus: () => ({}),
     isReady: () => true,
     serverInfo: { name: 'cortex-test', version: '9.9.9' },
@@ -216,17 +215,6 @@ describe('the MCP endpoint over Streamable HTTP', () => {
       { level: 'error', logger: 'notes/db', data: 'disk full' },
     ]);
     expect(received.quiet).toEqual([{ level: 'error', logger: 'notes/db', data: 'disk full' }]);
-  });
-
-  it('records the duration and errors of every call by connector', async () => {
-    const { client } = await connect();
-    await client.callTool({ name: 'local.echo', arguments: { text: 'a' } });
-    await client.callTool({ name: 'local.fail', arguments: {} });
-    await client.callTool({ name: 'local.throws', arguments: {} });
-    const { body } = await metrics.render();
-    expect(body).toContain('mcp_tool_call_duration_seconds_count{connector="local"} 3');
-    expect(body).toContain('mcp_tool_call_errors_total{connector="local",kind="tool_error"} 1');
-    expect(body).toContain('mcp_tool_call_errors_total{connector="local",kind="exception"} 1');
   });
 });
 

@@ -1,46 +1,17 @@
-import { ConnectorProxyError } from '@cortex-mcp/connector-proxy';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ConnectorManagerError, describeFailure } from '../errors.js';
-
-/** The `kind` label of `mcp_tool_call_errors_total`. */
-export type ToolCallErrorKind =
-  | 'unavailable'
-  | 'timeout'
-  | 'aborted'
-  | 'upstream_error'
-  | 'protocol'
-  | 'circuit_open';
-
-/** Which error kind a thrown call failure is. */
-export function classifyCallError(error: unknown): ToolCallErrorKind {
-  if (error instanceof ConnectorManagerError)
-    return error.code === 'unavailable' ? 'unavailable' : 'protocol';
-  if (error instanceof ConnectorProxyError) {
-    switch (error.code) {
-      case 'unavailable':
-      case 'connect_timeout':
-      case 'unauthorized':
-        return 'unavailable';
-      case 'call_timeout':
-        return 'timeout';
-      case 'aborted':
-        return 'aborted';
-      default:
-        return 'protocol';
-    }
-  }
-  return 'protocol';
-}
+import type { ForwardedRequestErrorKind } from './error-kind.js';
 
 /**
- * The downstream answer for a failed call, per the design's "Downstream MCP surface": an unavailable connector or a
- * timeout is a tool RESULT with `isError: true` naming the connector and the reason. Cancellations and upstream
- * protocol errors (a JSON-RPC error from the upstream) are rethrown for the MCP server to answer as errors.
+ * The downstream answer for a failed forward, per the design's "Downstream MCP surface": an unavailable connector
+ * or a timeout is a tool RESULT with `isError: true` naming the connector and the reason. Any other kind has no
+ * answer here (`undefined`): the failure is rethrown, and {@link answerHandlerCall} turns it into a
+ * {@link handlerFailureResult} (or, for an `McpError`, a JSON-RPC error).
  */
-export function failedCallResult(
+export function forwardFailureResult(
   connectorId: string,
   toolName: string,
-  kind: ToolCallErrorKind,
+  kind: ForwardedRequestErrorKind,
   error: unknown,
 ): CallToolResult | undefined {
   if (kind === 'unavailable') {
@@ -66,6 +37,11 @@ export function circuitOpenResult(
   return errorResult(
     `Connector "${connectorId}" is failing (${failures} consecutive failed calls), so calls to it are refused for now; the host tries it again ${when}.`,
   );
+}
+
+/** The answer for a tool whose handler threw or returned no result object: names the tool, its connector and why. */
+export function handlerFailureResult(toolName: string, connectorId: string, reason: string): CallToolResult {
+  return errorResult(`Tool "${toolName}" (connector "${connectorId}") failed: ${reason}`);
 }
 
 function errorResult(text: string): CallToolResult {

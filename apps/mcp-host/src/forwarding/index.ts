@@ -1,0 +1,14 @@
+export { circuitOpenResult, forwardFailureResult, handlerFailureResult } from './answers.js';
+export { classifyForwardingFailure, type ForwardedRequestErrorKind } from './error-kind.js';
+export { forwardToolCall } from './forward-call.js';
+export {
+  type AnsweredTool,
+  answerHandlerCall,
+  type HandlerFailureLogger,
+} from './handler-answer.js';
+export {
+  type ForwardedRequest,
+  type ForwardedRequestMetrics,
+  type ForwardedRequestSettlement,
+  startForwardedRequest,
+} from './request-metrics.js';
