@@ -14,7 +14,6 @@ export const KNOWN_VIOLATIONS: {
   oversizeFiles: [
     'apps/mcp-host/src/manager/connector-proxy-manager.ts',
     'apps/mcp-host/src/manager/managed-connector.ts',
-    'apps/mcp-host/src/manager/service-map-source.ts',
     'packages/connector-proxy/src/remote-tool-proxy.ts',
     'packages/manifest-cache-redis/src/fleet-store.ts',
     'packages/manifest-cache-redis/src/redis-manifest-cache.ts',
