@@ -13,8 +13,6 @@ export const KNOWN_VIOLATIONS: {
   cycles: [],
   oversizeFiles: [
     'apps/mcp-host/src/manager/connector-proxy-manager.ts',
-    'apps/mcp-host/src/manager/service-map-source.ts',
-    'apps/mcp-host/src/upstream/upstream-pool.ts',
     'packages/connector-proxy/src/remote-tool-proxy.ts',
     'packages/manifest-cache-redis/src/fleet-store.ts',
     'packages/manifest-cache-redis/src/redis-manifest-cache.ts',

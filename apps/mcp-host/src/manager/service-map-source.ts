@@ -1,10 +1,5 @@
 import { ManifestCache, type ManifestCacheLike } from '@cortex-mcp/manifest-cache';
-import type { FleetStatus, RedisManifestCache } from '@cortex-mcp/manifest-cache-redis';
-import {
-  loadConnectorServiceMap,
-  parseServiceMap,
-  type ServiceMapPayload,
-} from '@cortex-mcp/service-map-loader';
+import { loadConnectorServiceMap, parseServiceMap } from '@cortex-mcp/service-map-loader';
 import type { Dispatcher } from 'undici';
 import { describeFailure, errorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -12,16 +7,10 @@ import type { HostMetrics } from '../metrics.js';
 import { redactUrl } from '../redact-url.js';
 import type { WarmStateStore } from '../state/index.js';
 import type { MapStatus } from '../status/index.js';
+import type { HeldMap, MapOrigin } from './held-map.js';
+import { MapFleet, type SharedTools } from './map-fleet.js';
 
-/** The verified map as the host holds it. */
-export interface HeldMap {
-  readonly payload: ServiceMapPayload;
-  /** The signed text exactly as received (persisted and re-verified on restart). */
-  readonly text: string;
-  readonly etag: string | undefined;
-  readonly generatedAtMs: number;
-  readonly expiresAtMs: number;
-}
+export type { HeldMap } from './held-map.js';
 
 /** Options of {@link ServiceMapSource}. */
 export interface ServiceMapSourceOptions {
@@ -54,11 +43,17 @@ export interface ServiceMapSourceOptions {
  * Steps 2–3 of the sync pipeline: a `ManifestCache` of the verified map, loaded through the shared dispatcher.
  * A fresh map costs no network; a stale or empty one is reloaded (sending the held ETag, rejecting maps older than
  * the newest accepted one). A failed load keeps the held map, is logged once and counted by code.
+ *
+ * Every verified map — fetched, restored from `stateDir`, or read from the fleet's Redis — enters through one door,
+ * `#accept`, which alone moves the anti-rollback watermark (`notBefore`) and the map's `source`. The cache is chosen
+ * once, when the source opens (the first of `restore()` / `obtain()`): the fleet's with `redis`, else in memory.
  */
 export class ServiceMapSource {
   readonly #options: ServiceMapSourceOptions;
-  #cache: ManifestCacheLike<HeldMap>;
-  #fleet: RedisManifestCache<HeldMap> | undefined;
+  #cache: ManifestCacheLike<HeldMap> | undefined;
+  #opening: Promise<ManifestCacheLike<HeldMap>> | undefined;
+  #fleet: MapFleet | undefined;
+  /** The anti-rollback watermark: the newest `generatedAt` accepted (and persisted with the map). */
   #notBefore: number | undefined;
   #source: MapStatus['source'] = 'none';
   #lastRefreshAtMs: number | null = null;
@@ -68,41 +63,40 @@ export class ServiceMapSource {
 
   constructor(options: ServiceMapSourceOptions) {
     this.#options = options;
-    this.#cache = new ManifestCache<HeldMap>({ clock: options.clock });
   }
 
   /** The held map (fresh or stale), if any. */
   get held(): HeldMap | undefined {
-    return this.#cache.get();
+    return this.#cache?.get();
   }
 
   /**
-   * Loads the persisted map, re-verified with the configured keys. A map that no longer verifies (keys rotated,
-   * file tampered) is ignored with a warning. Resolves whether a map is now held.
+   * Loads the persisted map, re-verified with the configured keys, after joining the fleet (with `redis`). A map
+   * that no longer verifies (keys rotated, file tampered) is ignored with a warning. Resolves whether a map is now
+   * held. Call it before the first `obtain()`: the fleet checks what Redis holds against the persisted watermark.
    */
   async restore(): Promise<boolean> {
-    const { store, logger, signatureKeys, serviceMapUrl, clock } = this.#options;
+    const { store, logger } = this.#options;
     const [text, meta] = await Promise.all([store.readMapText(), store.readMapMeta()]);
     this.#notBefore = meta.notBefore;
-    await this.#joinFleet();
-    if (text === undefined) return this.#cache.get() !== undefined;
+    const cache = await this.#open();
+    if (text === undefined) return cache.get() !== undefined;
+    let restored: HeldMap;
     try {
-      const verified = parseServiceMap(text, { signatureKeys, serviceMapUrl, clock });
-      this.#notBefore = Math.max(this.#notBefore ?? verified.generatedAtMs, verified.generatedAtMs);
-      const { payload, generatedAtMs, expiresAtMs } = verified;
-      // The fleet may already hold a newer map (read from Redis on connect): never go back to an older one.
-      const fleetMap = this.#cache.get();
-      if (fleetMap !== undefined && fleetMap.generatedAtMs >= generatedAtMs) return true;
-      this.#cache.set({ payload, text, etag: meta.etag, generatedAtMs, expiresAtMs }, { expiresAtMs });
-      this.#source = 'persisted';
-      return true;
+      restored = this.#verify(text, meta.etag);
     } catch (error) {
       logger.warn(
         { code: errorCode(error), err: describeFailure(error) },
         'the persisted service map does not verify with the configured keys; ignoring it',
       );
-      return this.#cache.get() !== undefined;
+      return cache.get() !== undefined;
     }
+    // The fleet may already hold a newer map (read from Redis on connect): never go back to an older one. The
+    // watermark already covers it (the fleet's map was accepted when it verified).
+    const fleetMap = cache.get();
+    if (fleetMap !== undefined && fleetMap.generatedAtMs >= restored.generatedAtMs) return true;
+    cache.set(this.#accept(restored, 'persisted'), { expiresAtMs: restored.expiresAtMs });
+    return true;
   }
 
   /**
@@ -110,16 +104,17 @@ export class ServiceMapSource {
    * else (the reload failed) the stale one. Undefined only when no map has ever been held.
    */
   async obtain(signal?: AbortSignal, force = false): Promise<HeldMap | undefined> {
-    if (!force && this.#cache.getFresh()) return this.#cache.get();
+    const cache = await this.#open();
+    if (!force && cache.getFresh()) return cache.get();
     try {
-      await this.#cache.refresh(() => this.#load(signal));
+      await cache.refresh(() => this.#load(cache.get(), signal));
       this.#lastRefreshAtMs = this.#options.clock();
       this.#lastError = null;
       this.#lastRetryAfterMs = undefined;
     } catch (error) {
       if (!signal?.aborted) this.#recordFailure(error);
     }
-    return this.#cache.get();
+    return cache.get();
   }
 
   /** Whether the last load failed (the held map, if any, is what was there before). */
@@ -134,7 +129,7 @@ export class ServiceMapSource {
 
   /** Whether the held map is still within its signed expiry. */
   get fresh(): boolean {
-    return this.#cache.getFresh() !== undefined;
+    return this.#cache?.getFresh() !== undefined;
   }
 
   /** Records when the manager's early retry is due, for `/status` (null: none pending). */
@@ -142,147 +137,99 @@ export class ServiceMapSource {
     this.#nextRetryAtMs = value;
   }
 
-  /** The fleet view (role, lease holder, Redis health) when the map is shared through Redis. */
-  fleetStatus(): FleetStatus | undefined {
-    return this.#fleet?.fleetStatus();
-  }
-
-  /**
-   * Shares a connector's tool list with the fleet (a no-op without Redis; a Redis failure is logged by the cache's
-   * health tracking and otherwise ignored: the local catalogue is the fallback).
-   */
+  /** Shares a connector's tool list with the fleet (a no-op without Redis; never fails). */
   shareCatalogue(connectorId: string, fingerprint: string, tools: readonly unknown[]): void {
-    this.#fleet?.catalogue.write(connectorId, { fingerprint, tools: [...tools] }).catch(() => undefined);
+    this.#fleet?.shareCatalogue(connectorId, { fingerprint, tools });
   }
 
   /** The fleet's shared catalogue (empty without Redis or when Redis does not answer in time). */
-  async sharedCatalogue(): Promise<ReadonlyMap<string, { fingerprint: string; tools: readonly unknown[] }>> {
-    if (!this.#fleet) return new Map();
-    try {
-      return (await this.#fleet.catalogue.read()).entries;
-    } catch {
-      return new Map();
-    }
+  async sharedCatalogue(): Promise<ReadonlyMap<string, SharedTools>> {
+    return (await this.#fleet?.sharedCatalogue()) ?? new Map();
   }
 
   /** Leaves the fleet (releases a lease this host holds) and closes the Redis connections. */
   async close(): Promise<void> {
-    await this.#fleet?.close().catch(() => undefined);
-  }
-
-  /**
-   * With Redis configured: replaces the in-memory cache with the fleet's before anything is loaded. Every value read
-   * from Redis passes the same verification as a fetched map (signature with this host's keys, no rollback below
-   * the newest accepted `generatedAt`). Connecting never fails the start: without Redis the cache works in memory.
-   */
-  async #joinFleet(): Promise<void> {
-    const { redis, signatureKeys, serviceMapUrl, clock, logger } = this.#options;
-    if (!redis || this.#fleet) return;
-    const { RedisManifestCache } = await import('@cortex-mcp/manifest-cache-redis');
-    const fleet = new RedisManifestCache<HeldMap>({
-      url: redis.url,
-      keyPrefix: redis.keyPrefix,
-      leaseMs: redis.leaseMs,
-      clock,
-      logger,
-      verify: (stored) => {
-        const verified = parseServiceMap(stored.text, {
-          signatureKeys,
-          serviceMapUrl,
-          clock,
-          notBefore: this.#notBefore,
-        });
-        this.#notBefore = Math.max(this.#notBefore ?? verified.generatedAtMs, verified.generatedAtMs);
-        const { payload, generatedAtMs, expiresAtMs } = verified;
-        return {
-          value: { payload, text: stored.text, etag: stored.etag, generatedAtMs, expiresAtMs },
-          generatedAtMs,
-          expiresAtMs,
-        };
-      },
-      serialize: (held) => ({ text: held.text, generatedAtMs: held.generatedAtMs, etag: held.etag }),
-      onChange: (change) => {
-        this.#source = 'fleet';
-        void this.#options.store.saveMap(change.value.text, {
-          notBefore: this.#notBefore,
-          etag: change.value.etag,
-        });
-        this.#options.onSharedMapChange?.();
-      },
-      onHealthChange: (health) => this.#options.onRedisHealth?.(health.status === 'up'),
-      onError: (error) => this.#fleetError(error),
-    });
-    this.#fleet = fleet;
-    this.#cache = fleet;
-    await fleet.connect();
-    const held = fleet.get();
-    if (held) this.#source = 'fleet';
-  }
-
-  /**
-   * A map read from Redis was not used (the cache reports each stored version once; the last good map keeps
-   * serving). An older map than this host accepted is routine after Redis restarts empty — the first host back
-   * shares what it holds, which may be older — so it is noted, not warned about. Anything else (bad signature,
-   * schema) means something other than a host wrote under the fleet's prefix: warned. The cache's other reports
-   * are a failed load (logged by `obtain()`) or Redis trouble (logged once per outage by the cache).
-   */
-  #fleetError(error: unknown): void {
-    if (errorCode(error) !== 'verification_failed') return;
-    const reason = errorCode((error as Error).cause);
-    const details = { code: 'verification_failed', reason, err: describeFailure(error) };
-    if (reason === 'stale_replay') {
-      this.#options.logger.info(
-        details,
-        "the service map in Redis is older than this host's; keeping the newer one",
-      );
-      return;
-    }
-    this.#options.logger.warn(
-      details,
-      'a service map read from Redis failed verification; ignoring it and keeping the last good map',
-    );
+    await this.#fleet?.close();
   }
 
   /** The `map` member of `/status`. */
   status(): MapStatus {
-    const held = this.#cache.get();
-    const state = this.#cache.inspect();
+    const held = this.held;
     return {
       url: redactUrl(this.#options.serviceMapUrl),
       id: held?.payload.id ?? null,
       generatedAt: held?.payload.generatedAt ?? null,
       expiresAtMs: held?.expiresAtMs ?? null,
-      freshness: state.status,
+      freshness: this.#cache?.inspect().status ?? 'empty',
       source: held ? this.#source : 'none',
       lastRefreshAtMs: this.#lastRefreshAtMs,
       lastError: this.#lastError,
       nextRetryAtMs: this.#nextRetryAtMs,
-      ...this.#fleetSummary(),
+      ...(this.#fleet && { fleet: this.#fleet.status() }),
     };
   }
 
-  #fleetSummary(): Pick<MapStatus, 'fleet'> {
-    const fleet = this.#fleet?.fleetStatus();
-    if (!fleet) return {};
-    return {
-      fleet: {
-        role: fleet.role,
-        leaseHolder: fleet.leaseHolder,
-        redis: { status: fleet.redis.status, target: fleet.redis.target },
-        rejectedReads: fleet.rejectedReads,
-        // The reason code and time only: the message may quote what was stored in Redis.
-        lastRejection: fleet.lastRejection && {
-          reason: fleet.lastRejection.reason,
-          version: fleet.lastRejection.version,
-          atMs: fleet.lastRejection.atMs,
-        },
+  /**
+   * The one door for a verified map, whichever way it came. Raises the anti-rollback watermark to its `generatedAt`
+   * (no later map may be older) and records where the held map came from. A map read from Redis is accepted as soon
+   * as it verifies, so the watermark covers it at once, but is held only when the fleet's cache adopts it (`held`
+   * false until then; the cache reports the adoption, which accepts it again as held).
+   */
+  #accept(map: HeldMap, origin: MapOrigin, held = true): HeldMap {
+    this.#notBefore = Math.max(this.#notBefore ?? map.generatedAtMs, map.generatedAtMs);
+    if (held) this.#source = origin;
+    return map;
+  }
+
+  /** Verifies a signed map text with this host's keys (and, when given, no older than `notBefore`). */
+  #verify(text: string, etag: string | undefined, notBefore?: number): HeldMap {
+    const { signatureKeys, serviceMapUrl, clock } = this.#options;
+    const verified = parseServiceMap(text, { signatureKeys, serviceMapUrl, clock, notBefore });
+    const { payload, generatedAtMs, expiresAtMs } = verified;
+    return { payload, text, etag, generatedAtMs, expiresAtMs };
+  }
+
+  /** Chooses the cache, once: the fleet's (joined here, before anything is loaded) with `redis`, else in memory. */
+  #open(): Promise<ManifestCacheLike<HeldMap>> {
+    this.#opening ??= this.#options.redis ? this.#joinFleet(this.#options.redis) : this.#inMemory();
+    return this.#opening;
+  }
+
+  async #inMemory(): Promise<ManifestCacheLike<HeldMap>> {
+    this.#cache = new ManifestCache<HeldMap>({ clock: this.#options.clock });
+    return this.#cache;
+  }
+
+  /**
+   * Every value read from Redis passes the same verification as a fetched map (signature with this host's keys, no
+   * rollback below the watermark). Connecting never fails the start: without Redis the cache works in memory.
+   */
+  async #joinFleet(
+    redis: NonNullable<ServiceMapSourceOptions['redis']>,
+  ): Promise<ManifestCacheLike<HeldMap>> {
+    const { clock, logger, store, onSharedMapChange, onRedisHealth } = this.#options;
+    const fleet = await MapFleet.open({
+      ...redis,
+      clock,
+      logger,
+      verify: (text, etag) => this.#accept(this.#verify(text, etag, this.#notBefore), 'fleet', false),
+      onAdopted: (map) => {
+        this.#accept(map, 'fleet');
+        void store.saveMap(map.text, { notBefore: this.#notBefore, etag: map.etag });
+        onSharedMapChange?.();
       },
-    };
+      onRedisHealth,
+    });
+    this.#fleet = fleet;
+    this.#cache = fleet.cache;
+    await fleet.connect();
+    const held = fleet.cache.get();
+    if (held) this.#accept(held, 'fleet');
+    return fleet.cache;
   }
 
-  async #load(signal: AbortSignal | undefined) {
+  async #load(held: HeldMap | undefined, signal: AbortSignal | undefined) {
     const options = this.#options;
-    const held = this.#cache.get();
     const result = await loadConnectorServiceMap({
       serviceMapUrl: options.serviceMapUrl,
       dispatcher: options.dispatcher,
@@ -301,13 +248,12 @@ export class ServiceMapSource {
       return { value, expiresAtMs: value.expiresAtMs };
     }
     const { payload, text, etag, generatedAtMs, expiresAtMs } = result;
-    this.#notBefore = Math.max(this.#notBefore ?? generatedAtMs, generatedAtMs);
-    this.#source = 'network';
+    const loaded = this.#accept({ payload, text, etag, generatedAtMs, expiresAtMs }, 'network');
     // Without ETags an unchanged map arrives in full on every refresh; rewriting the same file would be wasted I/O.
     if (held?.text !== text || held.etag !== etag) {
       void options.store.saveMap(text, { notBefore: this.#notBefore, etag });
     }
-    return { value: { payload, text, etag, generatedAtMs, expiresAtMs }, expiresAtMs };
+    return { value: loaded, expiresAtMs };
   }
 
   #recordFailure(error: unknown): void {
@@ -318,7 +264,7 @@ export class ServiceMapSource {
     this.#lastRetryAfterMs = typeof retryAfterMs === 'number' ? retryAfterMs : undefined;
     this.#options.metrics.refreshFailures.inc({ code });
     this.#options.logger.warn(
-      { code, err: message, heldMapId: this.#cache.get()?.payload.id ?? null },
+      { code, err: message, heldMapId: this.held?.payload.id ?? null },
       'service map refresh failed; keeping the last good map',
     );
   }
