@@ -19,6 +19,7 @@ import {
   type StartupLogger,
   WarmCatalogue,
 } from './startup/index.js';
+import type { WarmState } from './state/index.js';
 
 /** The host's version, as reported in `initialize` and `/status`. */
 export const HOST_VERSION: string = packageJson.version;
@@ -95,10 +96,17 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
     const modules = await import('./connect-phase.js');
     const phaseLogger = options.logger ?? modules.createLogger({ level: config.logLevel });
     deferredLogger.attach(phaseLogger);
-    return createConnectPhase(modules, settings, { registry, logger: phaseLogger, onUpstreamLog });
+    return createConnectPhase(modules, settings, {
+      registry,
+      logger: phaseLogger,
+      onUpstreamLog,
+      // Read by the fast path before the gate can open (async mode); the manager adopts it instead of reading again.
+      warmState,
+    });
   });
   let phase: ConnectPhase | undefined;
   let started = false;
+  let warmState: WarmState | undefined;
 
   let opened: OpenedSurface;
   if (config.refreshSync) {
@@ -123,9 +131,11 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
     const warm = await WarmCatalogue.read({
       config: settings.warmStart,
       registry,
+      logger,
       version: HOST_VERSION,
       onEarlyCall: () => gate.open('tool call'),
     });
+    warmState = warm.state;
     const servesEarly = warm.hasCatalogue;
     opened = await openSurface(config, settings, options, {
       registry: gate.watchListings(registry),
@@ -189,6 +199,7 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
 
 interface ManagerWiring {
   readonly registry: VersionedToolRegistry;
+  readonly warmState: WarmState | undefined;
   readonly logger: Logger;
   readonly onUpstreamLog: NonNullable<ConnectorProxyManagerOptions['onUpstreamLog']>;
 }
@@ -206,6 +217,7 @@ function createConnectPhase(
     logger: wiring.logger,
     version: HOST_VERSION,
     onUpstreamLog: wiring.onUpstreamLog,
+    warmState: wiring.warmState,
   });
   return { manager, metrics, logger: wiring.logger };
 }

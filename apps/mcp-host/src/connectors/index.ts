@@ -11,3 +11,4 @@ export {
   specsFromMap,
   transportOf,
 } from './connector-spec.js';
+export { type ConnectorToolCall, registerConnectorTools } from './connector-tools.js';

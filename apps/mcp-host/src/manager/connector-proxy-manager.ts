@@ -1,5 +1,5 @@
 import { RefreshScheduler } from '@cortex-mcp/refresh-scheduler';
-import { RegistryMemoryCache, type ServerInfo } from '@cortex-mcp/registry-fs-store';
+import type { RegistryMemoryCache, ServerInfo } from '@cortex-mcp/registry-fs-store';
 import type { ServiceMapPayload } from '@cortex-mcp/service-map-loader';
 import type { Agent } from 'undici';
 import {
@@ -10,7 +10,15 @@ import {
   type SpecDefaults,
 } from '../connectors/index.js';
 import { ConnectorManagerError, describeFailure } from '../errors.js';
-import { CatalogueBook, STATE_FILES, ToolPinBook, WarmStateStore } from '../state/index.js';
+import {
+  CatalogueBook,
+  planWarmStart,
+  readWarmState,
+  STATE_FILES,
+  ToolPinBook,
+  type WarmState,
+  WarmStateStore,
+} from '../state/index.js';
 import type { HostStatus, SyncSummary } from '../status/index.js';
 import { disabledStatus, emptyMapStatus, skippedStatus } from '../status/index.js';
 import { createHostPool, type UpstreamPool } from '../upstream/index.js';
@@ -38,7 +46,7 @@ export class ConnectorProxyManager {
   readonly #store: WarmStateStore;
   readonly #catalogue: CatalogueBook;
   readonly #mapSource: ServiceMapSource | undefined;
-  readonly #registryFile: RegistryMemoryCache | undefined;
+  #registryFile: RegistryMemoryCache | undefined;
   readonly #scheduler: RefreshScheduler | undefined;
   readonly #mapRetry: MapRetry;
   readonly #pins: ToolPinBook;
@@ -111,14 +119,6 @@ export class ConnectorProxyManager {
         },
         onRedisHealth: (up) =>
           resolved.metrics.redisUp.set({ target: redisTarget(resolved.redis?.url) }, up ? 1 : 0),
-      });
-    }
-    if (resolved.registryPath !== undefined) {
-      this.#registryFile = new RegistryMemoryCache({
-        registryPath: resolved.registryPath,
-        logger: resolved.logger,
-        onFlush: ({ durationMs }) =>
-          resolved.metrics.registryFlushDuration.observe({ store: 'servers' }, durationMs / 1000),
       });
     }
     this.#mapRetry = new MapRetry({
@@ -242,36 +242,47 @@ export class ConnectorProxyManager {
     this.#scheduler?.start();
   }
 
+  /**
+   * Takes the warm state — as the fast path already read it (`warmState`), or read now — and serves every persisted
+   * catalogue the warm-start plan picks (the same rule the fast path applied). The fleet's map and shared catalogue,
+   * which only the manager joins, can add to what the plan sees.
+   */
   async #loadWarmState(): Promise<void> {
-    const { logger } = this.#options;
-    if (this.#registryFile) {
-      try {
-        await this.#registryFile.init();
-        this.#registryRead = true;
-      } catch (error) {
-        logger.warn(
-          { err: describeFailure(error) },
-          'could not read the registry file; continuing without its servers',
-        );
-      }
+    const { logger, metrics } = this.#options;
+    const state = this.#options.warmState ?? (await this.#readWarmState());
+    this.#registryFile = state.registryFile;
+    state.onRegistryFlush(({ durationMs }) =>
+      metrics.registryFlushDuration.observe({ store: 'servers' }, durationMs / 1000),
+    );
+    if (state.registryFailure === undefined) this.#registryRead = true;
+    else {
+      logger.warn(
+        { err: describeFailure(state.registryFailure) },
+        'could not read the registry file; continuing without its servers',
+      );
     }
     await this.#store.removeOrphanedTempFiles();
-    const mapRestored = (await this.#mapSource?.restore()) ?? false;
+    await this.#mapSource?.restore(state.map, state.mapMeta);
     await this.#pins.load();
-    await this.#catalogue.load();
+    this.#catalogue.adopt(state.catalogue);
     if (this.#mapSource) this.#catalogue.adoptShared(await this.#mapSource.sharedCatalogue());
-    let adopted = 0;
-    for (const spec of this.#desiredSpecs(this.#mapSource?.held?.payload)) {
-      if (!spec.enabled) continue;
-      const entry = this.#catalogue.get(spec.id, catalogueFingerprint(spec));
-      if (!entry) continue;
-      const connector = this.#createConnector(spec);
-      connector.adoptCatalogue(entry.tools);
-      adopted += 1;
-    }
-    this.#ready =
-      mapRestored || adopted > 0 || (this.#mapSource === undefined && this.#registryReadOrAbsent());
+    const plan = planWarmStart({
+      map: this.#mapSource?.held?.payload,
+      servers: this.#registryServers(),
+      hasMapUrl: this.#mapSource !== undefined,
+      registryRead: this.#registryReadOrAbsent(),
+      catalogue: (connectorId) => this.#catalogue.entry(connectorId),
+      specDefaults: this.#specDefaults(),
+    });
+    this.#noteSkipped(plan.skipped);
+    for (const { spec, tools } of plan.candidates) this.#createConnector(spec).adoptCatalogue(tools);
+    this.#ready = plan.ready;
     this.#warmStateLoaded = true;
+  }
+
+  #readWarmState(): Promise<WarmState> {
+    const { registryPath, serviceMapUrl, signatureKeys, clock, logger } = this.#options;
+    return readWarmState({ store: this.#store, registryPath, serviceMapUrl, signatureKeys, clock, logger });
   }
 
   #registryReadOrAbsent(): boolean {
@@ -358,20 +369,31 @@ export class ConnectorProxyManager {
   }
 
   #desiredSpecs(map: ServiceMapPayload | undefined): ConnectorSpec[] {
-    const { connectTimeoutMs, callTimeoutMs, apiKey, logger } = this.#options;
-    const defaults: SpecDefaults = { connectTimeoutMs, callTimeoutMs, apiKeyConfigured: Boolean(apiKey) };
-    const servers = this.#registryRead ? (this.#registryFile?.getAll() ?? []) : [];
-    const { specs, skipped } = desiredSpecs(map, servers, defaults);
-    this.#skipped = skipped;
+    const { specs, skipped } = desiredSpecs(map, this.#registryServers(), this.#specDefaults());
+    this.#noteSkipped(skipped);
+    return specs;
+  }
+
+  #registryServers(): ServerInfo[] {
+    return this.#registryRead ? (this.#registryFile?.getAll() ?? []) : [];
+  }
+
+  #specDefaults(): SpecDefaults {
+    const { connectTimeoutMs, callTimeoutMs, apiKey } = this.#options;
+    return { connectTimeoutMs, callTimeoutMs, apiKeyConfigured: Boolean(apiKey) };
+  }
+
+  /** Records the registry-file servers skipped for a map connector's id, warning once per server. */
+  #noteSkipped(skipped: readonly ServerInfo[]): void {
+    this.#skipped = [...skipped];
     for (const server of skipped) {
       if (this.#warnedDuplicates.has(server.name)) continue;
       this.#warnedDuplicates.add(server.name);
-      logger.warn(
+      this.#options.logger.warn(
         { connectorId: server.name },
         'a registry-file server has the id of a service-map connector; skipping it (rename it to use it)',
       );
     }
-    return specs;
   }
 
   #createConnector(spec: ConnectorSpec): ManagedConnector {

@@ -2,7 +2,12 @@ import type { RemoteToolProxy, UpstreamLogEntry } from '@cortex-mcp/connector-pr
 import type { ToolCallContext, VersionedToolRegistry } from '@cortex-mcp/tool-registry';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Dispatcher } from 'undici';
-import { type ConnectorSpec, connectionFingerprint, displayEndpoint } from '../connectors/index.js';
+import {
+  type ConnectorSpec,
+  connectionFingerprint,
+  displayEndpoint,
+  registerConnectorTools,
+} from '../connectors/index.js';
 import { ConnectorManagerError, describeFailure } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { HostMetrics } from '../metrics.js';
@@ -11,7 +16,6 @@ import type { ConnectorStatus } from '../status/index.js';
 import { createConnectorProxy } from '../upstream/index.js';
 import { AvailabilityWait, type AwaitedConnector } from './availability-wait.js';
 import { ConnectorCalls } from './connector-calls.js';
-import { registerConnectorTools } from './connector-tools.js';
 import type { ManagerTimers } from './timers.js';
 
 /** What a {@link ManagedConnector} needs from the manager. */

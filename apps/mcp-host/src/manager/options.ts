@@ -3,7 +3,7 @@ import type { VersionedToolRegistry } from '@cortex-mcp/tool-registry';
 import { ConnectorManagerError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { HostMetrics } from '../metrics.js';
-import type { ToolPinPolicy } from '../state/index.js';
+import type { ToolPinPolicy, WarmState } from '../state/index.js';
 import type { UpstreamSettings } from '../upstream/index.js';
 import type { LoadProbe } from './adaptive-limit.js';
 import { globalTimers, type ManagerTimers } from './timers.js';
@@ -113,6 +113,11 @@ export interface ConnectorProxyManagerOptions {
    * because the manager is shutting down. An exception thrown here is ignored: progress must not break a sync.
    */
   onConnectProgress?: ((event: ConnectProgressEvent) => void) | undefined;
+  /**
+   * The warm state the host's fast path already read (`WarmCatalogue.state`): the manager adopts it instead of
+   * reading the registry file, the persisted map and the catalogues again. Absent: the manager reads them at start.
+   */
+  warmState?: WarmState | undefined;
 }
 
 /** One settled connect of the connect phase: `done` of `total` connects have settled, this one was `connectorId`. */

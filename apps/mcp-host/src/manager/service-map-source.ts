@@ -5,7 +5,7 @@ import { describeFailure, errorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { HostMetrics } from '../metrics.js';
 import { redactUrl } from '../redact-url.js';
-import type { WarmStateStore } from '../state/index.js';
+import type { MapMeta, PersistedMap, WarmStateStore } from '../state/index.js';
 import type { MapStatus } from '../status/index.js';
 import type { HeldMap, MapOrigin } from './held-map.js';
 import { MapFleet, type SharedTools } from './map-fleet.js';
@@ -71,26 +71,25 @@ export class ServiceMapSource {
   }
 
   /**
-   * Loads the persisted map, re-verified with the configured keys, after joining the fleet (with `redis`). A map
-   * that no longer verifies (keys rotated, file tampered) is ignored with a warning. Resolves whether a map is now
-   * held. Call it before the first `obtain()`: the fleet checks what Redis holds against the persisted watermark.
+   * Takes the persisted map as the start read and verified it (`readWarmState`), after joining the fleet (with
+   * `redis`). A map that no longer verifies (keys rotated, file tampered) is ignored with a warning. Resolves whether
+   * a map is now held. Call it before the first `obtain()`: the fleet checks what Redis holds against the persisted
+   * watermark.
    */
-  async restore(): Promise<boolean> {
-    const { store, logger } = this.#options;
-    const [text, meta] = await Promise.all([store.readMapText(), store.readMapMeta()]);
+  async restore(persisted: PersistedMap | undefined, meta: MapMeta): Promise<boolean> {
     this.#notBefore = meta.notBefore;
     const cache = await this.#open();
-    if (text === undefined) return cache.get() !== undefined;
-    let restored: HeldMap;
-    try {
-      restored = this.#verify(text, meta.etag);
-    } catch (error) {
-      logger.warn(
-        { code: errorCode(error), err: describeFailure(error) },
+    if (persisted === undefined) return cache.get() !== undefined;
+    const { verified } = persisted;
+    if (!verified.ok) {
+      this.#options.logger.warn(
+        { code: errorCode(verified.error), err: describeFailure(verified.error) },
         'the persisted service map does not verify with the configured keys; ignoring it',
       );
       return cache.get() !== undefined;
     }
+    const { payload, generatedAtMs, expiresAtMs } = verified;
+    const restored: HeldMap = { payload, text: persisted.text, etag: meta.etag, generatedAtMs, expiresAtMs };
     // The fleet may already hold a newer map (read from Redis on connect): never go back to an older one. The
     // watermark already covers it (the fleet's map was accepted when it verified).
     const fleetMap = cache.get();

@@ -1,6 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { parseRegistryText, type ServerInfo } from '@cortex-mcp/registry-fs-store';
-import type { ServiceMapPayload } from '@cortex-mcp/service-map-loader';
+import type { ServerInfo } from '@cortex-mcp/registry-fs-store';
 import type {
   ConnectorToolDefinition,
   RegisteredTool,
@@ -8,19 +6,18 @@ import type {
   ToolHandler,
   VersionedToolRegistry,
 } from '@cortex-mcp/tool-registry';
-import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import {
-  type ConnectorSpec,
-  catalogueFingerprint,
-  desiredSpecs,
-  type SpecDefaults,
-} from '../connectors/index.js';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { type ConnectorSpec, registerConnectorTools, type SpecDefaults } from '../connectors/index.js';
 import { ConnectorManagerError } from '../errors.js';
-import type { Logger } from '../logger.js';
-import { WarmStateStore } from '../state/index.js';
-import type { HostStatus } from '../status/index.js';
-import { type HeldMapFacts, preliminaryStatus } from '../status/index.js';
-import { DISCARD_LOGGER } from './deferred-logger.js';
+import {
+  planWarmStart,
+  readWarmState,
+  type WarmCandidate,
+  type WarmState,
+  WarmStateStore,
+} from '../state/index.js';
+import { type HeldMapFacts, type HostStatus, preliminaryStatus } from '../status/index.js';
+import type { StartupLogger } from './deferred-logger.js';
 
 /** What the warm catalogue reads: where the state and the registry file are, how to verify the map and build specs. */
 export interface WarmCatalogueSettings {
@@ -41,6 +38,8 @@ export interface WarmCatalogueOptions {
   readonly clock?: () => number;
   /** A call reached a persisted tool before the connect phase started: start it now. */
   readonly onEarlyCall?: () => void;
+  /** Where problems with the files go (a corrupt file, a quarantined registry file): read once, reported once. */
+  readonly logger: StartupLogger;
 }
 
 /** One connector served from the persisted catalogue. */
@@ -49,17 +48,12 @@ interface AdoptedConnector {
   readonly toolCount: number;
 }
 
-/** A connector the warm state describes, with its persisted tools. */
-interface Candidate {
-  readonly spec: ConnectorSpec;
-  readonly tools: readonly Tool[];
-}
-
 /**
  * The persisted tool catalogue, registered before the connect phase is loaded — the first `tools/list` of a warm
- * start needs nothing else. It makes the same choice as the manager's own warm load (same files, same
- * `desiredSpecs`, same fingerprints, same registration), without its side effects: no file is repaired or written.
- * {@link WarmCatalogue.read} reads and decides; {@link WarmCatalogue.serve} registers, synchronously.
+ * start needs nothing else. {@link WarmCatalogue.read} reads the warm state once (`readWarmState`: the registry
+ * file, the persisted map verified, the catalogues) and applies the warm-start plan (`planWarmStart`), the rule the
+ * manager applies too; the manager then adopts the same {@link WarmCatalogue.state} instead of reading it again.
+ * {@link WarmCatalogue.serve} registers, synchronously, with `registerConnectorTools` as the manager does.
  *
  * The tools it registers are placeholders: a call waits for {@link WarmCatalogue.handOver} (the manager has
  * started and re-registered the same tools with its own handlers) and is then routed to the manager's handler.
@@ -67,7 +61,8 @@ interface Candidate {
  */
 export class WarmCatalogue {
   readonly #registry: VersionedToolRegistry;
-  readonly #candidates: readonly Candidate[];
+  readonly #state: WarmState;
+  readonly #candidates: readonly WarmCandidate[];
   readonly #onEarlyCall: (() => void) | undefined;
   readonly #adopted: AdoptedConnector[] = [];
   #served = false;
@@ -85,14 +80,16 @@ export class WarmCatalogue {
   private constructor(
     options: WarmCatalogueOptions,
     facts: {
-      candidates: Candidate[];
-      skipped: ServerInfo[];
+      state: WarmState;
+      candidates: readonly WarmCandidate[];
+      skipped: readonly ServerInfo[];
       map: HeldMapFacts | undefined;
       ready: boolean;
       startedAtMs: number;
     },
   ) {
     this.#registry = options.registry;
+    this.#state = facts.state;
     this.#candidates = facts.candidates;
     this.#onEarlyCall = options.onEarlyCall;
     this.#skipped = facts.skipped;
@@ -110,36 +107,46 @@ export class WarmCatalogue {
   }
 
   /**
-   * Reads the warm state (registry file, persisted map re-verified with the configured keys, persisted catalogue)
-   * and picks the catalogue of every enabled connector it still describes; registers nothing yet. Never throws for a
-   * missing, corrupt or unverifiable file: it serves less, and the manager reports the problem when it loads them.
+   * Reads the warm state (registry file, persisted map verified with the configured keys, persisted catalogue) and
+   * picks the catalogue of every enabled connector it still describes; registers nothing yet. Never throws for a
+   * missing, corrupt or unverifiable file: it serves less; a corrupt file is reported here (it is read only here),
+   * a map that does not verify by the manager when it adopts the state.
    */
   static async read(options: WarmCatalogueOptions): Promise<WarmCatalogue> {
     const { config } = options;
     const clock = options.clock ?? Date.now;
     const startedAtMs = clock();
-    // The manager logs every problem with these files when it reads them; reading them here stays quiet. (The store
-    // only ever calls warn(); a pino instance would pull pino into the start-up path.)
-    const store = new WarmStateStore({
-      stateDir: config.stateDir,
-      logger: DISCARD_LOGGER as unknown as Logger,
+    const store = new WarmStateStore({ stateDir: config.stateDir, logger: options.logger });
+    const state = await readWarmState({
+      store,
+      registryPath: config.registryPath,
+      serviceMapUrl: config.serviceMapUrl,
+      signatureKeys: config.signatureKeys,
+      clock,
+      logger: options.logger,
     });
-    const [registryFile, map, catalogue] = await Promise.all([
-      readRegistryServers(config.registryPath),
-      restoreMap(store, config, clock),
-      store.readCatalogue(),
-    ]);
-    const { specs, skipped } = desiredSpecs(map?.payload, registryFile.servers, config.specDefaults);
-    const candidates: Candidate[] = [];
-    for (const spec of specs) {
-      const entry = catalogue.get(spec.id);
-      if (spec.enabled && entry?.fingerprint === catalogueFingerprint(spec)) {
-        candidates.push({ spec, tools: entry.tools });
-      }
-    }
-    const ready =
-      map !== undefined || candidates.length > 0 || (config.serviceMapUrl === undefined && registryFile.read);
-    return new WarmCatalogue(options, { candidates, skipped, map, ready, startedAtMs });
+    const verified = state.map?.verified.ok ? state.map.verified : undefined;
+    const plan = planWarmStart({
+      map: verified?.payload,
+      servers: state.registryFile && state.registryFailure === undefined ? state.registryFile.getAll() : [],
+      hasMapUrl: config.serviceMapUrl !== undefined,
+      registryRead: state.registryFailure === undefined,
+      catalogue: (connectorId) => state.catalogue.get(connectorId),
+      specDefaults: config.specDefaults,
+    });
+    return new WarmCatalogue(options, {
+      state,
+      candidates: plan.candidates,
+      skipped: plan.skipped,
+      map: verified,
+      ready: plan.ready,
+      startedAtMs,
+    });
+  }
+
+  /** What this start read from disk, for the manager to adopt instead of reading it again. */
+  get state(): WarmState {
+    return this.#state;
   }
 
   /** Whether there is a persisted catalogue to serve (false: a cold start, nothing to serve early). */
@@ -198,29 +205,21 @@ export class WarmCatalogue {
     this.#settle(error);
   }
 
-  /** Registers one connector's persisted tools; false if the registry refused them. */
+  /**
+   * Registers one connector's persisted tools as the manager does (`registerConnectorTools`), with handlers that wait
+   * for the hand-over; false if the registry refused them (the manager logs it when it tries the same).
+   */
   #register(spec: ConnectorSpec, tools: readonly Tool[]): boolean {
-    const onEarlyCall = this.#onEarlyCall;
-    const metadata = { scopes: [...spec.scopes], tags: [], ...(spec.brand ? { brand: spec.brand } : {}) };
-    const definitions = tools.map((tool): ConnectorToolDefinition => {
-      const handler: ToolHandler = async (args, context) => {
-        onEarlyCall?.();
-        return this.#forward(spec.id, tool.name, args, context);
-      };
-      this.#placeholders.add(handler);
-      return { ...tool, handler, metadata } as ConnectorToolDefinition;
-    });
     try {
-      this.#registry.replaceConnectorTools(
-        spec.id,
-        definitions,
-        spec.namespace === undefined ? undefined : { namespace: spec.namespace },
-      );
-      return true;
+      registerConnectorTools(this.#registry, spec, tools, (originalName, args, context) => {
+        this.#onEarlyCall?.();
+        return this.#forward(spec.id, originalName, args, context) as Promise<CallToolResult>;
+      });
     } catch {
-      // A malformed catalogue: the manager logs it when it tries the same, and waits for the live listing.
       return false;
     }
+    for (const tool of this.#registry.getConnectorTools(spec.id)) this.#placeholders.add(tool.handler);
+    return true;
   }
 
   async #forward(
@@ -244,39 +243,4 @@ function notTakenOver(connectorId: string, originalName: string): ConnectorManag
     `The tool "${originalName}" of connector "${connectorId}" is no longer configured (the warm-start files changed while the host started); list the tools again.`,
     { connectorId },
   );
-}
-
-/**
- * The registry file's servers, read without side effects (the manager repairs what needs repairing). `read` is false
- * when the file exists but cannot be read; a missing file reads as empty, a corrupt one as empty.
- */
-async function readRegistryServers(registryPath: string): Promise<{ servers: ServerInfo[]; read: boolean }> {
-  let text: string;
-  try {
-    text = await readFile(registryPath, 'utf8');
-  } catch (error) {
-    return { servers: [], read: (error as NodeJS.ErrnoException).code === 'ENOENT' };
-  }
-  const parsed = parseRegistryText(text);
-  return { servers: parsed.kind === 'ok' ? parsed.servers : [], read: true };
-}
-
-/** The persisted map if it still verifies with the configured keys. */
-async function restoreMap(
-  store: WarmStateStore,
-  config: WarmCatalogueSettings,
-  clock: () => number,
-): Promise<(HeldMapFacts & { payload: ServiceMapPayload }) | undefined> {
-  const { serviceMapUrl, signatureKeys } = config;
-  if (serviceMapUrl === undefined) return undefined;
-  const text = await store.readMapText();
-  if (text === undefined) return undefined;
-  // Loaded only when there is a map to verify: the loader module also holds the map's HTTP client.
-  const { parseServiceMap } = await import('@cortex-mcp/service-map-loader');
-  try {
-    const verified = parseServiceMap(text, { signatureKeys, serviceMapUrl, clock });
-    return { payload: verified.payload, expiresAtMs: verified.expiresAtMs };
-  } catch {
-    return undefined;
-  }
 }

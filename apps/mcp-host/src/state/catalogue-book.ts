@@ -16,9 +16,14 @@ export class CatalogueBook {
     this.#clock = clock;
   }
 
-  /** Reads the persisted book (a corrupt file reads as empty). */
-  async load(): Promise<void> {
-    this.#entries = await this.#store.readCatalogue();
+  /** Takes the persisted book as the start read it (`readWarmState`). */
+  adopt(entries: ReadonlyMap<string, CatalogueEntry>): void {
+    this.#entries = new Map(entries);
+  }
+
+  /** The entry of `connectorId`, whatever fingerprint it was saved under. */
+  entry(connectorId: string): CatalogueEntry | undefined {
+    return this.#entries.get(connectorId);
   }
 
   /**
@@ -35,12 +40,6 @@ export class CatalogueBook {
       adopted += 1;
     }
     return adopted;
-  }
-
-  /** The entry of `connectorId` if it was saved under `fingerprint`. */
-  get(connectorId: string, fingerprint: string): CatalogueEntry | undefined {
-    const entry = this.#entries.get(connectorId);
-    return entry?.fingerprint === fingerprint ? entry : undefined;
   }
 
   /** Records a connector's tools; marks the book dirty only when the tools or the fingerprint changed. */

@@ -9,9 +9,17 @@ export {
   type ToolPinsFile,
 } from './tool-pins.js';
 export {
+  planWarmStart,
+  type WarmCandidate,
+  type WarmStartFacts,
+  type WarmStartPlan,
+} from './warm-start-plan.js';
+export { type PersistedMap, type ReadWarmStateOptions, readWarmState, type WarmState } from './warm-state.js';
+export {
   type CatalogueEntry,
   type MapMeta,
   parseCatalogueTools,
   STATE_FILES,
+  type StateLogger,
   WarmStateStore,
 } from './warm-state-store.js';

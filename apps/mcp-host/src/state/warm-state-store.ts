@@ -3,7 +3,12 @@ import { join } from 'node:path';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { describeFailure } from '../errors.js';
-import type { Logger } from '../logger.js';
+
+/** What the state files log: problems with a file (never its contents). Any pino logger fits. */
+export interface StateLogger {
+  warn(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+}
 
 /** One connector's persisted tool catalogue. */
 export interface CatalogueEntry {
@@ -68,7 +73,7 @@ function isAlive(pid: number): boolean {
  */
 export class WarmStateStore {
   readonly #dir: string;
-  readonly #logger: Logger;
+  readonly #logger: StateLogger;
   #queue: Promise<void> = Promise.resolve();
 
   readonly #onWrite: ((file: string, durationMs: number) => void) | undefined;
@@ -76,7 +81,7 @@ export class WarmStateStore {
   /** `onWrite` hears of every completed atomic write (file name, duration) — the host times them as flushes. */
   constructor(options: {
     stateDir: string;
-    logger: Logger;
+    logger: StateLogger;
     onWrite?: (file: string, durationMs: number) => void;
   }) {
     this.#dir = options.stateDir;

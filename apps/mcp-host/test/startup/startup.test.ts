@@ -6,7 +6,7 @@ import { VersionedToolRegistry } from '@cortex-mcp/tool-registry';
 import { afterEach, describe, expect, it } from 'vitest';
 import { catalogueFingerprint, specFromServer } from '../../src/connectors/connector-spec.js';
 import { ConnectPhaseGate, type GateTimers } from '../../src/startup/connect-phase-gate.js';
-import { DeferredLogger } from '../../src/startup/deferred-logger.js';
+import { DeferredLogger, DISCARD_LOGGER } from '../../src/startup/deferred-logger.js';
 import { WarmCatalogue } from '../../src/startup/warm-catalogue.js';
 
 function manualTimers() {
@@ -133,7 +133,7 @@ describe('WarmCatalogue', () => {
   it('registers nothing on read, the persisted tools on serve, and reports them as connecting', async () => {
     const config = await setup([echo]);
     const registry = new VersionedToolRegistry();
-    const warm = await WarmCatalogue.read({ config, registry, version: 't' });
+    const warm = await WarmCatalogue.read({ config, registry, version: 't', logger: DISCARD_LOGGER });
     expect(warm.hasCatalogue).toBe(true);
     expect(registry.listTools()).toEqual([]);
     warm.serve();
@@ -148,6 +148,7 @@ describe('WarmCatalogue', () => {
     const registry = new VersionedToolRegistry();
     let early = 0;
     const warm = await WarmCatalogue.read({
+      logger: DISCARD_LOGGER,
       config,
       registry,
       version: 't',
@@ -168,7 +169,7 @@ describe('WarmCatalogue', () => {
   it('removes the placeholders of a connector the manager did not take over, and fails their waiting calls', async () => {
     const config = await setup([echo]);
     const registry = new VersionedToolRegistry();
-    const warm = await WarmCatalogue.read({ config, registry, version: 't' });
+    const warm = await WarmCatalogue.read({ config, registry, version: 't', logger: DISCARD_LOGGER });
     warm.serve();
     const result = registry.getTool('alpha.echo')?.handler({}, {});
     warm.handOver();
@@ -184,7 +185,12 @@ describe('WarmCatalogue', () => {
         connectors: { alpha: { fingerprint: 'other', tools: [echo], savedAtMs: 1 } },
       }),
     );
-    const warm = await WarmCatalogue.read({ config, registry: new VersionedToolRegistry(), version: 't' });
+    const warm = await WarmCatalogue.read({
+      config,
+      registry: new VersionedToolRegistry(),
+      version: 't',
+      logger: DISCARD_LOGGER,
+    });
     expect(warm.hasCatalogue).toBe(false);
   });
 });

@@ -4,7 +4,7 @@ import type {
   VersionedToolRegistry,
 } from '@cortex-mcp/tool-registry';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
-import type { ConnectorSpec } from '../connectors/index.js';
+import type { ConnectorSpec } from './connector-spec.js';
 
 /** Calls one of the connector's tools by its original (upstream) name. */
 export type ConnectorToolCall = (
