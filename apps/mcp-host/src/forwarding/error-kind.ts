@@ -1,5 +1,4 @@
-import { ConnectorProxyError } from '@cortex-mcp/connector-proxy';
-import { ConnectorManagerError } from '../errors.js';
+import { errorCode } from '../errors.js';
 
 /**
  * Why a forwarded request failed: the `kind` label of `mcp_tool_call_errors_total`, the one vocabulary of the host.
@@ -19,23 +18,25 @@ export type ForwardedRequestErrorKind =
   | 'protocol'
   | 'circuit_open';
 
-/** Which error kind a thrown forwarding failure is. */
+/**
+ * Which error kind a thrown forwarding failure is, by its `code` — the host's error codes mean one thing wherever
+ * they are thrown (`ConnectorProxyError`, `ConnectorManagerError`): a connector that is down, did not come up in time
+ * or refused the credentials is `unavailable`; an upstream silent past the call timeout is `timeout`; a cancelled
+ * request is `aborted`; anything else (an upstream JSON-RPC error, a malformed answer, a configuration problem, an
+ * error without a code) is `protocol`. Branching on codes keeps this module free of the connector proxy, so the MCP
+ * surface can load it on the start-up path.
+ */
 export function classifyForwardingFailure(error: unknown): ForwardedRequestErrorKind {
-  if (error instanceof ConnectorManagerError)
-    return error.code === 'unavailable' ? 'unavailable' : 'protocol';
-  if (error instanceof ConnectorProxyError) {
-    switch (error.code) {
-      case 'unavailable':
-      case 'connect_timeout':
-      case 'unauthorized':
-        return 'unavailable';
-      case 'call_timeout':
-        return 'timeout';
-      case 'aborted':
-        return 'aborted';
-      default:
-        return 'protocol';
-    }
+  switch (errorCode(error)) {
+    case 'unavailable':
+    case 'connect_timeout':
+    case 'unauthorized':
+      return 'unavailable';
+    case 'call_timeout':
+      return 'timeout';
+    case 'aborted':
+      return 'aborted';
+    default:
+      return 'protocol';
   }
-  return 'protocol';
 }
