@@ -12,7 +12,6 @@ export const KNOWN_VIOLATIONS: {
   deepImports: [],
   cycles: [],
   oversizeFiles: [
-    'apps/mcp-host/src/manager/connector-proxy-manager.ts',
     'packages/connector-proxy/src/remote-tool-proxy.ts',
     'packages/manifest-cache-redis/src/fleet-store.ts',
     'packages/manifest-cache-redis/src/redis-manifest-cache.ts',

@@ -1,29 +1,13 @@
-import { RefreshScheduler } from '@cortex-mcp/refresh-scheduler';
-import type { RegistryMemoryCache, ServerInfo } from '@cortex-mcp/registry-fs-store';
-import type { ServiceMapPayload } from '@cortex-mcp/service-map-loader';
+import type { RegistryMemoryCache } from '@cortex-mcp/registry-fs-store';
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Agent } from 'undici';
-import {
-  type ConnectorSpec,
-  catalogueFingerprint,
-  desiredSpecs,
-  metadataDiffers,
-  type SpecDefaults,
-} from '../connectors/index.js';
-import { ConnectorManagerError, describeFailure } from '../errors.js';
-import {
-  CatalogueBook,
-  planWarmStart,
-  readWarmState,
-  STATE_FILES,
-  ToolPinBook,
-  type WarmState,
-  WarmStateStore,
-} from '../state/index.js';
-import type { HostStatus, SyncSummary } from '../status/index.js';
-import { disabledStatus, emptyMapStatus, skippedStatus } from '../status/index.js';
-import { createHostPool, type UpstreamPool } from '../upstream/index.js';
-import { ManagedConnector } from './managed-connector.js';
-import { MapRetry } from './map-retry.js';
+import { type ConnectorSpec, catalogueFingerprint, metadataDiffers } from '../connectors/index.js';
+import { ConnectorManagerError } from '../errors.js';
+import { planWarmStart, readWarmState, type WarmState } from '../state/index.js';
+import { emptyMapStatus, type HostStatus, type SyncSummary } from '../status/index.js';
+import { DesiredConnectors } from './desired-connectors.js';
+import type { ManagedConnector } from './managed-connector.js';
+import { createManagerParts, type ManagerParts } from './manager-parts.js';
 import {
   type ConnectorProxyManagerOptions,
   type ResolvedManagerOptions,
@@ -31,8 +15,8 @@ import {
 } from './options.js';
 import { connectAll } from './parallel-connect.js';
 import { planReconcile } from './reconcile.js';
-import { ServiceMapSource } from './service-map-source.js';
-import { summarizeSync } from './sync-summary.js';
+import { RunningConnectors } from './running-connectors.js';
+import { SyncHistory, summarizeSync } from './sync-summary.js';
 
 /**
  * The host's sync pipeline: scheduler → map cache → loader (stale on error) → reconcile → bounded parallel connects
@@ -42,27 +26,16 @@ import { summarizeSync } from './sync-summary.js';
  */
 export class ConnectorProxyManager {
   readonly #options: ResolvedManagerOptions;
-  readonly #pool: UpstreamPool;
-  readonly #store: WarmStateStore;
-  readonly #catalogue: CatalogueBook;
-  readonly #mapSource: ServiceMapSource | undefined;
-  #registryFile: RegistryMemoryCache | undefined;
-  readonly #scheduler: RefreshScheduler | undefined;
-  readonly #mapRetry: MapRetry;
-  readonly #pins: ToolPinBook;
-  readonly #connectors = new Map<string, ManagedConnector>();
+  /** The pool, the state files, the map source, the early map retry and the scheduler (`createManagerParts`). */
+  readonly #parts: ManagerParts;
+  readonly #connectors: RunningConnectors;
   readonly #abort = new AbortController();
   readonly #startedAtMs: number;
-  readonly #warnedDuplicates = new Set<string>();
-  #disabled: ConnectorSpec[] = [];
-  #skipped: ServerInfo[] = [];
-  #registryRead = false;
+  readonly #desired: DesiredConnectors;
   #ready = false;
   #syncing = false;
   #inflight: Promise<SyncSummary> | undefined;
-  #lastSync: SyncSummary | null = null;
-  /** The latest {@link RECENT_SYNCS} summaries, oldest first, for the status page's history. */
-  readonly #recentSyncs: SyncSummary[] = [];
+  readonly #syncs = new SyncHistory();
   #starting: Promise<void> | undefined;
   /**
    * False while the warm state loads. A shared map that arrives from the fleet meanwhile (joining Redis happens in
@@ -77,84 +50,38 @@ export class ConnectorProxyManager {
     const resolved = resolveManagerOptions(options);
     this.#options = resolved;
     this.#startedAtMs = resolved.clock();
-    this.#pool = createHostPool(resolved.upstream, resolved.serviceMapUrl);
-    this.#store = new WarmStateStore({
-      stateDir: resolved.stateDir,
-      logger: resolved.logger,
-      onWrite: (file, durationMs) =>
-        resolved.metrics.registryFlushDuration.observe(
-          { store: file === STATE_FILES.catalogue ? 'catalogue' : 'service-map' },
-          durationMs / 1000,
-        ),
+    this.#parts = createManagerParts(resolved, {
+      sync: (reason, forceMapLoad) => this.#run(reason, forceMapLoad).catch(() => undefined),
+      fleetMapArrived: () => {
+        if (this.#warmStateLoaded) void this.#run('fleet', false).catch(() => undefined);
+      },
     });
-    this.#catalogue = new CatalogueBook(this.#store, resolved.clock);
-    this.#pins = new ToolPinBook({
-      policy: resolved.toolPinPolicy,
-      storage: this.#store,
-      logger: resolved.logger,
-      clock: resolved.clock,
+    this.#connectors = new RunningConnectors({
+      options: resolved,
+      pool: this.#parts.pool,
+      pins: this.#parts.pins,
+      onCatalogueChange: (connector, tools) => this.#recordCatalogue(connector, tools),
     });
-    if (resolved.serviceMapUrl !== undefined) {
-      this.#mapSource = new ServiceMapSource({
-        serviceMapUrl: resolved.serviceMapUrl,
-        signatureKeys: resolved.signatureKeys,
-        apiKey: resolved.apiKey,
-        sendEtag: resolved.serviceMapEtag,
-        dispatcher: this.#pool.requests,
-        timeoutMs: resolved.mapTimeoutMs,
-        maxBytes: resolved.mapMaxBytes,
-        clock: resolved.clock,
-        logger: resolved.logger,
-        metrics: resolved.metrics,
-        store: this.#store,
-        redis: resolved.redis
-          ? {
-              url: resolved.redis.url,
-              keyPrefix: resolved.redis.keyPrefix,
-              leaseMs: resolved.redis.leaseMs,
-            }
-          : undefined,
-        onSharedMapChange: () => {
-          if (this.#warmStateLoaded) void this.#run('fleet', false).catch(() => undefined);
-        },
-        onRedisHealth: (up) =>
-          resolved.metrics.redisUp.set({ target: redisTarget(resolved.redis?.url) }, up ? 1 : 0),
-      });
-    }
-    this.#mapRetry = new MapRetry({
-      baseDelayMs: Math.min(MAP_RETRY_BASE_DELAY_MS, resolved.refreshIntervalMs),
-      maxDelayMs: resolved.refreshIntervalMs,
-      jitterFactor: resolved.jitterFactor,
-      random: resolved.random,
-      timers: resolved.timers,
-      onRetry: () => void this.#run('map-retry', true).catch(() => undefined),
+    this.#desired = new DesiredConnectors({
+      ...resolved,
+      onRegistryFlush: ({ durationMs }) =>
+        resolved.metrics.registryFlushDuration.observe({ store: 'servers' }, durationMs / 1000),
     });
-    if (!resolved.refreshSync) {
-      this.#scheduler = new RefreshScheduler({
-        intervalMs: resolved.refreshIntervalMs,
-        jitterFactor: resolved.jitterFactor,
-        onRefresh: () => this.#run('timer', false).catch(() => undefined),
-        logger: resolved.logger,
-        clock: resolved.clock,
-        random: resolved.random,
-        timers: resolved.timers,
-      });
-    }
   }
 
   /** The shared undici `Agent` (connections as configured, pipelining 1, keep-alive); closed by `disconnect()`. */
   get agent(): Agent {
-    return this.#pool.agent;
+    return this.#parts.pool.agent;
   }
 
   /** Whether the shared pool reaches `origin` (e.g. `https://maps.example:443`) over HTTP/2. */
   isHttp2Origin(origin: string): boolean {
-    return this.#pool.isHttp2(origin);
+    return this.#parts.pool.isHttp2(origin);
   }
 
   /** The registry-file store (for upserts by the host), when `registryPath` is set. */
   get registryFile(): RegistryMemoryCache | undefined {
-    return this.#registryFile;
+    return this.#desired.registryFile;
   }
 
   /** True once a usable map (fresh or stale) or a persisted catalogue is loaded, or the registry file was read without a map URL. */
@@ -203,15 +130,10 @@ export class ConnectorProxyManager {
       version,
       startedAtMs: this.#startedAtMs,
       ready: this.#ready,
-      map: this.#mapSource?.status() ?? emptyMapStatus(),
-      connectors: [
-        ...[...this.#connectors.values()].map((connector) => connector.status()),
-        ...this.#disabled.map(disabledStatus),
-        ...this.#skipped.map((server) => skippedStatus(server, this.#options.clock())),
-      ],
+      map: this.#parts.mapSource?.status() ?? emptyMapStatus(),
+      connectors: [...this.#connectors.statuses(), ...this.#desired.statusEntries()],
       registry: { version: registry.version, toolCount: registry.listTools().length },
-      lastSync: this.#lastSync,
-      ...(this.#recentSyncs.length > 0 && { recentSyncs: [...this.#recentSyncs] }),
+      ...this.#syncs.status(),
     };
   }
 
@@ -220,10 +142,10 @@ export class ConnectorProxyManager {
    * graceful shutdown, before calls in flight are drained. `disconnect()` does it too.
    */
   async stopRefreshing(): Promise<void> {
-    this.#mapRetry.cancel();
+    this.#parts.mapRetry.cancel();
     // A map load in flight (a hung endpoint) would otherwise hold the shutdown for the whole map timeout.
     this.#abort.abort();
-    await this.#scheduler?.stop();
+    await this.#parts.scheduler?.stop();
   }
 
   /** Stops the scheduler, disconnects every proxy, saves the state, closes the registry file and the agent. Idempotent. */
@@ -239,7 +161,7 @@ export class ConnectorProxyManager {
       return;
     }
     void this.#run('start', false).catch(() => undefined);
-    this.#scheduler?.start();
+    this.#parts.scheduler?.start();
   }
 
   /**
@@ -248,45 +170,38 @@ export class ConnectorProxyManager {
    * which only the manager joins, can add to what the plan sees.
    */
   async #loadWarmState(): Promise<void> {
-    const { logger, metrics } = this.#options;
     const state = this.#options.warmState ?? (await this.#readWarmState());
-    this.#registryFile = state.registryFile;
-    state.onRegistryFlush(({ durationMs }) =>
-      metrics.registryFlushDuration.observe({ store: 'servers' }, durationMs / 1000),
-    );
-    if (state.registryFailure === undefined) this.#registryRead = true;
-    else {
-      logger.warn(
-        { err: describeFailure(state.registryFailure) },
-        'could not read the registry file; continuing without its servers',
-      );
-    }
-    await this.#store.removeOrphanedTempFiles();
-    await this.#mapSource?.restore(state.map, state.mapMeta);
-    await this.#pins.load();
-    this.#catalogue.adopt(state.catalogue);
-    if (this.#mapSource) this.#catalogue.adoptShared(await this.#mapSource.sharedCatalogue());
+    this.#desired.adoptRegistryFile(state);
+    await this.#parts.store.removeOrphanedTempFiles();
+    await this.#parts.mapSource?.restore(state.map, state.mapMeta);
+    await this.#parts.pins.load();
+    this.#parts.catalogue.adopt(state.catalogue);
+    if (this.#parts.mapSource)
+      this.#parts.catalogue.adoptShared(await this.#parts.mapSource.sharedCatalogue());
     const plan = planWarmStart({
-      map: this.#mapSource?.held?.payload,
-      servers: this.#registryServers(),
-      hasMapUrl: this.#mapSource !== undefined,
-      registryRead: this.#registryReadOrAbsent(),
-      catalogue: (connectorId) => this.#catalogue.entry(connectorId),
-      specDefaults: this.#specDefaults(),
+      map: this.#parts.mapSource?.held?.payload,
+      servers: this.#desired.servers(),
+      hasMapUrl: this.#parts.mapSource !== undefined,
+      registryRead: this.#desired.registryReadOrAbsent,
+      catalogue: (connectorId) => this.#parts.catalogue.entry(connectorId),
+      specDefaults: this.#desired.specDefaults,
     });
-    this.#noteSkipped(plan.skipped);
-    for (const { spec, tools } of plan.candidates) this.#createConnector(spec).adoptCatalogue(tools);
+    this.#desired.noteSkipped(plan.skipped);
+    for (const { spec, tools } of plan.candidates) this.#connectors.create(spec).adoptCatalogue(tools);
     this.#ready = plan.ready;
     this.#warmStateLoaded = true;
   }
 
   #readWarmState(): Promise<WarmState> {
     const { registryPath, serviceMapUrl, signatureKeys, clock, logger } = this.#options;
-    return readWarmState({ store: this.#store, registryPath, serviceMapUrl, signatureKeys, clock, logger });
-  }
-
-  #registryReadOrAbsent(): boolean {
-    return this.#registryFile === undefined || this.#registryRead;
+    return readWarmState({
+      store: this.#parts.store,
+      registryPath,
+      serviceMapUrl,
+      signatureKeys,
+      clock,
+      logger,
+    });
   }
 
   async #sync(reason: string, forceMapLoad: boolean): Promise<SyncSummary> {
@@ -294,192 +209,83 @@ export class ConnectorProxyManager {
     const startedAtMs = clock();
     this.#syncing = true;
     try {
-      await this.#reloadPins();
-      const map = await this.#mapSource?.obtain(this.#abort.signal, forceMapLoad);
+      await this.#connectors.reviewChangedPins(() => this.#parts.pins.load());
+      const map = await this.#parts.mapSource?.obtain(this.#abort.signal, forceMapLoad);
       metrics.syncDuration.observe({ phase: 'map' }, (clock() - startedAtMs) / 1000);
       this.#planMapRetry();
-      if (map || (this.#mapSource === undefined && this.#registryReadOrAbsent())) this.#ready = true;
-      const desired = this.#desiredSpecs(map?.payload);
-      this.#disabled = desired.filter((spec) => !spec.enabled);
-      const plan = planReconcile(this.#connectors, desired);
-      await Promise.allSettled(plan.removed.map((id) => this.#removeConnector(id)));
-      const toConnect = await Promise.all(plan.changed.map((spec) => this.#replaceConnector(spec)));
-      toConnect.push(...plan.added.map((spec) => this.#createConnector(spec)));
+      if (map || (this.#parts.mapSource === undefined && this.#desired.registryReadOrAbsent))
+        this.#ready = true;
+      const desired = this.#desired.specs(map?.payload);
+      const running = this.#connectors.byId;
+      const plan = planReconcile(running, desired);
+      await Promise.allSettled(plan.removed.map((id) => this.#connectors.remove(id)));
+      const toConnect = await Promise.all(plan.changed.map((spec) => this.#connectors.replace(spec)));
+      toConnect.push(...plan.added.map((spec) => this.#connectors.create(spec)));
       for (const spec of plan.unchanged) {
-        const connector = this.#connectors.get(spec.id) as ManagedConnector;
+        const connector = running.get(spec.id) as ManagedConnector;
         if (metadataDiffers(connector.spec, spec)) connector.updateMetadata(spec);
         if (connector.needsConnect) toConnect.push(connector);
       }
       const connectStartedAtMs = clock();
       const { parallelism } = await connectAll(toConnect, this.#options, () => this.#closing !== undefined);
       metrics.syncDuration.observe({ phase: 'connect' }, (clock() - connectStartedAtMs) / 1000);
-      if (map || this.#mapSource === undefined) this.#catalogue.retainOnly(new Set(this.#connectors.keys()));
-      await this.#catalogue.save();
-      await this.#pins.save();
+      if (map || this.#parts.mapSource === undefined)
+        this.#parts.catalogue.retainOnly(new Set(running.keys()));
+      await this.#parts.catalogue.save();
+      await this.#parts.pins.save();
       const summary = summarizeSync({
         reason,
         startedAtMs,
         durationMs: clock() - startedAtMs,
         desired,
         plan,
-        isAvailable: (id) => this.#connectors.get(id)?.available ?? false,
+        isAvailable: (id) => running.get(id)?.available ?? false,
         parallelism,
       });
       metrics.syncDuration.observe({ phase: 'total' }, summary.durationMs / 1000);
       logger.info({ ...summary }, 'connector sync finished');
-      this.#lastSync = summary;
-      this.#recentSyncs.push(summary);
-      if (this.#recentSyncs.length > RECENT_SYNCS) this.#recentSyncs.shift();
+      this.#syncs.record(summary);
       return summary;
     } finally {
       this.#syncing = false;
       // A list_changed that arrived while this sync was saving is recorded but not yet written; write it now
       // (a no-op when nothing changed).
-      void this.#catalogue.save();
+      void this.#parts.catalogue.save();
     }
   }
 
-  /** Re-reads the pins (approvals made with the CLI) and re-reviews connectors that had changed tools. */
-  async #reloadPins(): Promise<void> {
-    const before = new Map(
-      [...this.#connectors].map(([id, connector]) => [id, connector.changedTools.length]),
-    );
-    await this.#pins.load();
-    for (const [id, changed] of before) if (changed > 0) this.#connectors.get(id)?.reviewPins();
-  }
-
-  /**
-   * After a failed map load with no fresh map to serve, retries early with backoff (the timer refresh may be
-   * minutes away); otherwise drops any pending retry. Sync mode has no background work, so no retry either.
-   */
+  /** Sync mode has no background work, so no early map retry either. */
   #planMapRetry(): void {
-    const source = this.#mapSource;
+    const source = this.#parts.mapSource;
     if (!source || this.#closing || this.#options.refreshSync) return;
-    if (source.lastLoadFailed && !source.fresh) {
-      const delayMs = this.#mapRetry.schedule(this.#options.clock(), source.lastRetryAfterMs);
-      source.nextRetryAtMs = this.#mapRetry.dueAtMs;
-      this.#options.logger.info(
-        { delayMs, attempt: this.#mapRetry.attempt },
-        'no fresh service map: retrying the load early',
-      );
-    } else {
-      this.#mapRetry.reset();
-      source.nextRetryAtMs = null;
+    this.#parts.mapRetry.planAfterLoad(source, this.#options.clock(), this.#options.logger);
+  }
+
+  /** A connector's tools changed: recorded for the warm start and the fleet, written at once outside a sync. */
+  #recordCatalogue(connector: ManagedConnector, tools: readonly Tool[]): void {
+    const fingerprint = catalogueFingerprint(connector.spec);
+    this.#parts.catalogue.record(connector.id, fingerprint, tools);
+    this.#parts.mapSource?.shareCatalogue(connector.id, fingerprint, tools);
+    if (!this.#syncing) {
+      void this.#parts.catalogue.save();
+      void this.#parts.pins.save();
     }
-  }
-
-  #desiredSpecs(map: ServiceMapPayload | undefined): ConnectorSpec[] {
-    const { specs, skipped } = desiredSpecs(map, this.#registryServers(), this.#specDefaults());
-    this.#noteSkipped(skipped);
-    return specs;
-  }
-
-  #registryServers(): ServerInfo[] {
-    return this.#registryRead ? (this.#registryFile?.getAll() ?? []) : [];
-  }
-
-  #specDefaults(): SpecDefaults {
-    const { connectTimeoutMs, callTimeoutMs, apiKey } = this.#options;
-    return { connectTimeoutMs, callTimeoutMs, apiKeyConfigured: Boolean(apiKey) };
-  }
-
-  /** Records the registry-file servers skipped for a map connector's id, warning once per server. */
-  #noteSkipped(skipped: readonly ServerInfo[]): void {
-    this.#skipped = [...skipped];
-    for (const server of skipped) {
-      if (this.#warnedDuplicates.has(server.name)) continue;
-      this.#warnedDuplicates.add(server.name);
-      this.#options.logger.warn(
-        { connectorId: server.name },
-        'a registry-file server has the id of a service-map connector; skipping it (rename it to use it)',
-      );
-    }
-  }
-
-  #createConnector(spec: ConnectorSpec): ManagedConnector {
-    const options = this.#options;
-    const existing = this.#connectors.get(spec.id);
-    if (existing) {
-      // Never two proxies for one id: the replaced one would stay connected, unowned, until the process dies.
-      options.logger.error(
-        { connectorId: spec.id },
-        'a connector was created twice; closing the older proxy',
-      );
-      void existing.disconnect().catch(() => undefined);
-    }
-    const connector = new ManagedConnector(spec, {
-      ...options,
-      pins: this.#pins,
-      apiKey: options.apiKey,
-      dispatcher: options.perConnectorAgent ? this.#pool.ownRequestAgent() : this.#pool.requests,
-      streamDispatcher: this.#pool.streams,
-      onCatalogueChange: (id, tools) => {
-        this.#catalogue.record(id, catalogueFingerprint(connector.spec), tools);
-        this.#mapSource?.shareCatalogue(id, catalogueFingerprint(connector.spec), tools);
-        if (!this.#syncing) {
-          void this.#catalogue.save();
-          void this.#pins.save();
-        }
-      },
-    });
-    this.#connectors.set(spec.id, connector);
-    return connector;
-  }
-
-  async #replaceConnector(spec: ConnectorSpec): Promise<ManagedConnector> {
-    const previous = this.#connectors.get(spec.id);
-    await previous?.disconnect();
-    const connector = this.#createConnector(spec);
-    // Keep the old tools listed (handlers now wait for the new connection) until the new listing replaces them.
-    if (previous?.tools) connector.adoptCatalogue(previous.tools);
-    return connector;
-  }
-
-  async #removeConnector(id: string): Promise<void> {
-    const connector = this.#connectors.get(id);
-    this.#connectors.delete(id);
-    this.#options.registry.removeConnector(id);
-    await connector?.disconnect();
   }
 
   async #shutdown(): Promise<void> {
-    await this.#scheduler?.stop();
-    this.#mapRetry.cancel();
+    await this.#parts.scheduler?.stop();
+    this.#parts.mapRetry.cancel();
     this.#abort.abort();
-    const disconnectAll = () =>
-      Promise.allSettled([...this.#connectors.values()].map((connector) => connector.disconnect()));
-    await disconnectAll();
+    await this.#connectors.disconnectAll();
     await this.#inflight?.catch(() => undefined);
-    await disconnectAll();
-    this.#connectors.clear();
-    await this.#catalogue.save();
-    await this.#pins.save();
-    await this.#store.idle();
-    await this.#registryFile?.close().catch((error: unknown) => {
-      this.#options.logger.warn(
-        { err: describeFailure(error) },
-        'could not write the registry file on shutdown',
-      );
-    });
-    await this.#mapSource?.close();
-    await this.#pool.close();
-  }
-}
-
-/** How many sync summaries `status().recentSyncs` keeps. */
-const RECENT_SYNCS = 10;
-
-/** First early retry after a failed map load with no fresh map; doubles up to the refresh interval. */
-const MAP_RETRY_BASE_DELAY_MS = 1_000;
-
-/** `host:port` of a Redis URL, without credentials or database: safe for a metric label. */
-function redisTarget(url: string | undefined): string {
-  if (url === undefined) return '';
-  try {
-    const parsed = new URL(url);
-    return `${parsed.hostname}:${parsed.port || '6379'}`;
-  } catch {
-    return 'redis';
+    await this.#connectors.disconnectAll();
+    this.#connectors.byId.clear();
+    await this.#parts.catalogue.save();
+    await this.#parts.pins.save();
+    await this.#parts.store.idle();
+    await this.#desired.close();
+    await this.#parts.mapSource?.close();
+    await this.#parts.pool.close();
   }
 }
 

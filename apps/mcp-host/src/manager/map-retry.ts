@@ -1,3 +1,5 @@
+import type { Logger } from '../logger.js';
+import type { ServiceMapSource } from './service-map-source.js';
 import type { ManagerTimers } from './timers.js';
 
 /** Options of {@link MapRetry}. */
@@ -72,5 +74,21 @@ export class MapRetry {
     if (this.#timer !== undefined) this.#options.timers.clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#dueAtMs = null;
+  }
+
+  /**
+   * After a sync's map load: with the load failed and no fresh map to serve, retries early with backoff (the timer
+   * refresh may be minutes away); otherwise drops any pending retry. Tells `source` when the retry is due, for
+   * `/status`.
+   */
+  planAfterLoad(source: ServiceMapSource, nowMs: number, logger: Pick<Logger, 'info'>): void {
+    if (source.lastLoadFailed && !source.fresh) {
+      const delayMs = this.schedule(nowMs, source.lastRetryAfterMs);
+      source.nextRetryAtMs = this.dueAtMs;
+      logger.info({ delayMs, attempt: this.attempt }, 'no fresh service map: retrying the load early');
+    } else {
+      this.reset();
+      source.nextRetryAtMs = null;
+    }
   }
 }

@@ -27,3 +27,23 @@ export function summarizeSync(facts: {
     parallelism: facts.parallelism,
   };
 }
+
+/** How many sync summaries `status().recentSyncs` keeps. */
+const RECENT_SYNCS = 10;
+
+/** The last sync and the latest {@link RECENT_SYNCS} summaries, oldest first, for `/status` and its history. */
+export class SyncHistory {
+  #last: SyncSummary | null = null;
+  readonly #recent: SyncSummary[] = [];
+
+  record(summary: SyncSummary): void {
+    this.#last = summary;
+    this.#recent.push(summary);
+    if (this.#recent.length > RECENT_SYNCS) this.#recent.shift();
+  }
+
+  /** The `lastSync` and `recentSyncs` members of `/status` (the latter absent before the first sync). */
+  status(): { lastSync: SyncSummary | null; recentSyncs?: SyncSummary[] } {
+    return { lastSync: this.#last, ...(this.#recent.length > 0 && { recentSyncs: [...this.#recent] }) };
+  }
+}

@@ -13,8 +13,9 @@ describe('status members for the status page', () => {
     const alpha = await bed.demo('alpha');
     const beta = await bed.demo('beta');
     bed.publisher.publish(mapOf([entry('alpha', alpha.streamableUrl), entry('beta', beta.streamableUrl)]));
-    // An epoch clock the test owns: each read moves it 2 ms, so every call takes a known, non-zero time.
-    let now = Date.now();
+    // An epoch clock the test owns: each read moves it 2 ms, so every call takes a known, non-zero time. It starts
+    // at the start of a 10 s history bucket, so the calls cannot straddle two buckets whatever the time of day.
+    let now = Math.floor(Date.now() / 10_000) * 10_000;
     const { manager, registry } = bed.manager({ stateDir: await bed.tempDir(), clock: () => (now += 2) });
     await manager.start();
     const before = manager.status().connectors;
