@@ -1,19 +1,26 @@
 export type { HostServerErrorCode } from './errors.js';
 export { HostServerError } from './errors.js';
-export type { HostHttpServer, HostHttpServerOptions } from './http-server.js';
-export { createHostHttpServer } from './http-server.js';
-export type { HttpSessionTransportOptions } from './http-session-transport.js';
-export { HttpSessionTransport } from './http-session-transport.js';
-export { HOST_SERVER_CAPABILITIES } from './mcp-session.js';
-export type { Readiness } from './ops-routes.js';
-export { OPS_PATHS } from './ops-routes.js';
-export { defaultAllowedHosts, defaultAllowedOrigins } from './request-guard.js';
-export type { McpSessionGroupOptions } from './session-group.js';
-export { McpSessionGroup } from './session-group.js';
-export { STATUS_PAGE_CSP, STATUS_PAGE_PATHS } from './status-page/index.js';
+export {
+  createHostHttpServer,
+  defaultAllowedHosts,
+  defaultAllowedOrigins,
+  type HostHttpServer,
+  type HostHttpServerOptions,
+  HttpSessionTransport,
+  type HttpSessionTransportOptions,
+  OPS_PATHS,
+  type Readiness,
+  STATUS_PAGE_CSP,
+  STATUS_PAGE_PATHS,
+} from './http/index.js';
+export {
+  HOST_SERVER_CAPABILITIES,
+  McpSessionGroup,
+  type McpSessionGroupOptions,
+  toListedTool,
+} from './mcp/index.js';
 export type { StdioServerOptions, StdioSurface } from './stdio-server.js';
 export { serveStdio } from './stdio-server.js';
-export { toListedTool } from './tool-listing.js';
 export type {
   HostServerInfo,
   HostServerLogger,

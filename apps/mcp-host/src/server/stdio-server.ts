@@ -1,6 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { McpSessionGroup } from './session-group.js';
+import { McpSessionGroup } from './mcp/index.js';
 import type { HostServerInfo, HostServerLogger, HostServerTimers, McpSurface, ToolSource } from './types.js';
 
 /** Options of {@link serveStdio}. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { HostMetrics } from '../../src/metrics.js';
-import { HttpSessionTransport } from '../../src/server/http-session-transport.js';
+import { HttpSessionTransport } from '../../src/server/http/http-session-transport.js';
 import { createHostHttpServer, type HostHttpServer, HostServerError } from '../../src/server/index.js';
 import type { HostServerTimers } from '../../src/server/types.js';
 import {

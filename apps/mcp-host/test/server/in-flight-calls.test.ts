@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InFlightCalls } from '../../src/server/in-flight-calls.js';
+import { InFlightCalls } from '../../src/server/mcp/in-flight-calls.js';
 
 /** Timers that fire only when the test says so. */
 function manualTimers() {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createRequestGuard } from '../../src/server/http/request-guard.js';
 import { defaultAllowedHosts, defaultAllowedOrigins } from '../../src/server/index.js';
-import { createRequestGuard } from '../../src/server/request-guard.js';
 
 describe('default allow lists', () => {
   it('hold the loopback names with the port, plus the bind address', () => {

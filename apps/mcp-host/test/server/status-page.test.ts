@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logger.js';
 import { HostMetrics } from '../../src/metrics.js';
+import { STATUS_PAGE_CSP } from '../../src/server/http/status-page/routes.js';
 import { createHostHttpServer, type HostHttpServer } from '../../src/server/index.js';
-import { STATUS_PAGE_CSP } from '../../src/server/status-page/routes.js';
 import { createTestRegistry, rawRequest } from './support.js';
 
 let server: HostHttpServer;

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HostServerLogger } from '../types.js';
 import { sendJson } from './http-responses.js';
-import type { HostServerLogger } from './types.js';
 
 /** What `isReady()` may answer: a plain flag, or a flag with the reason an operator should read. */
 export type Readiness = boolean | { readonly ready: boolean; readonly reason?: string };

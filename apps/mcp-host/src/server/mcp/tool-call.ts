@@ -9,9 +9,9 @@ import {
   type ServerNotification,
   type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
-import { answerHandlerCall } from '../forwarding/index.js';
+import { answerHandlerCall } from '../../forwarding/index.js';
+import type { HostServerLogger, ToolSource } from '../types.js';
 import type { InFlightCalls } from './in-flight-calls.js';
-import type { HostServerLogger, ToolSource } from './types.js';
 
 /** What {@link routeToolCall} needs; shared by every session of one surface. */
 export interface ToolCallRouting {

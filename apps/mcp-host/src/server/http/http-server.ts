@@ -1,14 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { HostMetrics } from '../metrics.js';
-import { HostServerError } from './errors.js';
+import type { HostMetrics } from '../../metrics.js';
+import { HostServerError } from '../errors.js';
+import { McpSessionGroup } from '../mcp/index.js';
+import type { HostServerInfo, HostServerLogger, HostServerTimers, McpSurface, ToolSource } from '../types.js';
 import { sendJson, sendJsonRpcError } from './http-responses.js';
 import { StreamableHttpSessions } from './http-sessions.js';
 import { createOpsRoutes, OPS_PATHS, type OpsPath, type Readiness } from './ops-routes.js';
 import { bracketIpv6, createRequestGuard, type RequestGuard } from './request-guard.js';
-import { McpSessionGroup } from './session-group.js';
 import { isStatusPagePath, STATUS_PAGE_PATHS, serveStatusPage } from './status-page/index.js';
-import type { HostServerInfo, HostServerLogger, HostServerTimers, McpSurface, ToolSource } from './types.js';
 
 /** Options of {@link createHostHttpServer}. */
 export interface HostHttpServerOptions {

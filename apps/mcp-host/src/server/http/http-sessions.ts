@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { McpSessionGroup } from '../mcp/index.js';
+import type { HostServerLogger, HostServerTimers } from '../types.js';
 import { readJsonBody, sendJsonRpcError } from './http-responses.js';
 import { HttpSessionTable } from './http-session-table.js';
 import { HttpSessionTransport } from './http-session-transport.js';
-import type { McpSessionGroup } from './session-group.js';
-import type { HostServerLogger, HostServerTimers } from './types.js';
 
 /** Options of {@link StreamableHttpSessions}. */
 export interface StreamableHttpSessionsOptions {

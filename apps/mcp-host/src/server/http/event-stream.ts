@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import type { HostServerTimers } from './types.js';
+import type { HostServerTimers } from '../types.js';
 
 /**
  * Sends the head of a `text/event-stream` answer. `no-transform` and `X-Accel-Buffering: no` keep proxies from

@@ -1,4 +1,4 @@
-import type { HostServerTimers } from './types.js';
+import type { HostServerTimers } from '../types.js';
 
 /**
  * Counts tool calls that are running, so shutdown can wait for them. One instance per surface (all its sessions).

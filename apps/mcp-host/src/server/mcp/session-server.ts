@@ -1,9 +1,9 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { type CallToolRequest, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import type { HostServerInfo } from '../types.js';
 import { routeToolCall, type ToolCallRouting } from './tool-call.js';
 import { listedTools } from './tool-listing.js';
-import type { HostServerInfo } from './types.js';
 
 /** What the server advertises: tools that may change (`listChanged`), and forwarded log messages. */
 export const HOST_SERVER_CAPABILITIES = { tools: { listChanged: true }, logging: {} } as const;

@@ -6,7 +6,8 @@ import {
   type MessageExtraInfo,
   type RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
-import { HostServerError } from './errors.js';
+import { HostServerError } from '../errors.js';
+import type { HostServerTimers } from '../types.js';
 import { StandaloneEventStream } from './event-stream.js';
 import {
   getHeadersRefusal,
@@ -17,7 +18,6 @@ import {
 import { readJsonBody, sendJsonRpcError } from './http-responses.js';
 import { isAnswer, parseJsonRpcBody } from './json-rpc-body.js';
 import { PostExchange } from './post-exchange.js';
-import type { HostServerTimers } from './types.js';
 
 /** Options of {@link HttpSessionTransport}. */
 export interface HttpSessionTransportOptions {

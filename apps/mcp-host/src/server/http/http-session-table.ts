@@ -1,5 +1,5 @@
+import type { HostServerLogger, HostServerTimers } from '../types.js';
 import type { HttpSessionTransport } from './http-session-transport.js';
-import type { HostServerLogger, HostServerTimers } from './types.js';
 
 /** Options of {@link HttpSessionTable}. */
 export interface HttpSessionTableOptions {

@@ -1,9 +1,6 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { LoggingMessageNotification } from '@modelcontextprotocol/sdk/types.js';
-import { HostServerError } from './errors.js';
-import { InFlightCalls } from './in-flight-calls.js';
-import { createMcpSession } from './mcp-session.js';
-import type { ToolCallRouting } from './tool-call.js';
+import { HostServerError } from '../errors.js';
 import type {
   HostServerInfo,
   HostServerLogger,
@@ -11,7 +8,10 @@ import type {
   McpSurface,
   ToolSource,
   UpstreamLogEntry,
-} from './types.js';
+} from '../types.js';
+import { InFlightCalls } from './in-flight-calls.js';
+import { createMcpSession } from './session-server.js';
+import type { ToolCallRouting } from './tool-call.js';
 
 /** Options of {@link McpSessionGroup}. */
 export interface McpSessionGroupOptions {
