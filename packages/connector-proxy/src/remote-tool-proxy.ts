@@ -1,21 +1,18 @@
-import { SseError } from '@modelcontextprotocol/sdk/client/sse.js';
 import {
   type CallToolResult,
   CallToolResultSchema,
-  LoggingMessageNotificationSchema,
   type Progress,
   type Tool,
-  ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { Agent, getGlobalDispatcher } from 'undici';
 import { buildRequestHeaders } from './auth-headers.js';
 import { ReconnectSchedule } from './backoff.js';
 import { coalescedRun } from './coalesced-run.js';
-import { isHarmlessRequestError, toRequestError } from './error-mapping.js';
+import { toRequestError } from './error-mapping.js';
 import { ConnectorUnavailableError, describeError } from './errors.js';
-import { isSessionExpired } from './http-errors.js';
 import { type RemoteToolProxyOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { closeSession, openSession, type Session } from './session.js';
+import { SessionWatch } from './session-watch.js';
 import { listAllTools, toolsDiffer } from './tool-listing.js';
 import type { ConcreteTransportKind, TransportContext } from './transports.js';
 
@@ -55,7 +52,7 @@ export class RemoteToolProxy {
   #connecting: Promise<void> | undefined;
   #attemptController: AbortController | undefined;
   #ownedStreamAgent: Agent | undefined;
-  #probing = false;
+  readonly #watch: SessionWatch;
 
   /** @throws {ConnectorProxyError} `invalid_options` when the options cannot work. */
   constructor(options: RemoteToolProxyOptions) {
@@ -65,6 +62,13 @@ export class RemoteToolProxy {
     const { reconnect, random, timers } = this.#options;
     this.#reconnects = new ReconnectSchedule(reconnect, random, timers);
     this.#relist = coalescedRun(() => this.#relistOnce());
+    this.#watch = new SessionWatch(this.#options, {
+      isLive: (session) => session === this.#session && this.#state === 'up',
+      lost: (session, cause) => this.#onSessionLost(session, cause),
+      toolListChanged: this.#relist,
+      upstreamLog: (entry) =>
+        this.#callback('onLog', () => this.#options.onLog?.({ connectorId: this.id, ...entry })),
+    });
   }
 
   /** Current state. */
@@ -118,7 +122,7 @@ export class RemoteToolProxy {
       if (session === this.#session) this.#tools = tools;
       return tools;
     } catch (error) {
-      this.#checkAfterFailure(session, error, undefined);
+      this.#watch.afterRequestFailure(session, error, undefined);
       throw toRequestError(this.id, 'tools/list', error);
     }
   }
@@ -145,7 +149,7 @@ export class RemoteToolProxy {
       });
       return result as CallToolResult;
     } catch (error) {
-      this.#checkAfterFailure(session, error, signal);
+      this.#watch.afterRequestFailure(session, error, signal);
       throw toRequestError(this.id, `tools/call "${name}"`, error, signal);
     }
   }
@@ -183,7 +187,12 @@ export class RemoteToolProxy {
     this.#attemptController = controller;
     let session: Session;
     try {
-      session = await openSession(this.#options, this.#transportContext(), this.#wire, controller.signal);
+      session = await openSession(
+        this.#options,
+        this.#transportContext(),
+        this.#watch.wire,
+        controller.signal,
+      );
     } catch (error) {
       if (epoch === this.#epoch) {
         if (this.#state === 'down') {
@@ -227,27 +236,6 @@ export class RemoteToolProxy {
     return this.#ownedStreamAgent;
   }
 
-  readonly #wire = (session: Session): void => {
-    const { client } = session;
-    client.onclose = () => this.#onSessionLost(session, new Error('the upstream closed the connection'));
-    client.onerror = (error) => {
-      // A legacy SSE session lives exactly as long as its stream: the event source would reopen it as a new,
-      // uninitialised session, so a stream error is a lost connection without asking. A 404 on a Streamable
-      // HTTP session says the upstream forgot the session: a ping would only get the same 404.
-      if (error instanceof SseError || isSessionExpired(error)) this.#onSessionLost(session, error);
-      else this.#probe(session, error);
-    };
-    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
-      if (session === this.#session) this.#relist();
-    });
-    client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {
-      const { level, logger, data } = notification.params;
-      this.#callback('onLog', () =>
-        this.#options.onLog?.({ connectorId: this.id, level, data, ...(logger ? { logger } : {}) }),
-      );
-    });
-  };
-
   #requireSession(): Session {
     const session = this.#session;
     if (session && this.#state === 'up') return session;
@@ -262,33 +250,7 @@ export class RemoteToolProxy {
     throw new ConnectorUnavailableError(this.id, 'not connected; call connect() first');
   }
 
-  #checkAfterFailure(session: Session, error: unknown, signal: AbortSignal | undefined): void {
-    if (isSessionExpired(error)) this.#onSessionLost(session, error);
-    else if (!isHarmlessRequestError(error, signal)) this.#probe(session, error);
-  }
-
-  /**
-   * Something failed on the session's transport (a stream broke, a request failed). Decide whether the
-   * connection is gone by pinging: one ping in flight at a time; a failed ping means lost.
-   */
-  #probe(session: Session, error: unknown): void {
-    if (session !== this.#session || this.#state !== 'up') return;
-    this.#log('debug', { err: describeError(error) }, 'transport error; checking the connection');
-    if (this.#probing) return;
-    this.#probing = true;
-    session.client
-      .ping({ timeout: this.#options.connectTimeoutMs })
-      .then(
-        () => {},
-        (pingError: unknown) => this.#onSessionLost(session, pingError),
-      )
-      .finally(() => {
-        this.#probing = false;
-      });
-  }
-
   #onSessionLost(session: Session, cause: unknown): void {
-    if (session !== this.#session || this.#state !== 'up') return;
     this.#session = undefined;
     this.#state = 'down';
     this.#lostCause = cause;
@@ -312,7 +274,7 @@ export class RemoteToolProxy {
       this.#callback('onToolsChanged', () => this.#options.onToolsChanged?.(tools));
     } catch (error) {
       this.#log('warn', { err: describeError(error) }, 'could not re-list the upstream tools');
-      this.#checkAfterFailure(session, error, undefined);
+      this.#watch.afterRequestFailure(session, error, undefined);
     }
   }
 

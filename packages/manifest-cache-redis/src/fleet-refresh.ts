@@ -1,9 +1,10 @@
 import type { ManifestLoader, ManifestLoadResult } from '@cortex-mcp/manifest-cache';
 import type { ChangeSignal } from './change-signal.js';
 import { hasCode, ManifestCacheRedisError } from './errors.js';
-import type { FleetSnapshot, FleetStore, HeldLease, LeaseView } from './fleet-store.js';
+import type { FleetSnapshot, FleetStore } from './fleet-store.js';
 import { type Held, isNews, isOlder, loadedExpiry } from './held.js';
 import type { HolderPresence } from './holder-presence.js';
+import type { HeldLease, LeaseView } from './lease.js';
 import { startLeaseHeartbeat } from './lease-heartbeat.js';
 import type { FleetTimers } from './options.js';
 import type { SharedReader, SharedView } from './shared-reader.js';

@@ -2,23 +2,9 @@ import type { Redis } from 'ioredis';
 import { ManifestCacheRedisError, wrapRedisFailure } from './errors.js';
 import type { HealthTracker } from './health.js';
 import type { FleetKeys } from './keys.js';
+import { type HeldLease, type LeaseView, leaseView, UNKNOWN_HOLDER } from './lease.js';
 import { ABANDON_LUA, ACQUIRE_LUA, COMMIT_LUA, EVICT_LUA, PEEK_LUA, RENEW_LUA } from './scripts.js';
 import { parseStoredManifest, type StoredManifest } from './stored-manifest.js';
-
-/** A lease this host holds: its fencing token travels with every write made under it. */
-export interface HeldLease {
-  /** `<fence>:<holderId>`, the value of the lease key. */
-  readonly token: string;
-  readonly fence: number;
-}
-
-/** Who holds the lease, as last seen. */
-export interface LeaseView {
-  readonly holderId: string;
-  readonly fence: number;
-  /** Remaining lease time when it was read (server's clock); -1 when it has no expiry (not written by us). */
-  readonly remainingMs: number;
-}
 
 /** One consistent look at the fleet (PEEK). `version` is `null` when no map is stored. */
 export interface FleetSnapshot {
@@ -68,28 +54,6 @@ const toNumber = (value: unknown): number | null => {
   const number = Number(value);
   return Number.isFinite(number) ? number : null;
 };
-
-/** `<fence>:<holderId>` → its parts; `undefined` for anything else. */
-export function parseLeaseToken(token: unknown): { fence: number; holderId: string } | undefined {
-  if (typeof token !== 'string') return undefined;
-  const colon = token.indexOf(':');
-  const fence = Number(token.slice(0, colon));
-  if (colon <= 0 || !Number.isSafeInteger(fence)) return undefined;
-  return { fence, holderId: token.slice(colon + 1) };
-}
-
-const UNKNOWN_HOLDER: LeaseView = { holderId: 'unknown', fence: 0, remainingMs: -1 };
-
-/** The lease as seen, or `null` when there is none. A value this package did not write reads as `unknown`. */
-function leaseView(token: unknown, pttl: unknown): LeaseView | null {
-  if (token === null || token === undefined) return null;
-  const parsed = parseLeaseToken(token);
-  const remainingMs = Number(pttl);
-  return {
-    ...(parsed ?? { holderId: 'unknown', fence: 0 }),
-    remainingMs: Number.isFinite(remainingMs) && remainingMs >= 0 ? remainingMs : -1,
-  };
-}
 
 /**
  * The fleet's state in Redis, one atomic operation per method (see src/scripts.ts for each script's contract).

@@ -1,8 +1,9 @@
 import type { ManifestCache } from '@cortex-mcp/manifest-cache';
 import type { ChangeSignal } from './change-signal.js';
 import { hasCode } from './errors.js';
-import type { FleetStore, HeldLease, LeaseView } from './fleet-store.js';
+import type { FleetStore } from './fleet-store.js';
 import { type Held, isNews } from './held.js';
+import type { HeldLease, LeaseView } from './lease.js';
 import type { FleetChange, FleetChangeSource, FleetTimers } from './options.js';
 import type { SharedReader, SharedView } from './shared-reader.js';
 import type { ManifestText } from './stored-manifest.js';

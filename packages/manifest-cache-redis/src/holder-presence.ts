@@ -1,5 +1,6 @@
 import { describeError, hasCode } from './errors.js';
-import type { FleetStore, LeaseView } from './fleet-store.js';
+import type { FleetStore } from './fleet-store.js';
+import type { LeaseView } from './lease.js';
 import type { RedisLogger } from './options.js';
 
 /** What one check on a lease holder found. */

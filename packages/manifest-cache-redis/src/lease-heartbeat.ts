@@ -1,4 +1,5 @@
-import type { FleetStore, HeldLease } from './fleet-store.js';
+import type { FleetStore } from './fleet-store.js';
+import type { HeldLease } from './lease.js';
 import type { FleetTimers } from './options.js';
 
 /**

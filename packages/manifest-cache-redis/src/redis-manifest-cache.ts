@@ -10,12 +10,13 @@ import { ChangeSignal } from './change-signal.js';
 import { ManifestCacheRedisError } from './errors.js';
 import { FleetRefresh } from './fleet-refresh.js';
 import type { FleetStatus } from './fleet-status.js';
-import { FleetStore, type HeldLease, type LeaseView } from './fleet-store.js';
+import { FleetStore } from './fleet-store.js';
 import { FleetSync } from './fleet-sync.js';
 import { HealthTracker } from './health.js';
 import { type Held, loadedExpiry } from './held.js';
 import { HolderPresence } from './holder-presence.js';
 import { fleetKeys } from './keys.js';
+import { LeaseTracker } from './lease-tracker.js';
 import {
   describeRedisUrl,
   type RedisHealth,
@@ -60,8 +61,7 @@ export class RedisManifestCache<T> implements ManifestCacheLike<T> {
   readonly #refresh: FleetRefresh<T>;
   #state: Lifecycle = 'new';
   #connecting: Promise<RedisHealth> | undefined;
-  #leading: HeldLease | undefined;
-  #lease: { view: LeaseView; observedAtMs: number } | undefined;
+  readonly #leases: LeaseTracker;
   readonly #sync: FleetSync<T>;
 
   /**
@@ -74,6 +74,7 @@ export class RedisManifestCache<T> implements ManifestCacheLike<T> {
     this.#options = o;
     this.instanceId = o.instanceId ?? defaultInstanceId(o.random);
     this.#target = describeRedisUrl(o.url);
+    this.#leases = new LeaseTracker(this.instanceId, o.clock);
     const keys = fleetKeys(o.keyPrefix);
     this.#health = new HealthTracker({
       clock: o.clock,
@@ -104,10 +105,8 @@ export class RedisManifestCache<T> implements ManifestCacheLike<T> {
       presence: new HolderPresence(o.logger),
       usableStore: () => (this.#state === 'connected' && this.#health.isUp ? this.#store : undefined),
       local: () => this.#local.get(),
-      setLeading: (lease) => {
-        this.#leading = lease;
-      },
-      observeLease: (lease) => this.#observeLease(lease),
+      setLeading: (lease) => this.#leases.setLeading(lease),
+      observeLease: (lease) => this.#leases.observe(lease),
       report: (e) => this.#report(e),
     });
     this.#sync = new FleetSync<T>({
@@ -118,10 +117,8 @@ export class RedisManifestCache<T> implements ManifestCacheLike<T> {
       signal: this.#signal,
       local: this.#local,
       isConnected: () => this.#state === 'connected',
-      setLeading: (lease) => {
-        this.#leading = lease;
-      },
-      observeLease: (lease) => this.#observeLease(lease),
+      setLeading: (lease) => this.#leases.setLeading(lease),
+      observeLease: (lease) => this.#leases.observe(lease),
       report: (e) => this.#report(e),
     });
     this.catalogue = new SharedCatalogue({
@@ -168,7 +165,7 @@ export class RedisManifestCache<T> implements ManifestCacheLike<T> {
   async close(): Promise<void> {
     if (this.#state === 'closed') return;
     this.#sync.stopPolling();
-    const leading = this.#leading;
+    const leading = this.#leases.leading;
     if (leading !== undefined && this.#state === 'connected')
       await this.#store.abandon(leading).catch(() => {});
     this.#state = 'closed';
@@ -248,8 +245,8 @@ export class RedisManifestCache<T> implements ManifestCacheLike<T> {
     return {
       instanceId: this.instanceId,
       keyPrefix: this.#options.keyPrefix,
-      role: standalone ? 'standalone' : this.#leading !== undefined ? 'leader' : 'follower',
-      leaseHolder: this.#leaseHolder(),
+      role: standalone ? 'standalone' : this.#leases.leading !== undefined ? 'leader' : 'follower',
+      leaseHolder: this.#leases.holder(),
       redis: { ...health, target: this.#target },
       shared: {
         version: known?.version ?? null,
@@ -260,27 +257,6 @@ export class RedisManifestCache<T> implements ManifestCacheLike<T> {
       rejectedReads: this.#reader.rejectedReads,
       lastRejection: this.#reader.lastRejection,
     };
-  }
-
-  #leaseHolder(): FleetStatus['leaseHolder'] {
-    if (this.#leading !== undefined) {
-      return { holderId: this.instanceId, fence: this.#leading.fence, self: true };
-    }
-    const seen = this.#lease;
-    const expired =
-      seen !== undefined &&
-      seen.view.remainingMs >= 0 &&
-      this.#options.clock() >= seen.observedAtMs + seen.view.remainingMs;
-    if (seen === undefined || expired) return null;
-    return {
-      holderId: seen.view.holderId,
-      fence: seen.view.fence,
-      self: seen.view.holderId === this.instanceId,
-    };
-  }
-
-  #observeLease(view: LeaseView | null): void {
-    this.#lease = view === null ? undefined : { view, observedAtMs: this.#options.clock() };
   }
 
   #catalogueStore(): FleetStore {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { FleetStore, type HeldLease } from '../src/fleet-store.js';
+import { FleetStore } from '../src/fleet-store.js';
 import { HealthTracker } from '../src/health.js';
 import { fleetKeys } from '../src/keys.js';
+import type { HeldLease } from '../src/lease.js';
 import { loaded, mapValue } from './fixtures/signed-map.mjs';
 import {
   controlledLoader,

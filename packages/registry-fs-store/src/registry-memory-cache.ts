@@ -1,5 +1,6 @@
 import { describeError, RegistryStoreError } from './errors.js';
 import { FlushReporter } from './flush-reporter.js';
+import { FlushTimer } from './flush-timer.js';
 import {
   type RegistryMemoryCacheOptions,
   type ResolvedCacheOptions,
@@ -41,8 +42,7 @@ export class RegistryMemoryCache {
   private lifecycle: Lifecycle = 'new';
   private initPromise: Promise<void> | undefined;
   private inFlight: Promise<void> | undefined;
-  private timerHandle: unknown;
-  private timerArmed = false;
+  private readonly flushTimer: FlushTimer;
   private changeGeneration = 0;
   private flushedGeneration = 0;
   /** The file as last read or written here: a flush that finds it unchanged does not parse it again. */
@@ -54,6 +54,10 @@ export class RegistryMemoryCache {
     this.registryPath = this.options.registryPath;
     this.writeOptions = { ...this.options, nextSequence };
     this.reporter = new FlushReporter(this.registryPath, this.options.logger, this.options.onFlush);
+    // Failures were logged in writeSnapshot and re-armed the timer; nobody awaits a tick.
+    this.flushTimer = new FlushTimer(this.options.timers, this.options.flushIntervalMs, () => {
+      this.flushPending().catch(() => undefined);
+    });
   }
 
   /** True while some change is not yet on disk. */
@@ -167,7 +171,7 @@ export class RegistryMemoryCache {
   async close(): Promise<void> {
     const pendingInit = this.initPromise;
     this.lifecycle = 'closed';
-    this.clearTimer();
+    this.flushTimer.clear();
     if (pendingInit) await pendingInit.catch(() => undefined);
     await this.flushPending();
   }
@@ -202,7 +206,7 @@ export class RegistryMemoryCache {
     } finally {
       this.inFlight = undefined;
       if (this.dirty) this.armTimer();
-      else this.clearTimer();
+      else this.flushTimer.clear();
     }
   }
 
@@ -248,27 +252,9 @@ export class RegistryMemoryCache {
   }
 
   private armTimer(): void {
-    const { flushIntervalMs, timers } = this.options;
-    if (this.timerArmed || this.lifecycle === 'closed' || flushIntervalMs === 0) return;
+    if (this.lifecycle === 'closed') return;
     if (this.readOnly) return; // nothing will ever be written: no point in waking up
-    this.timerArmed = true;
-    this.timerHandle = timers.setTimeout(() => this.onTimer(), flushIntervalMs);
-    // A pending write must never keep the process alive on its own.
-    (this.timerHandle as { unref?: () => void } | undefined)?.unref?.();
-  }
-
-  private clearTimer(): void {
-    if (!this.timerArmed) return;
-    this.options.timers.clearTimeout(this.timerHandle);
-    this.timerArmed = false;
-    this.timerHandle = undefined;
-  }
-
-  private onTimer(): void {
-    this.timerArmed = false;
-    this.timerHandle = undefined;
-    // Failures were logged in writeSnapshot and re-armed the timer; nobody awaits a tick.
-    this.flushPending().catch(() => undefined);
+    this.flushTimer.arm();
   }
 
   private assertInitialized(): void {

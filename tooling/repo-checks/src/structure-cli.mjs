@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Prints every structure violation of the repo (or of the tree named as the first argument) and exits 1 when there
-// is any. `pnpm test` runs the same checks in test/structure.test.ts, less the entries of KNOWN_VIOLATIONS.
+// is any. `pnpm test` runs the same checks in test/structure.test.ts.
 //   node tooling/repo-checks/src/structure-cli.mjs
 import { resolve } from 'node:path';
 import {

@@ -64,7 +64,7 @@ export declare function findOversizeFiles(
 /** Lines as `wc -l` and an editor count them: a final newline does not start another line. */
 export declare function countLines(text: string): number;
 
-/** One line per violation, as KNOWN_VIOLATIONS lists them (no line counts: they change with every edit). */
+/** One line per violation, as the real-tree test reports them (no line counts: they change with every edit). */
 export declare const violationKey: {
   deepImport(violation: DeepImport): string;
   cycle(files: readonly string[]): string;

@@ -211,7 +211,7 @@ export function countLines(text) {
   return text.endsWith('\n') ? newlines : newlines + 1;
 }
 
-/** One line per violation, the form KNOWN_VIOLATIONS lists them in (no line counts: they change with any edit). */
+/** One line per violation, as the real-tree test reports them (no line counts: they change with any edit). */
 export const violationKey = {
   deepImport: ({ importer, imported }) => `${importer} -> ${imported}`,
   cycle: (files) => [...files, files[0]].join(' -> '),

@@ -1,7 +1,7 @@
 import type { RegistryMemoryCache } from '@cortex-mcp/registry-fs-store';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Agent } from 'undici';
-import { type ConnectorSpec, catalogueFingerprint, metadataDiffers } from '../connectors/index.js';
+import { catalogueFingerprint, metadataDiffers } from '../connectors/index.js';
 import { ConnectorManagerError } from '../errors.js';
 import { planWarmStart, readWarmState, type WarmState } from '../state/index.js';
 import { emptyMapStatus, type HostStatus, type SyncSummary } from '../status/index.js';

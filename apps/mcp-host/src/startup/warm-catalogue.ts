@@ -1,6 +1,5 @@
 import type { ServerInfo } from '@cortex-mcp/registry-fs-store';
 import type {
-  ConnectorToolDefinition,
   RegisteredTool,
   ToolCallContext,
   ToolHandler,
