@@ -4,17 +4,17 @@ import {
   type Progress,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import { Agent, getGlobalDispatcher } from 'undici';
 import { buildRequestHeaders } from './auth-headers.js';
 import { ReconnectSchedule } from './backoff.js';
 import { coalescedRun } from './coalesced-run.js';
 import { toRequestError } from './error-mapping.js';
 import { ConnectorUnavailableError, describeError } from './errors.js';
 import { type RemoteToolProxyOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { ProxyTransports } from './proxy-transports.js';
 import { closeSession, openSession, type Session } from './session.js';
 import { SessionWatch } from './session-watch.js';
 import { listAllTools, toolsDiffer } from './tool-listing.js';
-import type { ConcreteTransportKind, TransportContext } from './transports.js';
+import type { ConcreteTransportKind } from './transports.js';
 
 /**
  * Where a proxy is in its life: `idle` (never connected, or disconnected), `connecting` (first handshake),
@@ -40,7 +40,6 @@ export class RemoteToolProxy {
   /** The connector id. */
   readonly id: string;
   readonly #options: ResolvedOptions;
-  readonly #headers: Record<string, string>;
   #state: ProxyState = 'idle';
   #session: Session | undefined;
   #available = false;
@@ -51,14 +50,18 @@ export class RemoteToolProxy {
   readonly #relist: () => void;
   #connecting: Promise<void> | undefined;
   #attemptController: AbortController | undefined;
-  #ownedStreamAgent: Agent | undefined;
+  readonly #transports: ProxyTransports;
   readonly #watch: SessionWatch;
 
   /** @throws {ConnectorProxyError} `invalid_options` when the options cannot work. */
   constructor(options: RemoteToolProxyOptions) {
     this.#options = resolveOptions(options);
     this.id = this.#options.id;
-    this.#headers = buildRequestHeaders(this.id, options.auth, options.headers);
+    this.#transports = new ProxyTransports(
+      this.#options,
+      buildRequestHeaders(this.id, options.auth, options.headers),
+      (text) => this.#log('debug', { stderr: text.trimEnd().slice(0, 4000) }, 'upstream stderr'),
+    );
     const { reconnect, random, timers } = this.#options;
     this.#reconnects = new ReconnectSchedule(reconnect, random, timers);
     this.#relist = coalescedRun(() => this.#relistOnce());
@@ -84,6 +87,11 @@ export class RemoteToolProxy {
   /** The transport of the live session (what `auto` resolved to), or undefined when not connected. */
   get activeTransport(): ConcreteTransportKind | undefined {
     return this.#session?.kind;
+  }
+
+  /** The MCP protocol version the upstream chose in the handshake of the live session; undefined while not up. */
+  get protocolVersion(): string | undefined {
+    return this.#session?.protocolVersion;
   }
 
   /** The last tool list seen (from `getTools()`, `list_changed` or a reconnect), or undefined. */
@@ -174,9 +182,7 @@ export class RemoteToolProxy {
     this.#reconnects.reset();
     await pending?.catch(() => {});
     if (session) await closeSession(session, true, this.#options, this.#options.connectTimeoutMs);
-    const agent = this.#ownedStreamAgent;
-    this.#ownedStreamAgent = undefined;
-    await agent?.destroy();
+    await this.#transports.release();
     this.#setAvailable(false);
   }
 
@@ -189,7 +195,7 @@ export class RemoteToolProxy {
     try {
       session = await openSession(
         this.#options,
-        this.#transportContext(),
+        this.#transports.context(),
         this.#watch.wire,
         controller.signal,
       );
@@ -213,27 +219,6 @@ export class RemoteToolProxy {
     this.#log('info', { transport: session.kind, reconnected: reconnecting }, 'connector connected');
     this.#setAvailable(true);
     if (reconnecting) this.#relist();
-  }
-
-  #transportContext(): TransportContext {
-    const options = this.#options;
-    return {
-      url: options.url,
-      headers: this.#headers,
-      requestDispatcher: options.dispatcher ?? getGlobalDispatcher(),
-      streamDispatcher: options.streamDispatcher ?? this.#streamAgent(),
-      command: options.command,
-      args: options.args,
-      env: options.env,
-      cwd: options.cwd,
-      onStderr: (text) => this.#log('debug', { stderr: text.trimEnd().slice(0, 4000) }, 'upstream stderr'),
-    };
-  }
-
-  #streamAgent(): Agent {
-    // Streams are idle for long stretches by design: no body timeout.
-    this.#ownedStreamAgent ??= new Agent({ bodyTimeout: 0 });
-    return this.#ownedStreamAgent;
   }
 
   #requireSession(): Session {

@@ -13,6 +13,8 @@ export interface Session {
   client: Client;
   transport: Transport;
   kind: ConcreteTransportKind;
+  /** The MCP protocol version the upstream chose in the handshake. */
+  protocolVersion?: string;
 }
 
 /** Hooks a session reports to while it lives. Set before the handshake so nothing sent early is lost. */
@@ -79,6 +81,12 @@ async function openSessionWith(
   });
   const transport = createTransport(kind, context);
   const session: Session = { client, transport, kind };
+  // The SDK hands the negotiated version only to the transport: keep it for the session too.
+  const setProtocolVersion = transport.setProtocolVersion?.bind(transport);
+  transport.setProtocolVersion = (version) => {
+    session.protocolVersion = version;
+    setProtocolVersion?.(version);
+  };
   wire(session);
   try {
     // The SDK's SSE transport waits for the `endpoint` event without watching any signal: race it.

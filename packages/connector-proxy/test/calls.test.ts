@@ -1,4 +1,4 @@
-import type { Progress, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { LATEST_PROTOCOL_VERSION, type Progress, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectorProxyError, RemoteToolProxy, type UpstreamLogEntry } from '../src/index.js';
 import { createFixtureMcpServer, newObservations } from './helpers/fixture-tools.js';
@@ -47,6 +47,10 @@ describe.each([
       'log',
     ]);
     expect(proxy.activeTransport).toBe(transport);
+  });
+
+  it('knows the protocol version the upstream chose in the handshake', () => {
+    expect(proxy.protocolVersion).toBe(LATEST_PROTOCOL_VERSION);
   });
 
   it('returns the upstream CallToolResult unchanged', async () => {

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RemoteToolProxy } from '../src/index.js';
 import { waitUntil } from './helpers/wait.js';
@@ -38,6 +39,7 @@ describe('stdio transport', () => {
     });
     await proxy.connect();
     expect((await proxy.getTools()).map((tool) => tool.name)).toEqual(['echo', 'whoami', 'crash']);
+    expect(proxy.protocolVersion).toBe(LATEST_PROTOCOL_VERSION);
     const me = whoami(await proxy.callTool('whoami'));
     expect(me).toMatchObject({ label: 'label-1', env: 'from-options' });
     expect((await proxy.callTool('echo', { text: 'hi' })).content).toEqual([{ type: 'text', text: 'hi' }]);
@@ -45,6 +47,7 @@ describe('stdio transport', () => {
     expect(stderr[0]).toMatchObject({ connectorId: 'local', stderr: 'stdio fixture label-1 started' });
 
     await proxy.disconnect();
+    expect(proxy.protocolVersion).toBeUndefined();
     await waitUntil(() => !isRunning(me.pid), 5_000, 'child exit');
     expect(isRunning(me.pid)).toBe(false);
   });
