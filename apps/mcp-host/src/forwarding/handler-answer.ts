@@ -13,8 +13,8 @@ export interface AnsweredTool {
 }
 
 /**
- * Runs a tool handler and turns what it settled with into the downstream answer (a synchronous throw included). A result object passes through unchanged
- * (`isError` ones included). A handler that throws an `McpError` becomes that JSON-RPC error (rethrown); any other
+ * Runs a tool handler and turns what it settled with into the downstream answer (a synchronous throw included). A
+ * result object passes through unchanged (`isError` ones included). A handler that throws an `McpError` becomes that JSON-RPC error (rethrown); any other
  * throw, or a handler that returns no result object, becomes an `isError: true` result naming the tool, its
  * connector and the reason, so the model can see and react to it. A throw is logged unless the client cancelled.
  */

@@ -13,6 +13,8 @@ export interface ProxyFactoryDeps {
   readonly apiKey: string | undefined;
   /** Sent as the client version in `initialize`. */
   readonly version: string;
+  /** Sent as the client name in `initialize`. Default `cortex-mcp-host`. */
+  readonly clientName?: string | undefined;
   readonly logger: Logger;
   readonly random: () => number;
   readonly onUpstreamLog?: ((connectorId: string, entry: UpstreamLogEntry) => void) | undefined;
@@ -33,7 +35,7 @@ export function createConnectorProxy(
   spec: ConnectorSpec,
   deps: ProxyFactoryDeps,
   callbacks: ProxyCallbacks,
-): { proxy: RemoteToolProxy } | { proxy: undefined; failure: string } {
+): { proxy: RemoteToolProxy } | { proxy: undefined; failure: string; error?: unknown } {
   if (spec.problem) {
     deps.logger.warn({ connectorId: spec.id, code: spec.problem.code }, spec.problem.message);
     return { proxy: undefined, failure: spec.problem.message };
@@ -53,7 +55,7 @@ export function createConnectorProxy(
       streamDispatcher: deps.streamDispatcher,
       connectTimeoutMs: spec.connectTimeoutMs,
       callTimeoutMs: spec.callTimeoutMs,
-      clientInfo: { name: 'cortex-mcp-host', version: deps.version },
+      clientInfo: { name: deps.clientName ?? 'cortex-mcp-host', version: deps.version },
       logger: deps.logger,
       random: deps.random,
       onAvailabilityChange: callbacks.onAvailabilityChange,
@@ -64,6 +66,6 @@ export function createConnectorProxy(
   } catch (error) {
     const failure = describeFailure(error);
     deps.logger.warn({ connectorId: spec.id, err: failure }, 'connector configuration rejected');
-    return { proxy: undefined, failure };
+    return { proxy: undefined, failure, error };
   }
 }

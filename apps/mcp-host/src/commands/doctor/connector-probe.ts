@@ -1,9 +1,9 @@
-import { ConnectorProxyError, RemoteToolProxy } from '@cortex-mcp/connector-proxy';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { ConnectorProxyError } from '@cortex-mcp/connector-proxy';
 import type { Dispatcher } from 'undici';
 import type { ConnectorSpec } from '../../connectors/index.js';
 import { describeFailure } from '../../errors.js';
+import { silentLogger } from '../../logger.js';
+import { createConnectorProxy } from '../../upstream/index.js';
 
 /** What probing one connector needs. */
 export interface ProbeDeps {
@@ -23,7 +23,7 @@ export interface ProbeDeps {
 export interface ProbeSuccess {
   readonly ok: true;
   readonly transport: string;
-  /** Undefined only when the server never revealed it (an HTTP transport that sent no request after initialize). */
+  /** The MCP protocol version the server chose in the handshake. */
   readonly protocolVersion: string | undefined;
   readonly toolCount: number;
   readonly durationMs: number;
@@ -38,13 +38,12 @@ export interface ProbeFailure {
 }
 
 const CLIENT_NAME = 'cortex-mcp-host-doctor';
-const PROTOCOL_HEADER = 'mcp-protocol-version';
 
 /**
- * Connects to one connector the way the host does, lists its tools and disconnects. HTTP connectors go through the
- * real `RemoteToolProxy` on the host's upstream pool (egress policy, auth, `auto` fallback included); the negotiated
- * protocol version is read from the `mcp-protocol-version` header the client sends after `initialize`. stdio
- * connectors are started with the SDK client, whose transport is told the negotiated version.
+ * Connects to one connector the way the host does — through the host's own spec → proxy factory
+ * (`createConnectorProxy`) on its upstream pool (egress policy, auth, `auto` fallback, stdio included) — lists its
+ * tools and disconnects. The handshake and the listing are each bounded by the shorter of the connector's connect
+ * timeout and the doctor's. The child of a stdio connector logs nowhere: the doctor's output stays its report.
  */
 export async function probeConnector(
   spec: ConnectorSpec,
@@ -52,15 +51,41 @@ export async function probeConnector(
 ): Promise<ProbeSuccess | ProbeFailure> {
   const startedAtMs = deps.clock();
   const timeoutMs = Math.min(spec.connectTimeoutMs, deps.timeoutMs);
+  const failed = (error: unknown): ProbeFailure => ({
+    ok: false,
+    code: error instanceof ConnectorProxyError ? error.code : 'error',
+    message: conciseFailure(error),
+    durationMs: deps.clock() - startedAtMs,
+  });
+  const built = createConnectorProxy(
+    { ...spec, connectTimeoutMs: timeoutMs, callTimeoutMs: timeoutMs },
+    {
+      dispatcher: deps.dispatcher,
+      streamDispatcher: deps.streamDispatcher,
+      apiKey: deps.apiKey,
+      version: deps.version,
+      clientName: CLIENT_NAME,
+      logger: silentLogger(),
+      random: Math.random,
+    },
+    { onAvailabilityChange: () => {}, onToolsChanged: () => {} },
+  );
+  if (built.proxy === undefined) return failed(built.error ?? new Error(built.failure));
+  const { proxy } = built;
   try {
-    const found =
-      spec.transport === 'stdio'
-        ? await probeStdio(spec, deps, timeoutMs)
-        : await probeHttp(spec, deps, timeoutMs);
-    return { ok: true, ...found, durationMs: deps.clock() - startedAtMs };
+    await proxy.connect();
+    const tools = await proxy.getTools();
+    return {
+      ok: true,
+      transport: proxy.activeTransport ?? spec.transport,
+      protocolVersion: proxy.protocolVersion,
+      toolCount: tools.length,
+      durationMs: deps.clock() - startedAtMs,
+    };
   } catch (error) {
-    const code = error instanceof ConnectorProxyError ? error.code : 'error';
-    return { ok: false, code, message: conciseFailure(error), durationMs: deps.clock() - startedAtMs };
+    return failed(error);
+  } finally {
+    await proxy.disconnect();
   }
 }
 
@@ -73,97 +98,4 @@ function conciseFailure(error: unknown): string {
   const first = error.message.split(/(?<=\.)\s+(?=[A-Z])/)[0] ?? error.message;
   const cause = error.cause instanceof Error ? error.cause.message : undefined;
   return cause === undefined || first.includes(cause) ? first : `${first} (${cause})`;
-}
-
-type Found = Omit<ProbeSuccess, 'ok' | 'durationMs'>;
-
-async function probeHttp(spec: ConnectorSpec, deps: ProbeDeps, timeoutMs: number): Promise<Found> {
-  let protocolVersion: string | undefined;
-  const recording = deps.dispatcher.compose((dispatch) => (options, handler) => {
-    protocolVersion = headerValue(options.headers, PROTOCOL_HEADER) ?? protocolVersion;
-    return dispatch(options, handler);
-  });
-  const proxy = new RemoteToolProxy({
-    id: spec.id,
-    transport: spec.transport,
-    url: spec.url,
-    auth: spec.auth ? { ...spec.auth, key: deps.apiKey } : undefined,
-    headers: spec.headers ? { ...spec.headers } : undefined,
-    dispatcher: recording,
-    streamDispatcher: deps.streamDispatcher,
-    connectTimeoutMs: timeoutMs,
-    callTimeoutMs: timeoutMs,
-    clientInfo: { name: CLIENT_NAME, version: deps.version },
-  });
-  try {
-    await proxy.connect();
-    const tools = await proxy.getTools();
-    return { transport: proxy.activeTransport ?? spec.transport, protocolVersion, toolCount: tools.length };
-  } finally {
-    await proxy.disconnect();
-  }
-}
-
-async function probeStdio(spec: ConnectorSpec, deps: ProbeDeps, timeoutMs: number): Promise<Found> {
-  if (spec.command === undefined) throw new Error(`Connector "${spec.id}" has no command to run.`);
-  const transport = new StdioClientTransport({
-    command: spec.command,
-    args: spec.args ? [...spec.args] : undefined,
-    env: { ...getDefaultEnvironment(), ...spec.env },
-    cwd: spec.cwd,
-    // The child's stderr is its own log; the doctor's output stays its report.
-    stderr: 'ignore',
-  });
-  let protocolVersion: string | undefined;
-  // The SDK client hands the negotiated version to transports that take it (the HTTP ones); stdio's does not.
-  (transport as { setProtocolVersion?: (version: string) => void }).setProtocolVersion = (version) => {
-    protocolVersion = version;
-  };
-  const client = new Client({ name: CLIENT_NAME, version: deps.version });
-  try {
-    await client.connect(transport, { timeout: timeoutMs });
-    let toolCount = 0;
-    let cursor: string | undefined;
-    // Bounded: a server that keeps returning cursors is not listed forever.
-    for (let page = 0; page < 100; page++) {
-      const result = await client.listTools(cursor === undefined ? {} : { cursor }, { timeout: timeoutMs });
-      toolCount += result.tools.length;
-      cursor = result.nextCursor;
-      if (cursor === undefined) break;
-    }
-    return { transport: 'stdio', protocolVersion, toolCount };
-  } finally {
-    await client.close();
-  }
-}
-
-/** One request header from undici's dispatch options, whatever form they take (object, flat array, pairs). */
-export function headerValue(
-  headers: Dispatcher.DispatchOptions['headers'],
-  name: string,
-): string | undefined {
-  if (headers === null || headers === undefined) return undefined;
-  if (Array.isArray(headers)) {
-    if (headers.length > 0 && typeof headers[0] === 'string') {
-      for (let index = 0; index + 1 < headers.length; index += 2) {
-        if (String(headers[index]).toLowerCase() === name) return String(headers[index + 1]);
-      }
-      return undefined;
-    }
-  }
-  if (Symbol.iterator in Object(headers) && !isPlainRecord(headers)) {
-    for (const [key, value] of headers as Iterable<[string, string | string[] | undefined]>) {
-      if (key.toLowerCase() === name) return Array.isArray(value) ? value[0] : value;
-    }
-    return undefined;
-  }
-  for (const [key, value] of Object.entries(headers as Record<string, unknown>)) {
-    if (key.toLowerCase() === name) return Array.isArray(value) ? String(value[0]) : String(value);
-  }
-  return undefined;
-}
-
-function isPlainRecord(value: unknown): boolean {
-  const prototype = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
 }
