@@ -14,6 +14,11 @@ export { HOST_VERSION, type RunningHost, type StartHostOptions, startHost } from
 export { createLogger, type Logger, silentLogger } from './logger.js';
 export { ConnectorProxyManager, type ConnectorProxyManagerOptions } from './manager/index.js';
 export { HostMetrics } from './metrics.js';
+export {
+  defaultPipelineTuning,
+  type PipelineTuning,
+  resolveSettings,
+} from './resolved-settings.js';
 export { createHostHttpServer, serveStdio } from './server/index.js';
 export { CONFIGURATION_REFERENCE_PATH, renderConfigurationReference } from './settings/index.js';
 export type { HostStatus } from './status/index.js';

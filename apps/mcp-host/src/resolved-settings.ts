@@ -1,4 +1,4 @@
-import type { HostConfig } from './config/index.js';
+import { type HostConfig, hostConfigSchema } from './config/index.js';
 import type { SpecDefaults } from './connectors/index.js';
 import type { ConnectorProxyManagerOptions } from './manager/index.js';
 import type { HostHttpServerOptions } from './server/index.js';
@@ -33,14 +33,72 @@ export interface ResolvedSettings {
   readonly specDefaults: SpecDefaults;
 }
 
-/** Resolves the host configuration. Type imports only: the host calls it before the connect phase is loaded. */
-export function resolveSettings(config: HostConfig): ResolvedSettings {
-  const upstream: UpstreamSettings = {
-    connections: config.poolConnections,
-    http2: config.http2,
-    allowedNetworks: config.egressAllowedNetworks,
-    allowInsecureHttp: config.egressAllowInsecureHttp,
+/** The settings that tune the sync pipeline, as opposed to where its map, files and keys are. */
+export type PipelineTuning = Pick<
+  ManagerSettings,
+  | 'jitterFactor'
+  | 'concurrency'
+  | 'concurrencyMode'
+  | 'concurrencyMin'
+  | 'concurrencyMax'
+  | 'serviceMapEtag'
+  | 'upstream'
+  | 'circuitFailureThreshold'
+  | 'circuitOpenMs'
+  | 'toolPinPolicy'
+>;
+
+/** The pipeline's tuning from the configuration; with the schema's defaults, what a host runs with by default. */
+export function pipelineTuning(
+  config: Pick<
+    HostConfig,
+    | 'jitterFactor'
+    | 'concurrency'
+    | 'concurrencyMode'
+    | 'concurrencyMin'
+    | 'concurrencyMax'
+    | 'serviceMapEtag'
+    | 'poolConnections'
+    | 'http2'
+    | 'egressAllowedNetworks'
+    | 'egressAllowInsecureHttp'
+    | 'circuitFailureThreshold'
+    | 'circuitOpenMs'
+    | 'toolPinPolicy'
+  >,
+): PipelineTuning {
+  return {
+    jitterFactor: config.jitterFactor,
+    concurrency: config.concurrency,
+    concurrencyMode: config.concurrencyMode,
+    concurrencyMin: config.concurrencyMin,
+    concurrencyMax: config.concurrencyMax,
+    serviceMapEtag: config.serviceMapEtag,
+    upstream: {
+      connections: config.poolConnections,
+      http2: config.http2,
+      allowedNetworks: config.egressAllowedNetworks,
+      allowInsecureHttp: config.egressAllowInsecureHttp,
+    },
+    circuitFailureThreshold: config.circuitFailureThreshold,
+    circuitOpenMs: config.circuitOpenMs,
+    toolPinPolicy: config.toolPinPolicy,
   };
+}
+
+/**
+ * The sync pipeline's tuning at its documented defaults (adaptive connects, the pool, the circuit, tool pinning, the
+ * map's ETag), for code that builds a `ConnectorProxyManager` by hand (the bench, the soak test, embedders): the
+ * manager has no defaults of its own for a setting.
+ */
+export function defaultPipelineTuning(): PipelineTuning {
+  return pipelineTuning(hostConfigSchema.parse({}));
+}
+
+/** Resolves the host configuration. Nothing of the connect phase: the host calls it before that is loaded. */
+export function resolveSettings(config: HostConfig): ResolvedSettings {
+  const tuning = pipelineTuning(config);
+  const { upstream } = tuning;
   const specDefaults: SpecDefaults = {
     connectTimeoutMs: config.connectTimeoutMs,
     callTimeoutMs: config.callTimeoutMs,
@@ -55,20 +113,11 @@ export function resolveSettings(config: HostConfig): ResolvedSettings {
       apiKey: config.apiKey,
       refreshSync: config.refreshSync,
       refreshIntervalMs: config.refreshIntervalMs,
-      jitterFactor: config.jitterFactor,
-      concurrency: config.concurrency,
-      concurrencyMode: config.concurrencyMode,
-      concurrencyMin: config.concurrencyMin,
-      concurrencyMax: config.concurrencyMax,
+      ...tuning,
       connectTimeoutMs: config.connectTimeoutMs,
       callTimeoutMs: config.callTimeoutMs,
       mapTimeoutMs: config.mapTimeoutMs,
       mapMaxBytes: config.mapMaxBytes,
-      serviceMapEtag: config.serviceMapEtag,
-      upstream,
-      circuitFailureThreshold: config.circuitFailureThreshold,
-      circuitOpenMs: config.circuitOpenMs,
-      toolPinPolicy: config.toolPinPolicy,
       redis: config.redisUrl
         ? { url: config.redisUrl, keyPrefix: config.redisKeyPrefix, leaseMs: config.redisLeaseMs }
         : undefined,

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   ConnectorProxyManager,
+  defaultPipelineTuning,
   HostMetrics,
   silentLogger,
   VersionedToolRegistry,
@@ -33,6 +34,7 @@ export function createBenchManager(options) {
   const logger = silentLogger();
   const registry = new VersionedToolRegistry({ logger });
   const manager = new ConnectorProxyManager({
+    ...defaultPipelineTuning(),
     serviceMapUrl: options.serviceMapUrl,
     signatureKeys: options.signatureKey ? [options.signatureKey] : [],
     registryPath: options.registryPath,
@@ -40,14 +42,7 @@ export function createBenchManager(options) {
     refreshIntervalMs: 3_600_000,
     concurrency: options.concurrency,
     concurrencyMode: options.concurrencyMode ?? 'fixed',
-    jitterFactor: 0.2,
-    concurrencyMin: 2,
-    concurrencyMax: options.concurrencyMax ?? 128,
-    serviceMapEtag: true,
-    upstream: { connections: 10, http2: true, allowedNetworks: [], allowInsecureHttp: false },
-    circuitFailureThreshold: 5,
-    circuitOpenMs: 30_000,
-    toolPinPolicy: 'warn',
+    ...(options.concurrencyMax === undefined ? {} : { concurrencyMax: options.concurrencyMax }),
 
     connectTimeoutMs: 60_000,
     callTimeoutMs: 60_000,

@@ -9,6 +9,7 @@ import { type DemoConnector, startDemoConnector } from '../../src/demo/demo-conn
 import { MapPublisher } from '../../src/demo/map-publisher.js';
 import { ConnectorProxyManager, type ConnectorProxyManagerOptions } from '../../src/manager/index.js';
 import { HostMetrics } from '../../src/metrics.js';
+import { defaultPipelineTuning } from '../../src/resolved-settings.js';
 import { buildMap } from '../support/maps.js';
 
 /** One log line as pino wrote it. */
@@ -26,19 +27,12 @@ export function mapOf(connectors: ServiceMapConnector[]): UnsignedServiceMapPayl
 }
 
 /**
- * The settings these tests ran with when the manager still had defaults of its own (it takes every setting from its
- * caller now): fixed-mode connects, the pool, the circuit, pinning and the map's ETag as the manager defaulted them.
+ * The pipeline's tuning at its documented defaults, with fixed-mode connects: these tests ran in fixed mode when the
+ * manager still had defaults of its own (it takes every setting from its caller now).
  */
 export const MANAGER_TEST_SETTINGS = {
-  jitterFactor: 0.2,
+  ...defaultPipelineTuning(),
   concurrencyMode: 'fixed',
-  concurrencyMin: 2,
-  concurrencyMax: 128,
-  serviceMapEtag: true,
-  upstream: { connections: 10, http2: true, allowedNetworks: [], allowInsecureHttp: false },
-  circuitFailureThreshold: 5,
-  circuitOpenMs: 30_000,
-  toolPinPolicy: 'warn',
 } as const satisfies Partial<ConnectorProxyManagerOptions>;
 
 /** What a test may set; a Redis fleet's lease defaults to 10 s, as the manager's did. */
@@ -105,7 +99,6 @@ export class TestBed {
       signatureKeys: [this.publisher.signatureKey],
       refreshSync: true,
       refreshIntervalMs: 60_000,
-      concurrency: 4,
       connectTimeoutMs: 2_000,
       callTimeoutMs: 2_000,
       mapTimeoutMs: 2_000,
@@ -116,6 +109,7 @@ export class TestBed {
       version: '0.0.0-test',
       callRetryDelayMs: 20,
       ...MANAGER_TEST_SETTINGS,
+      concurrency: 4,
       ...overrides,
       redis: overrides.redis && { leaseMs: 10_000, ...overrides.redis },
     });
