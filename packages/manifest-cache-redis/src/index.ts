@@ -13,6 +13,7 @@ export { RedisManifestCache } from './redis-manifest-cache.js';
 export type {
   SharedCatalogue,
   SharedCatalogueEntry,
+  SharedCatalogueExtras,
   SharedCatalogueInput,
   SharedCatalogueSnapshot,
 } from './shared-catalogue.js';

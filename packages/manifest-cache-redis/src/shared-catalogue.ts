@@ -1,7 +1,18 @@
 import type { FleetStore } from './fleet-store.js';
 
-/** One connector's tool list as shared in Redis. Not signed: validate `tools` before serving them. */
-export interface SharedCatalogueEntry {
+/**
+ * What a connector serves besides tools, shared the same way: lists of JSON-compatible values (e.g. MCP `Resource`,
+ * `ResourceTemplate` and `Prompt` objects) and the instructions it gave. Absent members mean "none shared".
+ */
+export interface SharedCatalogueExtras {
+  readonly resources?: readonly unknown[];
+  readonly resourceTemplates?: readonly unknown[];
+  readonly prompts?: readonly unknown[];
+  readonly instructions?: string;
+}
+
+/** One connector's catalogue as shared in Redis. Not signed: validate every list before serving it. */
+export interface SharedCatalogueEntry extends SharedCatalogueExtras {
   /**
    * What the tools were listed under (e.g. a hash of the connector's endpoint and version). A host whose own
    * fingerprint for the connector differs should ignore the entry.
@@ -16,7 +27,7 @@ export interface SharedCatalogueEntry {
 }
 
 /** What `write` takes; `savedAtMs` defaults to now and `writerId` is this host's. */
-export interface SharedCatalogueInput {
+export interface SharedCatalogueInput extends SharedCatalogueExtras {
   readonly fingerprint: string;
   readonly tools: readonly unknown[];
   readonly savedAtMs?: number;
@@ -39,7 +50,35 @@ function parseEntry(text: string): SharedCatalogueEntry | undefined {
   const { fingerprint, tools, savedAtMs, writerId } = raw as Record<string, unknown>;
   if (typeof fingerprint !== 'string' || !Array.isArray(tools)) return undefined;
   if (typeof savedAtMs !== 'number' || !Number.isFinite(savedAtMs)) return undefined;
-  return { fingerprint, tools, savedAtMs, writerId: typeof writerId === 'string' ? writerId : '' };
+  const extras = parseExtras(raw as Record<string, unknown>);
+  if (extras === undefined) return undefined;
+  return { fingerprint, tools, savedAtMs, writerId: typeof writerId === 'string' ? writerId : '', ...extras };
+}
+
+const EXTRA_LISTS = ['resources', 'resourceTemplates', 'prompts'] as const;
+
+/** The optional lists and instructions of an entry; undefined when one is there but of the wrong type. */
+function parseExtras(raw: Record<string, unknown>): SharedCatalogueExtras | undefined {
+  const extras: Record<string, unknown> = {};
+  for (const name of EXTRA_LISTS) {
+    const value = raw[name];
+    if (value === undefined) continue;
+    if (!Array.isArray(value)) return undefined;
+    extras[name] = value;
+  }
+  if (raw.instructions !== undefined) {
+    if (typeof raw.instructions !== 'string') return undefined;
+    extras.instructions = raw.instructions;
+  }
+  return extras as SharedCatalogueExtras;
+}
+
+/** The extras of `input` that are set, so an entry without them stays as small as before. */
+function extrasOf(input: SharedCatalogueExtras): SharedCatalogueExtras {
+  const extras: Record<string, unknown> = {};
+  for (const name of EXTRA_LISTS) if (input[name] !== undefined) extras[name] = input[name];
+  if (input.instructions !== undefined) extras.instructions = input.instructions;
+  return extras as SharedCatalogueExtras;
 }
 
 /**
@@ -77,11 +116,12 @@ export class SharedCatalogue {
     return { entries, malformed };
   }
 
-  /** Stores (replaces) one connector's tools. */
+  /** Stores (replaces) one connector's catalogue: its tools and whichever extras are given. */
   async write(connectorId: string, input: SharedCatalogueInput): Promise<void> {
     const entry: SharedCatalogueEntry = {
       fingerprint: input.fingerprint,
       tools: input.tools,
+      ...extrasOf(input),
       savedAtMs: input.savedAtMs ?? this.#clock(),
       writerId: this.#writerId,
     };

@@ -44,6 +44,42 @@ describe('shared catalogue', () => {
     expect((await second.catalogue.read()).entries.size).toBe(0);
   });
 
+  it('shares resources, templates, prompts and instructions beside the tools, and skips them when mistyped', async () => {
+    const keyPrefix = uniquePrefix();
+    const writer = newCache({ keyPrefix, clock: fakeClock(T0).now });
+    const reader = newCache({ keyPrefix });
+    await writer.connect();
+    await reader.connect();
+    const resource = { uri: 'file:///a.txt', name: 'a', _meta: { 'x/y': 1 } };
+    const template = { uriTemplate: 'file:///{path}', name: 'files' };
+    const prompt = { name: 'greet', arguments: [{ name: 'who', required: true }] };
+    await writer.catalogue.write('notes', {
+      fingerprint: 'f',
+      tools: [searchTool],
+      resources: [resource],
+      resourceTemplates: [template],
+      prompts: [prompt],
+      instructions: 'Use search first.',
+    });
+    await rawRedis().hset(`${keyPrefix}catalogue`, {
+      'bad-prompts': JSON.stringify({ fingerprint: 'f', tools: [], savedAtMs: T0, prompts: 'no' }),
+      'bad-instructions': JSON.stringify({ fingerprint: 'f', tools: [], savedAtMs: T0, instructions: 7 }),
+    });
+
+    const { entries, malformed } = await reader.catalogue.read();
+    expect(entries.get('notes')).toEqual({
+      fingerprint: 'f',
+      tools: [searchTool],
+      resources: [resource],
+      resourceTemplates: [template],
+      prompts: [prompt],
+      instructions: 'Use search first.',
+      savedAtMs: T0,
+      writerId: writer.instanceId,
+    });
+    expect([...malformed].sort()).toEqual(['bad-instructions', 'bad-prompts']);
+  });
+
   it('skips and lists entries it did not write (not JSON, wrong shape)', async () => {
     const keyPrefix = uniquePrefix();
     const host = newCache({ keyPrefix });
