@@ -7,7 +7,8 @@
  * - `unauthorized`: the upstream answered HTTP 401 or 403 (check the connector's key and auth type).
  * - `call_timeout`: a request got no answer within its timeout.
  * - `aborted`: the caller's `signal` aborted the call; the upstream was sent `notifications/cancelled`.
- * - `protocol`: the upstream answered with a JSON-RPC error or with something MCP does not allow.
+ * - `protocol`: the upstream answered with a JSON-RPC error (then `rpcCode`, `rpcMessage` and `rpcData` carry it)
+ *   or with something MCP does not allow.
  */
 export type ConnectorProxyErrorCode =
   | 'invalid_options'
@@ -18,6 +19,16 @@ export type ConnectorProxyErrorCode =
   | 'aborted'
   | 'protocol';
 
+/** The JSON-RPC error object an upstream answered a request with, as it sent it. */
+export interface UpstreamRpcError {
+  /** The JSON-RPC error code, e.g. -32602 (invalid params) or -32002 (resource not found). */
+  code: number;
+  /** The upstream's own message. */
+  message: string;
+  /** The error's `data` member, if it sent one. */
+  data?: unknown;
+}
+
 /**
  * The one error type this package throws. `connectorId` names the connector; `cause` keeps the underlying
  * error (an SDK `McpError`, a fetch `TypeError`, ...). Messages never contain keys or tokens.
@@ -27,23 +38,36 @@ export class ConnectorProxyError extends Error {
   readonly code: ConnectorProxyErrorCode;
   /** The connector this error belongs to. */
   readonly connectorId: string;
+  /** The upstream's JSON-RPC error code, when the upstream answered the request with a JSON-RPC error. */
+  readonly rpcCode?: number;
+  /** The upstream's JSON-RPC error message, as sent (without the SDK's `MCP error <code>:` prefix). */
+  readonly rpcMessage?: string;
+  /** The upstream's JSON-RPC error `data`, as sent. */
+  readonly rpcData?: unknown;
 
   /**
    * @param code - what went wrong.
    * @param connectorId - the connector's id.
    * @param message - what happened and what to do.
-   * @param options - `cause`: the underlying error.
+   * @param options - `cause`: the underlying error; `rpc`: the upstream's JSON-RPC error, relayed as `rpcCode`,
+   *   `rpcMessage` and `rpcData`.
    */
   constructor(
     code: ConnectorProxyErrorCode,
     connectorId: string,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; rpc?: UpstreamRpcError },
   ) {
-    super(message, options);
+    super(message, options && 'cause' in options ? { cause: options.cause } : undefined);
     this.name = 'ConnectorProxyError';
     this.code = code;
     this.connectorId = connectorId;
+    const rpc = options?.rpc;
+    if (rpc) {
+      this.rpcCode = rpc.code;
+      this.rpcMessage = rpc.message;
+      if (rpc.data !== undefined) this.rpcData = rpc.data;
+    }
   }
 }
 

@@ -4,6 +4,7 @@ export {
   ConnectorProxyError,
   type ConnectorProxyErrorCode,
   ConnectorUnavailableError,
+  type UpstreamRpcError,
 } from './errors.js';
 export { preserveNotificationOrder } from './message-order.js';
 export type {
