@@ -1,6 +1,7 @@
 import {
   type CallToolResult,
   CallToolResultSchema,
+  ListToolsResultSchema,
   type Progress,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
@@ -10,11 +11,19 @@ import { coalescedRun } from './coalesced-run.js';
 import { toRequestError } from './error-mapping.js';
 import { ConnectorUnavailableError, describeError } from './errors.js';
 import { type RemoteToolProxyOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { listAllPages, listsDiffer, type PagedList } from './paged-listing.js';
+import { requestPassThrough } from './pass-through.js';
 import { ProxyTransports } from './proxy-transports.js';
 import { closeSession, openSession, type Session } from './session.js';
 import { SessionWatch } from './session-watch.js';
-import { listAllTools, toolsDiffer } from './tool-listing.js';
 import type { ConcreteTransportKind } from './transports.js';
+
+const TOOL_LIST: PagedList = {
+  method: 'tools/list',
+  key: 'tools',
+  noun: 'tool',
+  check: ListToolsResultSchema,
+};
 
 /**
  * Where a proxy is in its life: `idle` (never connected, or disconnected), `connecting` (first handshake),
@@ -126,7 +135,7 @@ export class RemoteToolProxy {
   async getTools(): Promise<Tool[]> {
     const session = this.#requireSession();
     try {
-      const tools = await listAllTools(session.client, this.id, this.#options.callTimeoutMs);
+      const tools = await this.#listTools(session);
       if (session === this.#session) this.#tools = tools;
       return tools;
     } catch (error) {
@@ -136,7 +145,7 @@ export class RemoteToolProxy {
   }
 
   /**
-   * Calls an upstream tool and returns its `CallToolResult` unchanged (`isError` results are results, not throws).
+   * Calls an upstream tool and returns its `CallToolResult` as sent (`isError` results are results, not throws).
    *
    * @throws {ConnectorUnavailableError} at once when not connected, or when the connection fails mid-call.
    * @throws {ConnectorProxyError} `aborted`, `call_timeout` or `protocol` (a JSON-RPC error from the upstream).
@@ -149,13 +158,13 @@ export class RemoteToolProxy {
     const session = this.#requireSession();
     const { signal, onProgress } = options;
     try {
-      const result = await session.client.callTool({ name, arguments: args }, CallToolResultSchema, {
+      const request = { method: 'tools/call', params: { name, arguments: args } };
+      return await requestPassThrough(session.client, request, CallToolResultSchema, {
         signal,
         timeout: options.timeoutMs ?? this.#options.callTimeoutMs,
         onprogress: onProgress,
         resetTimeoutOnProgress: true,
       });
-      return result as CallToolResult;
     } catch (error) {
       this.#watch.afterRequestFailure(session, error, signal);
       throw toRequestError(this.id, `tools/call "${name}"`, error, signal);
@@ -253,14 +262,18 @@ export class RemoteToolProxy {
     const session = this.#session;
     if (!session || this.#state !== 'up') return;
     try {
-      const tools = await listAllTools(session.client, this.id, this.#options.callTimeoutMs);
-      if (session !== this.#session || !toolsDiffer(this.#tools, tools)) return;
+      const tools = await this.#listTools(session);
+      if (session !== this.#session || !listsDiffer(this.#tools, tools)) return;
       this.#tools = tools;
       this.#callback('onToolsChanged', () => this.#options.onToolsChanged?.(tools));
     } catch (error) {
       this.#log('warn', { err: describeError(error) }, 'could not re-list the upstream tools');
       this.#watch.afterRequestFailure(session, error, undefined);
     }
+  }
+
+  #listTools(session: Session): Promise<Tool[]> {
+    return listAllPages<Tool>(session.client, TOOL_LIST, this.id, this.#options.callTimeoutMs);
   }
 
   #setAvailable(available: boolean): void {
