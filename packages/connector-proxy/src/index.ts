@@ -13,9 +13,6 @@ export type {
   RemoteToolProxyOptions,
   UpstreamLogEntry,
 } from './options.js';
-export {
-  type CallToolOptions,
-  type ProxyState,
-  RemoteToolProxy,
-} from './remote-tool-proxy.js';
+export { type CallToolOptions, RemoteToolProxy } from './remote-tool-proxy.js';
 export type { ConcreteTransportKind } from './transports.js';
+export type { ProxyState } from './upstream-connection.js';

@@ -5,18 +5,16 @@ import {
   type Progress,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import { buildRequestHeaders } from './auth-headers.js';
-import { ReconnectSchedule } from './backoff.js';
 import { coalescedRun } from './coalesced-run.js';
 import { toRequestError } from './error-mapping.js';
-import { ConnectorUnavailableError, describeError } from './errors.js';
+import { describeError } from './errors.js';
 import { type RemoteToolProxyOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { listAllPages, listsDiffer, type PagedList } from './paged-listing.js';
 import { requestPassThrough } from './pass-through.js';
-import { ProxyTransports } from './proxy-transports.js';
-import { closeSession, openSession, type Session } from './session.js';
-import { SessionWatch } from './session-watch.js';
+import { proxyLog, runCallback } from './proxy-log.js';
+import type { Session } from './session.js';
 import type { ConcreteTransportKind } from './transports.js';
+import { type ProxyState, UpstreamConnection } from './upstream-connection.js';
 
 const TOOL_LIST: PagedList = {
   method: 'tools/list',
@@ -24,12 +22,6 @@ const TOOL_LIST: PagedList = {
   noun: 'tool',
   check: ListToolsResultSchema,
 };
-
-/**
- * Where a proxy is in its life: `idle` (never connected, or disconnected), `connecting` (first handshake),
- * `up` (calls go through), `down` (connection lost, reconnecting with backoff).
- */
-export type ProxyState = 'idle' | 'connecting' | 'up' | 'down';
 
 /** Per-call options of {@link RemoteToolProxy.callTool}. */
 export interface CallToolOptions {
@@ -49,58 +41,46 @@ export class RemoteToolProxy {
   /** The connector id. */
   readonly id: string;
   readonly #options: ResolvedOptions;
-  #state: ProxyState = 'idle';
-  #session: Session | undefined;
-  #available = false;
+  readonly #connection: UpstreamConnection;
   #tools: Tool[] | undefined;
-  #lostCause: unknown;
-  #epoch = 0;
-  readonly #reconnects: ReconnectSchedule;
   readonly #relist: () => void;
-  #connecting: Promise<void> | undefined;
-  #attemptController: AbortController | undefined;
-  readonly #transports: ProxyTransports;
-  readonly #watch: SessionWatch;
 
   /** @throws {ConnectorProxyError} `invalid_options` when the options cannot work. */
   constructor(options: RemoteToolProxyOptions) {
-    this.#options = resolveOptions(options);
-    this.id = this.#options.id;
-    this.#transports = new ProxyTransports(
-      this.#options,
-      buildRequestHeaders(this.id, options.auth, options.headers),
-      (text) => this.#log('debug', { stderr: text.trimEnd().slice(0, 4000) }, 'upstream stderr'),
-    );
-    const { reconnect, random, timers } = this.#options;
-    this.#reconnects = new ReconnectSchedule(reconnect, random, timers);
+    const resolved = resolveOptions(options);
+    this.#options = resolved;
+    this.id = resolved.id;
     this.#relist = coalescedRun(() => this.#relistOnce());
-    this.#watch = new SessionWatch(this.#options, {
-      isLive: (session) => session === this.#session && this.#state === 'up',
-      lost: (session, cause) => this.#onSessionLost(session, cause),
+    this.#connection = new UpstreamConnection(resolved, options, {
+      availability: (up) =>
+        runCallback(resolved, 'onAvailabilityChange', () => resolved.onAvailabilityChange?.(up)),
+      up: (reconnected) => {
+        if (reconnected) this.#relist();
+      },
       toolListChanged: this.#relist,
       upstreamLog: (entry) =>
-        this.#callback('onLog', () => this.#options.onLog?.({ connectorId: this.id, ...entry })),
+        runCallback(resolved, 'onLog', () => resolved.onLog?.({ connectorId: this.id, ...entry })),
     });
   }
 
   /** Current state. */
   get state(): ProxyState {
-    return this.#state;
+    return this.#connection.state;
   }
 
   /** True while calls go through (`state === 'up'`). */
   get available(): boolean {
-    return this.#available;
+    return this.#connection.available;
   }
 
   /** The transport of the live session (what `auto` resolved to), or undefined when not connected. */
   get activeTransport(): ConcreteTransportKind | undefined {
-    return this.#session?.kind;
+    return this.#connection.session?.kind;
   }
 
   /** The MCP protocol version the upstream chose in the handshake of the live session; undefined while not up. */
   get protocolVersion(): string | undefined {
-    return this.#session?.protocolVersion;
+    return this.#connection.session?.protocolVersion;
   }
 
   /** The last tool list seen (from `getTools()`, `list_changed` or a reconnect), or undefined. */
@@ -115,15 +95,7 @@ export class RemoteToolProxy {
    * @throws {ConnectorProxyError} `connect_timeout`, `unavailable`, `unauthorized` or `protocol`.
    */
   connect(): Promise<void> {
-    if (this.#state === 'up') return Promise.resolve();
-    if (this.#connecting) return this.#connecting;
-    this.#reconnects.cancel();
-    if (this.#state === 'idle') this.#state = 'connecting';
-    const attempt = this.#runAttempt().finally(() => {
-      if (this.#connecting === attempt) this.#connecting = undefined;
-    });
-    this.#connecting = attempt;
-    return attempt;
+    return this.#connection.connect();
   }
 
   /**
@@ -133,13 +105,13 @@ export class RemoteToolProxy {
    * @throws {ConnectorProxyError} `protocol` on a repeating cursor or an endless list; `call_timeout`.
    */
   async getTools(): Promise<Tool[]> {
-    const session = this.#requireSession();
+    const session = this.#connection.requireSession();
     try {
       const tools = await this.#listTools(session);
-      if (session === this.#session) this.#tools = tools;
+      if (session === this.#connection.session) this.#tools = tools;
       return tools;
     } catch (error) {
-      this.#watch.afterRequestFailure(session, error, undefined);
+      this.#connection.afterRequestFailure(session, error, undefined);
       throw toRequestError(this.id, 'tools/list', error);
     }
   }
@@ -155,7 +127,7 @@ export class RemoteToolProxy {
     args: Record<string, unknown> = {},
     options: CallToolOptions = {},
   ): Promise<CallToolResult> {
-    const session = this.#requireSession();
+    const session = this.#connection.requireSession();
     const { signal, onProgress } = options;
     try {
       const request = { method: 'tools/call', params: { name, arguments: args } };
@@ -166,7 +138,7 @@ export class RemoteToolProxy {
         resetTimeoutOnProgress: true,
       });
     } catch (error) {
-      this.#watch.afterRequestFailure(session, error, signal);
+      this.#connection.afterRequestFailure(session, error, signal);
       throw toRequestError(this.id, `tools/call "${name}"`, error, signal);
     }
   }
@@ -177,121 +149,25 @@ export class RemoteToolProxy {
    * `connect()` may be called again afterwards.
    */
   async disconnect(): Promise<void> {
-    this.#epoch++;
-    this.#reconnects.cancel();
-    this.#attemptController?.abort(
-      new ConnectorUnavailableError(this.id, 'disconnect() was called while connecting'),
-    );
-    const pending = this.#connecting;
-    const session = this.#session;
-    this.#session = undefined;
-    this.#state = 'idle';
     this.#tools = undefined;
-    this.#lostCause = undefined;
-    this.#reconnects.reset();
-    await pending?.catch(() => {});
-    if (session) await closeSession(session, true, this.#options, this.#options.connectTimeoutMs);
-    await this.#transports.release();
-    this.#setAvailable(false);
-  }
-
-  async #runAttempt(): Promise<void> {
-    const epoch = this.#epoch;
-    const reconnecting = this.#state === 'down';
-    const controller = new AbortController();
-    this.#attemptController = controller;
-    let session: Session;
-    try {
-      session = await openSession(
-        this.#options,
-        this.#transports.context(),
-        this.#watch.wire,
-        controller.signal,
-      );
-    } catch (error) {
-      if (epoch === this.#epoch) {
-        if (this.#state === 'down') {
-          this.#log('info', { err: describeError(error) }, 'reconnect attempt failed');
-          this.#scheduleReconnect();
-        } else this.#state = 'idle';
-      }
-      throw error;
-    }
-    if (epoch !== this.#epoch) {
-      await closeSession(session, true, this.#options, this.#options.connectTimeoutMs);
-      throw new ConnectorUnavailableError(this.id, 'disconnect() was called while connecting');
-    }
-    this.#session = session;
-    this.#state = 'up';
-    this.#reconnects.reset();
-    this.#lostCause = undefined;
-    this.#log('info', { transport: session.kind, reconnected: reconnecting }, 'connector connected');
-    this.#setAvailable(true);
-    if (reconnecting) this.#relist();
-  }
-
-  #requireSession(): Session {
-    const session = this.#session;
-    if (session && this.#state === 'up') return session;
-    if (this.#state === 'down') {
-      throw new ConnectorUnavailableError(
-        this.id,
-        `connection lost: ${describeError(this.#lostCause)}; reconnecting`,
-        { cause: this.#lostCause },
-      );
-    }
-    if (this.#state === 'connecting') throw new ConnectorUnavailableError(this.id, 'still connecting');
-    throw new ConnectorUnavailableError(this.id, 'not connected; call connect() first');
-  }
-
-  #onSessionLost(session: Session, cause: unknown): void {
-    this.#session = undefined;
-    this.#state = 'down';
-    this.#lostCause = cause;
-    this.#log('warn', { err: describeError(cause) }, 'connector connection lost; reconnecting');
-    void closeSession(session, false, this.#options, this.#options.connectTimeoutMs);
-    this.#setAvailable(false);
-    this.#scheduleReconnect();
-  }
-
-  #scheduleReconnect(): void {
-    if (this.#state === 'down') this.#reconnects.schedule(() => void this.connect().catch(() => {}));
+    await this.#connection.disconnect();
   }
 
   async #relistOnce(): Promise<void> {
-    const session = this.#session;
-    if (!session || this.#state !== 'up') return;
+    const session = this.#connection.session;
+    if (!session) return;
     try {
       const tools = await this.#listTools(session);
-      if (session !== this.#session || !listsDiffer(this.#tools, tools)) return;
+      if (session !== this.#connection.session || !listsDiffer(this.#tools, tools)) return;
       this.#tools = tools;
-      this.#callback('onToolsChanged', () => this.#options.onToolsChanged?.(tools));
+      runCallback(this.#options, 'onToolsChanged', () => this.#options.onToolsChanged?.(tools));
     } catch (error) {
-      this.#log('warn', { err: describeError(error) }, 'could not re-list the upstream tools');
-      this.#watch.afterRequestFailure(session, error, undefined);
+      proxyLog(this.#options, 'warn', { err: describeError(error) }, 'could not re-list the upstream tools');
+      this.#connection.afterRequestFailure(session, error, undefined);
     }
   }
 
   #listTools(session: Session): Promise<Tool[]> {
     return listAllPages<Tool>(session.client, TOOL_LIST, this.id, this.#options.callTimeoutMs);
-  }
-
-  #setAvailable(available: boolean): void {
-    if (this.#available === available) return;
-    this.#available = available;
-    this.#callback('onAvailabilityChange', () => this.#options.onAvailabilityChange?.(available));
-  }
-
-  #callback(name: string, run: () => void): void {
-    try {
-      run();
-    } catch (error) {
-      this.#log('warn', { callback: name, err: describeError(error) }, 'a proxy callback threw');
-    }
-  }
-
-  #log(level: 'debug' | 'info' | 'warn', fields: object, message: string): void {
-    const logger = this.#options.logger;
-    logger?.[level]?.({ connectorId: this.id, ...fields }, message);
   }
 }
