@@ -1,5 +1,6 @@
 export type { ConnectorAuth } from './auth-headers.js';
 export type { ProxyTimers, ReconnectOptions } from './backoff.js';
+export type { CatalogueKind, UpstreamCatalogue } from './catalogue-kinds.js';
 export {
   ConnectorProxyError,
   type ConnectorProxyErrorCode,

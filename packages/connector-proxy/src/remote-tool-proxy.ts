@@ -1,27 +1,19 @@
 import {
   type CallToolResult,
   CallToolResultSchema,
-  ListToolsResultSchema,
   type Progress,
+  type ServerCapabilities,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import { coalescedRun } from './coalesced-run.js';
+import { type ListingContext, listAdvertisedKind, listCatalogue, listKind } from './catalogue.js';
+import type { CatalogueKind, UpstreamCatalogue } from './catalogue-kinds.js';
+import { CatalogueMirror } from './catalogue-mirror.js';
 import { toRequestError } from './error-mapping.js';
-import { describeError } from './errors.js';
 import { type RemoteToolProxyOptions, type ResolvedOptions, resolveOptions } from './options.js';
-import { listAllPages, listsDiffer, type PagedList } from './paged-listing.js';
 import { requestPassThrough } from './pass-through.js';
 import { proxyLog, runCallback } from './proxy-log.js';
-import type { Session } from './session.js';
 import type { ConcreteTransportKind } from './transports.js';
 import { type ProxyState, UpstreamConnection } from './upstream-connection.js';
-
-const TOOL_LIST: PagedList = {
-  method: 'tools/list',
-  key: 'tools',
-  noun: 'tool',
-  check: ListToolsResultSchema,
-};
 
 /** Per-call options of {@link RemoteToolProxy.callTool}. */
 export interface CallToolOptions {
@@ -34,30 +26,42 @@ export interface CallToolOptions {
 }
 
 /**
- * Owns the connection to one upstream MCP server: connects over Streamable HTTP, legacy SSE or stdio, lists and
- * calls its tools, and keeps the connection alive (reconnects with capped, fully jittered exponential backoff).
+ * Owns the connection to one upstream MCP server: connects over Streamable HTTP, legacy SSE or stdio, lists its
+ * tools, resources, resource templates and prompts, calls its tools, and keeps the connection alive (reconnects
+ * with capped, fully jittered exponential backoff, then re-lists).
  */
 export class RemoteToolProxy {
   /** The connector id. */
   readonly id: string;
   readonly #options: ResolvedOptions;
   readonly #connection: UpstreamConnection;
-  #tools: Tool[] | undefined;
-  readonly #relist: () => void;
+  readonly #mirror: CatalogueMirror;
+  readonly #listing: ListingContext;
 
   /** @throws {ConnectorProxyError} `invalid_options` when the options cannot work. */
   constructor(options: RemoteToolProxyOptions) {
     const resolved = resolveOptions(options);
     this.#options = resolved;
     this.id = resolved.id;
-    this.#relist = coalescedRun(() => this.#relistOnce());
+    this.#listing = {
+      connectorId: this.id,
+      timeoutMs: resolved.callTimeoutMs,
+      afterFailure: (session, error) => this.#connection.afterRequestFailure(session, error, undefined),
+      debug: (fields, message) => proxyLog(resolved, 'debug', fields, message),
+    };
+    this.#mirror = new CatalogueMirror({
+      liveSession: () => this.#connection.session,
+      list: (session, kind) => listAdvertisedKind(session, kind, this.#listing),
+      changed: (kind, items) => this.#onListChanged(kind, items),
+      warn: (fields, message) => proxyLog(resolved, 'warn', fields, message),
+    });
     this.#connection = new UpstreamConnection(resolved, options, {
       availability: (up) =>
         runCallback(resolved, 'onAvailabilityChange', () => resolved.onAvailabilityChange?.(up)),
       up: (reconnected) => {
-        if (reconnected) this.#relist();
+        if (reconnected) this.#mirror.relistAll();
       },
-      toolListChanged: this.#relist,
+      listChanged: (kind) => this.#mirror.relist(kind),
       upstreamLog: (entry) =>
         runCallback(resolved, 'onLog', () => resolved.onLog?.({ connectorId: this.id, ...entry })),
     });
@@ -83,9 +87,24 @@ export class RemoteToolProxy {
     return this.#connection.session?.protocolVersion;
   }
 
-  /** The last tool list seen (from `getTools()`, `list_changed` or a reconnect), or undefined. */
+  /** The capabilities the upstream advertised in the handshake of the live session; undefined while not up. */
+  get capabilities(): ServerCapabilities | undefined {
+    return this.#connection.session?.client.getServerCapabilities();
+  }
+
+  /** The `instructions` the upstream sent in the handshake of the live session, if any. */
+  get instructions(): string | undefined {
+    return this.#connection.session?.client.getInstructions();
+  }
+
+  /** The last tool list seen (from `getTools()`, `getCatalogue()`, `list_changed` or a reconnect), or undefined. */
   get tools(): Tool[] | undefined {
-    return this.#tools;
+    return this.#mirror.get('tools');
+  }
+
+  /** The last lists seen (from `getCatalogue()`, `list_changed` or a reconnect); undefined until every kind was. */
+  get catalogue(): UpstreamCatalogue | undefined {
+    return this.#mirror.catalogue;
   }
 
   /**
@@ -106,14 +125,25 @@ export class RemoteToolProxy {
    */
   async getTools(): Promise<Tool[]> {
     const session = this.#connection.requireSession();
-    try {
-      const tools = await this.#listTools(session);
-      if (session === this.#connection.session) this.#tools = tools;
-      return tools;
-    } catch (error) {
-      this.#connection.afterRequestFailure(session, error, undefined);
-      throw toRequestError(this.id, 'tools/list', error);
+    const tools = await listKind(session, 'tools', this.#listing);
+    this.#mirror.store(session, 'tools', tools);
+    return tools;
+  }
+
+  /**
+   * Lists the tools, resources, resource templates and prompts concurrently, every page of each, and remembers
+   * them. A kind the upstream does not advertise (or answers with -32601) is `[]`.
+   *
+   * @throws {ConnectorUnavailableError} at once when not connected.
+   * @throws {ConnectorProxyError} `protocol` on a broken list or a JSON-RPC error; `call_timeout`.
+   */
+  async getCatalogue(): Promise<UpstreamCatalogue> {
+    const session = this.#connection.requireSession();
+    const catalogue = await listCatalogue(session, this.#listing);
+    for (const kind of Object.keys(catalogue) as CatalogueKind[]) {
+      this.#mirror.store(session, kind, catalogue[kind]);
     }
+    return catalogue;
   }
 
   /**
@@ -145,29 +175,18 @@ export class RemoteToolProxy {
 
   /**
    * Closes the session (ending a Streamable HTTP session with DELETE, killing a stdio child), stops reconnecting,
-   * and destroys the proxy's own stream agent. Idempotent. Fires `onAvailabilityChange(false)` if it was up.
-   * `connect()` may be called again afterwards.
+   * forgets the lists, and destroys the proxy's own stream agent. Idempotent. Fires
+   * `onAvailabilityChange(false)` if it was up. `connect()` may be called again afterwards.
    */
   async disconnect(): Promise<void> {
-    this.#tools = undefined;
+    this.#mirror.clear();
     await this.#connection.disconnect();
   }
 
-  async #relistOnce(): Promise<void> {
-    const session = this.#connection.session;
-    if (!session) return;
-    try {
-      const tools = await this.#listTools(session);
-      if (session !== this.#connection.session || !listsDiffer(this.#tools, tools)) return;
-      this.#tools = tools;
-      runCallback(this.#options, 'onToolsChanged', () => this.#options.onToolsChanged?.(tools));
-    } catch (error) {
-      proxyLog(this.#options, 'warn', { err: describeError(error) }, 'could not re-list the upstream tools');
-      this.#connection.afterRequestFailure(session, error, undefined);
-    }
-  }
-
-  #listTools(session: Session): Promise<Tool[]> {
-    return listAllPages<Tool>(session.client, TOOL_LIST, this.id, this.#options.callTimeoutMs);
+  #onListChanged(kind: CatalogueKind, items: unknown[]): void {
+    const options = this.#options;
+    if (kind === 'tools')
+      runCallback(options, 'onToolsChanged', () => options.onToolsChanged?.(items as Tool[]));
+    runCallback(options, 'onCatalogueChanged', () => options.onCatalogueChanged?.(kind, items));
   }
 }

@@ -5,7 +5,7 @@ import type { RemoteToolProxyOptions, ResolvedOptions, UpstreamLogEntry } from '
 import { proxyLog } from './proxy-log.js';
 import { ProxyTransports } from './proxy-transports.js';
 import { closeSession, openSession, type Session } from './session.js';
-import { SessionWatch } from './session-watch.js';
+import { type ListChangeKind, SessionWatch } from './session-watch.js';
 
 /**
  * Where a proxy is in its life: `idle` (never connected, or disconnected), `connecting` (first handshake),
@@ -19,8 +19,8 @@ export interface ConnectionEvents {
   availability(available: boolean): void;
   /** A session is live; `reconnected` when it replaces one that was lost. */
   up(reconnected: boolean): void;
-  /** The live session sent `notifications/tools/list_changed`. */
-  toolListChanged(): void;
+  /** The live session sent `notifications/<kind>/list_changed`. */
+  listChanged(kind: ListChangeKind): void;
   /** A session sent `notifications/message`. */
   upstreamLog(entry: Omit<UpstreamLogEntry, 'connectorId'>): void;
 }
@@ -59,7 +59,7 @@ export class UpstreamConnection {
     this.#watch = new SessionWatch(options, {
       isLive: (session) => session === this.#session && this.#state === 'up',
       lost: (session, cause) => this.#onSessionLost(session, cause),
-      toolListChanged: () => events.toolListChanged(),
+      listChanged: (kind) => events.listChanged(kind),
       upstreamLog: (entry) => events.upstreamLog(entry),
     });
   }
