@@ -9,6 +9,8 @@
  * - `aborted`: the caller's `signal` aborted the call; the upstream was sent `notifications/cancelled`.
  * - `protocol`: the upstream answered with a JSON-RPC error (then `rpcCode`, `rpcMessage` and `rpcData` carry it)
  *   or with something MCP does not allow.
+ * - `unsupported`: the upstream did not advertise the capability the request needs (e.g. `resources.subscribe`), so
+ *   the request was not sent.
  */
 export type ConnectorProxyErrorCode =
   | 'invalid_options'
@@ -17,7 +19,8 @@ export type ConnectorProxyErrorCode =
   | 'unauthorized'
   | 'call_timeout'
   | 'aborted'
-  | 'protocol';
+  | 'protocol'
+  | 'unsupported';
 
 /** The JSON-RPC error object an upstream answered a request with, as it sent it. */
 export interface UpstreamRpcError {

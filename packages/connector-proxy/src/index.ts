@@ -14,6 +14,7 @@ export type {
   RemoteToolProxyOptions,
   UpstreamLogEntry,
 } from './options.js';
-export { type CallToolOptions, RemoteToolProxy } from './remote-tool-proxy.js';
+export { RemoteToolProxy } from './remote-tool-proxy.js';
+export type { CallToolOptions } from './request-forwarding.js';
 export type { ConcreteTransportKind } from './transports.js';
 export type { ProxyState } from './upstream-connection.js';

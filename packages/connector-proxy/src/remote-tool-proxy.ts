@@ -1,34 +1,31 @@
-import {
-  type CallToolResult,
-  CallToolResultSchema,
-  type Progress,
-  type ServerCapabilities,
-  type Tool,
+import type {
+  CallToolResult,
+  CompleteRequest,
+  CompleteResult,
+  GetPromptResult,
+  ReadResourceResult,
+  ServerCapabilities,
+  Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { type ListingContext, listAdvertisedKind, listCatalogue, listKind } from './catalogue.js';
 import type { CatalogueKind, UpstreamCatalogue } from './catalogue-kinds.js';
 import { CatalogueMirror } from './catalogue-mirror.js';
-import { toRequestError } from './error-mapping.js';
+import {
+  callToolRequest,
+  completeRequest,
+  getPromptRequest,
+  readResourceRequest,
+} from './forwarded-requests.js';
 import { type RemoteToolProxyOptions, type ResolvedOptions, resolveOptions } from './options.js';
-import { requestPassThrough } from './pass-through.js';
 import { proxyLog, runCallback } from './proxy-log.js';
+import { type CallToolOptions, type ForwardedRequest, forwardRequest } from './request-forwarding.js';
 import type { ConcreteTransportKind } from './transports.js';
 import { type ProxyState, UpstreamConnection } from './upstream-connection.js';
 
-/** Per-call options of {@link RemoteToolProxy.callTool}. */
-export interface CallToolOptions {
-  /** Aborting it cancels the call: the upstream gets `notifications/cancelled`. */
-  signal?: AbortSignal;
-  /** Receives the upstream's `notifications/progress` for this call. Each one restarts the timeout. */
-  onProgress?: (progress: Progress) => void;
-  /** Timeout without an answer (or progress), in ms. Default: the proxy's `callTimeoutMs`. */
-  timeoutMs?: number;
-}
-
 /**
- * Owns the connection to one upstream MCP server: connects over Streamable HTTP, legacy SSE or stdio, lists its
- * tools, resources, resource templates and prompts, calls its tools, and keeps the connection alive (reconnects
- * with capped, fully jittered exponential backoff, then re-lists).
+ * Owns the connection to one upstream MCP server: connects over Streamable HTTP, legacy SSE or stdio, serves its
+ * tools, resources, resource templates, prompts and completions, and keeps the connection alive (reconnects with
+ * capped, fully jittered exponential backoff, then re-lists).
  */
 export class RemoteToolProxy {
   /** The connector id. */
@@ -149,28 +146,46 @@ export class RemoteToolProxy {
   /**
    * Calls an upstream tool and returns its `CallToolResult` as sent (`isError` results are results, not throws).
    *
-   * @throws {ConnectorUnavailableError} at once when not connected, or when the connection fails mid-call.
-   * @throws {ConnectorProxyError} `aborted`, `call_timeout` or `protocol` (a JSON-RPC error from the upstream).
+   * @throws {ConnectorProxyError} `unavailable` at once when not connected, or when the connection fails mid-call;
+   *   `aborted`, `call_timeout`, `unauthorized`, or `protocol` (a JSON-RPC error, kept in `rpcCode`/`rpcData`).
    */
-  async callTool(
+  callTool(
     name: string,
     args: Record<string, unknown> = {},
-    options: CallToolOptions = {},
+    options?: CallToolOptions,
   ): Promise<CallToolResult> {
-    const session = this.#connection.requireSession();
-    const { signal, onProgress } = options;
-    try {
-      const request = { method: 'tools/call', params: { name, arguments: args } };
-      return await requestPassThrough(session.client, request, CallToolResultSchema, {
-        signal,
-        timeout: options.timeoutMs ?? this.#options.callTimeoutMs,
-        onprogress: onProgress,
-        resetTimeoutOnProgress: true,
-      });
-    } catch (error) {
-      this.#connection.afterRequestFailure(session, error, signal);
-      throw toRequestError(this.id, `tools/call "${name}"`, error, signal);
-    }
+    return this.#forward(callToolRequest(name, args), options);
+  }
+
+  /**
+   * Reads an upstream resource and returns its `ReadResourceResult` as sent.
+   *
+   * @throws {ConnectorProxyError} `unsupported` when the upstream offers no resources; else as {@link callTool}.
+   */
+  readResource(uri: string, options?: CallToolOptions): Promise<ReadResourceResult> {
+    return this.#forward(readResourceRequest(uri), options);
+  }
+
+  /**
+   * Gets an upstream prompt filled with `args` and returns its `GetPromptResult` as sent.
+   *
+   * @throws {ConnectorProxyError} `unsupported` when the upstream offers no prompts; else as {@link callTool}.
+   */
+  getPrompt(
+    name: string,
+    args?: Record<string, string>,
+    options?: CallToolOptions,
+  ): Promise<GetPromptResult> {
+    return this.#forward(getPromptRequest(name, args), options);
+  }
+
+  /**
+   * Asks the upstream to complete a prompt argument or a resource template variable (`completion/complete`).
+   *
+   * @throws {ConnectorProxyError} `unsupported` without the `completions` capability; else as {@link callTool}.
+   */
+  complete(params: CompleteRequest['params'], options?: CallToolOptions): Promise<CompleteResult> {
+    return this.#forward(completeRequest(params), options);
   }
 
   /**
@@ -181,6 +196,10 @@ export class RemoteToolProxy {
   async disconnect(): Promise<void> {
     this.#mirror.clear();
     await this.#connection.disconnect();
+  }
+
+  #forward<T extends object>(request: ForwardedRequest<T>, options: CallToolOptions | undefined): Promise<T> {
+    return forwardRequest(this.#connection, this.#options.callTimeoutMs, request, options);
   }
 
   #onListChanged(kind: CatalogueKind, items: unknown[]): void {
