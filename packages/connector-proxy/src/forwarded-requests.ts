@@ -8,6 +8,7 @@ import {
   GetPromptResultSchema,
   type ReadResourceResult,
   ReadResourceResultSchema,
+  ResultSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { ForwardedRequest } from './request-forwarding.js';
 
@@ -49,4 +50,13 @@ export function getPromptRequest(
 export function completeRequest(params: CompleteRequest['params']): ForwardedRequest<CompleteResult> {
   const what = 'completion/complete';
   return { method: 'completion/complete', params, check: CompleteResultSchema, what, needs: 'completions' };
+}
+
+/** `resources/subscribe` or `resources/unsubscribe`; needs `resources.subscribe`. */
+export function subscriptionRequest(
+  method: 'resources/subscribe' | 'resources/unsubscribe',
+  uri: string,
+): ForwardedRequest<object> {
+  const what = `${method} "${uri}"`;
+  return { method, params: { uri }, check: ResultSchema, what, needs: 'resource subscriptions' };
 }

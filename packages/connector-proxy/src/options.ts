@@ -82,6 +82,8 @@ export interface RemoteToolProxyOptions {
    * `onToolsChanged`. `items` are `Tool[]`, `Resource[]`, `ResourceTemplate[]` or `Prompt[]`, as the kind says.
    */
   onCatalogueChanged?: (kind: CatalogueKind, items: unknown[]) => void;
+  /** Called with the URI (as the upstream wrote it) of each upstream `notifications/resources/updated`. */
+  onResourceUpdated?: (uri: string) => void;
   /** Called for every upstream `notifications/message`. */
   onLog?: (entry: UpstreamLogEntry) => void;
 }

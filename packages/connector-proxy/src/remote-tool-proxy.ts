@@ -10,22 +10,25 @@ import type {
 import { type ListingContext, listAdvertisedKind, listCatalogue, listKind } from './catalogue.js';
 import type { CatalogueKind, UpstreamCatalogue } from './catalogue-kinds.js';
 import { CatalogueMirror } from './catalogue-mirror.js';
+import { describeError } from './errors.js';
 import {
   callToolRequest,
   completeRequest,
   getPromptRequest,
   readResourceRequest,
+  subscriptionRequest,
 } from './forwarded-requests.js';
 import { type RemoteToolProxyOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { proxyLog, runCallback } from './proxy-log.js';
 import { type CallToolOptions, type ForwardedRequest, forwardRequest } from './request-forwarding.js';
+import { ResourceSubscriptions } from './resource-subscriptions.js';
 import type { ConcreteTransportKind } from './transports.js';
 import { type ProxyState, UpstreamConnection } from './upstream-connection.js';
 
 /**
  * Owns the connection to one upstream MCP server: connects over Streamable HTTP, legacy SSE or stdio, serves its
  * tools, resources, resource templates, prompts and completions, and keeps the connection alive (reconnects with
- * capped, fully jittered exponential backoff, then re-lists).
+ * capped, fully jittered exponential backoff, then re-lists and re-subscribes).
  */
 export class RemoteToolProxy {
   /** The connector id. */
@@ -33,6 +36,7 @@ export class RemoteToolProxy {
   readonly #options: ResolvedOptions;
   readonly #connection: UpstreamConnection;
   readonly #mirror: CatalogueMirror;
+  readonly #subscriptions = new ResourceSubscriptions();
   readonly #listing: ListingContext;
 
   /** @throws {ConnectorProxyError} `invalid_options` when the options cannot work. */
@@ -55,10 +59,10 @@ export class RemoteToolProxy {
     this.#connection = new UpstreamConnection(resolved, options, {
       availability: (up) =>
         runCallback(resolved, 'onAvailabilityChange', () => resolved.onAvailabilityChange?.(up)),
-      up: (reconnected) => {
-        if (reconnected) this.#mirror.relistAll();
-      },
+      up: (reconnected) => this.#onUp(reconnected),
       listChanged: (kind) => this.#mirror.relist(kind),
+      resourceUpdated: (uri) =>
+        runCallback(resolved, 'onResourceUpdated', () => resolved.onResourceUpdated?.(uri)),
       upstreamLog: (entry) =>
         runCallback(resolved, 'onLog', () => resolved.onLog?.({ connectorId: this.id, ...entry })),
     });
@@ -102,6 +106,11 @@ export class RemoteToolProxy {
   /** The last lists seen (from `getCatalogue()`, `list_changed` or a reconnect); undefined until every kind was. */
   get catalogue(): UpstreamCatalogue | undefined {
     return this.#mirror.catalogue;
+  }
+
+  /** The resource URIs currently subscribed upstream through this proxy (a snapshot). */
+  get subscriptions(): ReadonlySet<string> {
+    return this.#subscriptions.uris;
   }
 
   /**
@@ -189,17 +198,56 @@ export class RemoteToolProxy {
   }
 
   /**
+   * Subscribes to updates of a resource (`resources/subscribe`); on success `uri` joins {@link subscriptions}, is
+   * re-subscribed after every reconnect, and its `notifications/resources/updated` reach `onResourceUpdated`.
+   *
+   * @throws {ConnectorProxyError} `unsupported` without `resources.subscribe`; else as {@link callTool}.
+   */
+  async subscribeResource(uri: string, options?: CallToolOptions): Promise<void> {
+    await this.#subscriptions.subscribe(uri, () =>
+      this.#forward(subscriptionRequest('resources/subscribe', uri), options),
+    );
+  }
+
+  /**
+   * Forgets a subscription and, when connected, sends `resources/unsubscribe`. While not connected it only
+   * forgets (the upstream session that held the subscription is gone).
+   *
+   * @throws {ConnectorProxyError} `unsupported` without `resources.subscribe`; else as {@link callTool}.
+   */
+  async unsubscribeResource(uri: string, options?: CallToolOptions): Promise<void> {
+    this.#subscriptions.forget(uri);
+    if (this.#connection.state !== 'up') return;
+    await this.#forward(subscriptionRequest('resources/unsubscribe', uri), options);
+  }
+
+  /**
    * Closes the session (ending a Streamable HTTP session with DELETE, killing a stdio child), stops reconnecting,
-   * forgets the lists, and destroys the proxy's own stream agent. Idempotent. Fires
+   * forgets the lists and subscriptions, and destroys the proxy's own stream agent. Idempotent. Fires
    * `onAvailabilityChange(false)` if it was up. `connect()` may be called again afterwards.
    */
   async disconnect(): Promise<void> {
     this.#mirror.clear();
+    this.#subscriptions.clear();
     await this.#connection.disconnect();
   }
 
   #forward<T extends object>(request: ForwardedRequest<T>, options: CallToolOptions | undefined): Promise<T> {
     return forwardRequest(this.#connection, this.#options.callTimeoutMs, request, options);
+  }
+
+  #onUp(reconnected: boolean): void {
+    if (!reconnected) return;
+    this.#mirror.relistAll();
+    void this.#subscriptions.resubscribeAll(
+      (uri) => this.#forward(subscriptionRequest('resources/subscribe', uri), undefined),
+      (uri, error, kept) => {
+        const [level, message] = kept
+          ? (['info', 'could not re-subscribe yet; will retry after the next reconnect'] as const)
+          : (['warn', 'the upstream refused a re-subscription; dropped it'] as const);
+        proxyLog(this.#options, level, { uri, err: describeError(error) }, message);
+      },
+    );
   }
 
   #onListChanged(kind: CatalogueKind, items: unknown[]): void {

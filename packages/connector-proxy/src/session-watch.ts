@@ -3,6 +3,7 @@ import {
   LoggingMessageNotificationSchema,
   PromptListChangedNotificationSchema,
   ResourceListChangedNotificationSchema,
+  ResourceUpdatedNotificationSchema,
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { isHarmlessRequestError } from './error-mapping.js';
@@ -22,6 +23,8 @@ export interface SessionWatchHooks {
   lost(session: Session, cause: unknown): void;
   /** The live session sent `notifications/<kind>/list_changed`. */
   listChanged(kind: ListChangeKind): void;
+  /** The live session sent `notifications/resources/updated` for `uri`. */
+  resourceUpdated(uri: string): void;
   /** A session sent `notifications/message`. */
   upstreamLog(entry: Omit<UpstreamLogEntry, 'connectorId'>): void;
 }
@@ -60,6 +63,9 @@ export class SessionWatch {
     client.setNotificationHandler(ToolListChangedNotificationSchema, listChanged('tools'));
     client.setNotificationHandler(ResourceListChangedNotificationSchema, listChanged('resources'));
     client.setNotificationHandler(PromptListChangedNotificationSchema, listChanged('prompts'));
+    client.setNotificationHandler(ResourceUpdatedNotificationSchema, (notification) => {
+      if (hooks.isLive(session)) hooks.resourceUpdated(notification.params.uri);
+    });
     client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {
       const { level, logger, data } = notification.params;
       hooks.upstreamLog({ level, data, ...(logger ? { logger } : {}) });

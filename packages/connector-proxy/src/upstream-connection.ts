@@ -21,6 +21,8 @@ export interface ConnectionEvents {
   up(reconnected: boolean): void;
   /** The live session sent `notifications/<kind>/list_changed`. */
   listChanged(kind: ListChangeKind): void;
+  /** The live session sent `notifications/resources/updated`. */
+  resourceUpdated(uri: string): void;
   /** A session sent `notifications/message`. */
   upstreamLog(entry: Omit<UpstreamLogEntry, 'connectorId'>): void;
 }
@@ -60,6 +62,7 @@ export class UpstreamConnection {
       isLive: (session) => session === this.#session && this.#state === 'up',
       lost: (session, cause) => this.#onSessionLost(session, cause),
       listChanged: (kind) => events.listChanged(kind),
+      resourceUpdated: (uri) => events.resourceUpdated(uri),
       upstreamLog: (entry) => events.upstreamLog(entry),
     });
   }

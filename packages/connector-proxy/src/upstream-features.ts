@@ -2,13 +2,14 @@ import type { ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import { ConnectorProxyError } from './errors.js';
 
 /** A server-side MCP feature a forwarded request needs the upstream to advertise. */
-export type UpstreamFeature = 'resources' | 'prompts' | 'completions';
+export type UpstreamFeature = 'resources' | 'prompts' | 'completions' | 'resource subscriptions';
 
 const CAPABILITY: Record<UpstreamFeature, { path: string; has(capabilities: ServerCapabilities): boolean }> =
   {
     resources: { path: 'resources', has: (c) => Boolean(c.resources) },
     prompts: { path: 'prompts', has: (c) => Boolean(c.prompts) },
     completions: { path: 'completions', has: (c) => Boolean(c.completions) },
+    'resource subscriptions': { path: 'resources.subscribe', has: (c) => Boolean(c.resources?.subscribe) },
   };
 
 /**
