@@ -1,6 +1,11 @@
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-import { ConnectorProxyError, ConnectorUnavailableError, describeError } from './errors.js';
+import {
+  ConnectorProxyError,
+  ConnectorUnavailableError,
+  describeError,
+  type UpstreamRpcError,
+} from './errors.js';
 
 /**
  * The HTTP status a transport error carries, if any (StreamableHTTPError, which this package's Streamable HTTP
@@ -21,6 +26,15 @@ function isJsonRpcAnswer(error: unknown): error is McpError {
     error.code !== ErrorCode.ConnectionClosed &&
     error.code !== ErrorCode.RequestTimeout
   );
+}
+
+/** The JSON-RPC error the upstream answered with, as it sent it, or undefined when `error` is no such answer. */
+export function upstreamRpcErrorOf(error: unknown): UpstreamRpcError | undefined {
+  if (!isJsonRpcAnswer(error)) return undefined;
+  // McpError prefixes the upstream's message with "MCP error <code>: "; the host relays the message as sent.
+  const prefix = `MCP error ${error.code}: `;
+  const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+  return { code: error.code, message, ...(error.data === undefined ? {} : { data: error.data }) };
 }
 
 /**
@@ -58,11 +72,20 @@ export function toRequestError(
       { cause: error },
     );
   }
-  if (isJsonRpcAnswer(error) || (error instanceof Error && error.name === 'ZodError')) {
+  const rpc = upstreamRpcErrorOf(error);
+  if (rpc) {
     return new ConnectorProxyError(
       'protocol',
       connectorId,
-      `${what} on connector "${connectorId}" failed upstream: ${describeError(error)}.`,
+      `${what} on connector "${connectorId}" failed upstream with JSON-RPC error ${rpc.code}: ${rpc.message}`,
+      { cause: error, rpc },
+    );
+  }
+  if (error instanceof Error && error.name === 'ZodError') {
+    return new ConnectorProxyError(
+      'protocol',
+      connectorId,
+      `${what} on connector "${connectorId}" got an answer MCP does not allow: ${describeError(error)}. Report this to the upstream server's maintainers.`,
       { cause: error },
     );
   }

@@ -7,7 +7,10 @@
  * - `unauthorized`: the upstream answered HTTP 401 or 403 (check the connector's key and auth type).
  * - `call_timeout`: a request got no answer within its timeout.
  * - `aborted`: the caller's `signal` aborted the call; the upstream was sent `notifications/cancelled`.
- * - `protocol`: the upstream answered with a JSON-RPC error or with something MCP does not allow.
+ * - `protocol`: the upstream answered with a JSON-RPC error (then `rpcCode`, `rpcMessage` and `rpcData` carry it)
+ *   or with something MCP does not allow.
+ * - `unsupported`: the upstream did not advertise the capability the request needs (e.g. `resources.subscribe`), so
+ *   the request was not sent.
  */
 export type ConnectorProxyErrorCode =
   | 'invalid_options'
@@ -16,7 +19,18 @@ export type ConnectorProxyErrorCode =
   | 'unauthorized'
   | 'call_timeout'
   | 'aborted'
-  | 'protocol';
+  | 'protocol'
+  | 'unsupported';
+
+/** The JSON-RPC error object an upstream answered a request with, as it sent it. */
+export interface UpstreamRpcError {
+  /** The JSON-RPC error code, e.g. -32602 (invalid params) or -32002 (resource not found). */
+  code: number;
+  /** The upstream's own message. */
+  message: string;
+  /** The error's `data` member, if it sent one. */
+  data?: unknown;
+}
 
 /**
  * The one error type this package throws. `connectorId` names the connector; `cause` keeps the underlying
@@ -27,23 +41,36 @@ export class ConnectorProxyError extends Error {
   readonly code: ConnectorProxyErrorCode;
   /** The connector this error belongs to. */
   readonly connectorId: string;
+  /** The upstream's JSON-RPC error code, when the upstream answered the request with a JSON-RPC error. */
+  readonly rpcCode?: number;
+  /** The upstream's JSON-RPC error message, as sent (without the SDK's `MCP error <code>:` prefix). */
+  readonly rpcMessage?: string;
+  /** The upstream's JSON-RPC error `data`, as sent. */
+  readonly rpcData?: unknown;
 
   /**
    * @param code - what went wrong.
    * @param connectorId - the connector's id.
    * @param message - what happened and what to do.
-   * @param options - `cause`: the underlying error.
+   * @param options - `cause`: the underlying error; `rpc`: the upstream's JSON-RPC error, relayed as `rpcCode`,
+   *   `rpcMessage` and `rpcData`.
    */
   constructor(
     code: ConnectorProxyErrorCode,
     connectorId: string,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; rpc?: UpstreamRpcError },
   ) {
-    super(message, options);
+    super(message, options && 'cause' in options ? { cause: options.cause } : undefined);
     this.name = 'ConnectorProxyError';
     this.code = code;
     this.connectorId = connectorId;
+    const rpc = options?.rpc;
+    if (rpc) {
+      this.rpcCode = rpc.code;
+      this.rpcMessage = rpc.message;
+      if (rpc.data !== undefined) this.rpcData = rpc.data;
+    }
   }
 }
 

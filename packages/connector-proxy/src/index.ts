@@ -1,9 +1,11 @@
 export type { ConnectorAuth } from './auth-headers.js';
 export type { ProxyTimers, ReconnectOptions } from './backoff.js';
+export type { CatalogueKind, UpstreamCatalogue } from './catalogue-kinds.js';
 export {
   ConnectorProxyError,
   type ConnectorProxyErrorCode,
   ConnectorUnavailableError,
+  type UpstreamRpcError,
 } from './errors.js';
 export { preserveNotificationOrder } from './message-order.js';
 export type {
@@ -12,9 +14,7 @@ export type {
   RemoteToolProxyOptions,
   UpstreamLogEntry,
 } from './options.js';
-export {
-  type CallToolOptions,
-  type ProxyState,
-  RemoteToolProxy,
-} from './remote-tool-proxy.js';
+export { RemoteToolProxy } from './remote-tool-proxy.js';
+export type { CallToolOptions } from './request-forwarding.js';
 export type { ConcreteTransportKind } from './transports.js';
+export type { ProxyState } from './upstream-connection.js';

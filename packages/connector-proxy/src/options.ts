@@ -2,6 +2,7 @@ import type { Implementation, LoggingLevel, Tool } from '@modelcontextprotocol/s
 import type { Dispatcher } from 'undici';
 import type { ConnectorAuth } from './auth-headers.js';
 import { DEFAULT_RECONNECT, type ProxyTimers, type ReconnectOptions } from './backoff.js';
+import type { CatalogueKind } from './catalogue-kinds.js';
 import { ConnectorProxyError } from './errors.js';
 
 /** How the proxy reaches the upstream. `auto` tries Streamable HTTP, then falls back to the legacy SSE transport. */
@@ -75,6 +76,14 @@ export interface RemoteToolProxyOptions {
   onAvailabilityChange?: (available: boolean) => void;
   /** Called with the full tool list when it changed after `list_changed` or a reconnect. */
   onToolsChanged?: (tools: Tool[]) => void;
+  /**
+   * Called with a kind and its full new list when that list changed after the upstream's `list_changed`
+   * (`resources/list_changed` re-lists resources and resource templates) or a reconnect. Tools too, besides
+   * `onToolsChanged`. `items` are `Tool[]`, `Resource[]`, `ResourceTemplate[]` or `Prompt[]`, as the kind says.
+   */
+  onCatalogueChanged?: (kind: CatalogueKind, items: unknown[]) => void;
+  /** Called with the URI (as the upstream wrote it) of each upstream `notifications/resources/updated`. */
+  onResourceUpdated?: (uri: string) => void;
   /** Called for every upstream `notifications/message`. */
   onLog?: (entry: UpstreamLogEntry) => void;
 }

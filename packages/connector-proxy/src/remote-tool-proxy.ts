@@ -1,102 +1,116 @@
-import {
-  type CallToolResult,
-  CallToolResultSchema,
-  type Progress,
-  type Tool,
+import type {
+  CallToolResult,
+  CompleteRequest,
+  CompleteResult,
+  GetPromptResult,
+  ReadResourceResult,
+  ServerCapabilities,
+  Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import { buildRequestHeaders } from './auth-headers.js';
-import { ReconnectSchedule } from './backoff.js';
-import { coalescedRun } from './coalesced-run.js';
-import { toRequestError } from './error-mapping.js';
-import { ConnectorUnavailableError, describeError } from './errors.js';
+import { type ListingContext, listAdvertisedKind, listCatalogue, listKind } from './catalogue.js';
+import type { CatalogueKind, UpstreamCatalogue } from './catalogue-kinds.js';
+import { CatalogueMirror } from './catalogue-mirror.js';
+import { describeError } from './errors.js';
+import {
+  callToolRequest,
+  completeRequest,
+  getPromptRequest,
+  readResourceRequest,
+  subscriptionRequest,
+} from './forwarded-requests.js';
 import { type RemoteToolProxyOptions, type ResolvedOptions, resolveOptions } from './options.js';
-import { ProxyTransports } from './proxy-transports.js';
-import { closeSession, openSession, type Session } from './session.js';
-import { SessionWatch } from './session-watch.js';
-import { listAllTools, toolsDiffer } from './tool-listing.js';
+import { proxyLog, runCallback } from './proxy-log.js';
+import { type CallToolOptions, type ForwardedRequest, forwardRequest } from './request-forwarding.js';
+import { ResourceSubscriptions } from './resource-subscriptions.js';
 import type { ConcreteTransportKind } from './transports.js';
+import { type ProxyState, UpstreamConnection } from './upstream-connection.js';
 
 /**
- * Where a proxy is in its life: `idle` (never connected, or disconnected), `connecting` (first handshake),
- * `up` (calls go through), `down` (connection lost, reconnecting with backoff).
- */
-export type ProxyState = 'idle' | 'connecting' | 'up' | 'down';
-
-/** Per-call options of {@link RemoteToolProxy.callTool}. */
-export interface CallToolOptions {
-  /** Aborting it cancels the call: the upstream gets `notifications/cancelled`. */
-  signal?: AbortSignal;
-  /** Receives the upstream's `notifications/progress` for this call. Each one restarts the timeout. */
-  onProgress?: (progress: Progress) => void;
-  /** Timeout without an answer (or progress), in ms. Default: the proxy's `callTimeoutMs`. */
-  timeoutMs?: number;
-}
-
-/**
- * Owns the connection to one upstream MCP server: connects over Streamable HTTP, legacy SSE or stdio, lists and
- * calls its tools, and keeps the connection alive (reconnects with capped, fully jittered exponential backoff).
+ * Owns the connection to one upstream MCP server: connects over Streamable HTTP, legacy SSE or stdio, serves its
+ * tools, resources, resource templates, prompts and completions, and keeps the connection alive (reconnects with
+ * capped, fully jittered exponential backoff, then re-lists and re-subscribes).
  */
 export class RemoteToolProxy {
   /** The connector id. */
   readonly id: string;
   readonly #options: ResolvedOptions;
-  #state: ProxyState = 'idle';
-  #session: Session | undefined;
-  #available = false;
-  #tools: Tool[] | undefined;
-  #lostCause: unknown;
-  #epoch = 0;
-  readonly #reconnects: ReconnectSchedule;
-  readonly #relist: () => void;
-  #connecting: Promise<void> | undefined;
-  #attemptController: AbortController | undefined;
-  readonly #transports: ProxyTransports;
-  readonly #watch: SessionWatch;
+  readonly #connection: UpstreamConnection;
+  readonly #mirror: CatalogueMirror;
+  readonly #subscriptions = new ResourceSubscriptions();
+  readonly #listing: ListingContext;
 
   /** @throws {ConnectorProxyError} `invalid_options` when the options cannot work. */
   constructor(options: RemoteToolProxyOptions) {
-    this.#options = resolveOptions(options);
-    this.id = this.#options.id;
-    this.#transports = new ProxyTransports(
-      this.#options,
-      buildRequestHeaders(this.id, options.auth, options.headers),
-      (text) => this.#log('debug', { stderr: text.trimEnd().slice(0, 4000) }, 'upstream stderr'),
-    );
-    const { reconnect, random, timers } = this.#options;
-    this.#reconnects = new ReconnectSchedule(reconnect, random, timers);
-    this.#relist = coalescedRun(() => this.#relistOnce());
-    this.#watch = new SessionWatch(this.#options, {
-      isLive: (session) => session === this.#session && this.#state === 'up',
-      lost: (session, cause) => this.#onSessionLost(session, cause),
-      toolListChanged: this.#relist,
+    const resolved = resolveOptions(options);
+    this.#options = resolved;
+    this.id = resolved.id;
+    this.#listing = {
+      connectorId: this.id,
+      timeoutMs: resolved.callTimeoutMs,
+      afterFailure: (session, error) => this.#connection.afterRequestFailure(session, error, undefined),
+      debug: (fields, message) => proxyLog(resolved, 'debug', fields, message),
+    };
+    this.#mirror = new CatalogueMirror({
+      liveSession: () => this.#connection.session,
+      list: (session, kind) => listAdvertisedKind(session, kind, this.#listing),
+      changed: (kind, items) => this.#onListChanged(kind, items),
+      warn: (fields, message) => proxyLog(resolved, 'warn', fields, message),
+    });
+    this.#connection = new UpstreamConnection(resolved, options, {
+      availability: (up) =>
+        runCallback(resolved, 'onAvailabilityChange', () => resolved.onAvailabilityChange?.(up)),
+      up: (reconnected) => this.#onUp(reconnected),
+      listChanged: (kind) => this.#mirror.relist(kind),
+      resourceUpdated: (uri) =>
+        runCallback(resolved, 'onResourceUpdated', () => resolved.onResourceUpdated?.(uri)),
       upstreamLog: (entry) =>
-        this.#callback('onLog', () => this.#options.onLog?.({ connectorId: this.id, ...entry })),
+        runCallback(resolved, 'onLog', () => resolved.onLog?.({ connectorId: this.id, ...entry })),
     });
   }
 
   /** Current state. */
   get state(): ProxyState {
-    return this.#state;
+    return this.#connection.state;
   }
 
   /** True while calls go through (`state === 'up'`). */
   get available(): boolean {
-    return this.#available;
+    return this.#connection.available;
   }
 
   /** The transport of the live session (what `auto` resolved to), or undefined when not connected. */
   get activeTransport(): ConcreteTransportKind | undefined {
-    return this.#session?.kind;
+    return this.#connection.session?.kind;
   }
 
   /** The MCP protocol version the upstream chose in the handshake of the live session; undefined while not up. */
   get protocolVersion(): string | undefined {
-    return this.#session?.protocolVersion;
+    return this.#connection.session?.protocolVersion;
   }
 
-  /** The last tool list seen (from `getTools()`, `list_changed` or a reconnect), or undefined. */
+  /** The capabilities the upstream advertised in the handshake of the live session; undefined while not up. */
+  get capabilities(): ServerCapabilities | undefined {
+    return this.#connection.session?.client.getServerCapabilities();
+  }
+
+  /** The `instructions` the upstream sent in the handshake of the live session, if any. */
+  get instructions(): string | undefined {
+    return this.#connection.session?.client.getInstructions();
+  }
+
+  /** The last tool list seen (from `getTools()`, `getCatalogue()`, `list_changed` or a reconnect), or undefined. */
   get tools(): Tool[] | undefined {
-    return this.#tools;
+    return this.#mirror.get('tools');
+  }
+
+  /** The last lists seen (from `getCatalogue()`, `list_changed` or a reconnect); undefined until every kind was. */
+  get catalogue(): UpstreamCatalogue | undefined {
+    return this.#mirror.catalogue;
+  }
+
+  /** The resource URIs currently subscribed upstream through this proxy (a snapshot). */
+  get subscriptions(): ReadonlySet<string> {
+    return this.#subscriptions.uris;
   }
 
   /**
@@ -106,15 +120,7 @@ export class RemoteToolProxy {
    * @throws {ConnectorProxyError} `connect_timeout`, `unavailable`, `unauthorized` or `protocol`.
    */
   connect(): Promise<void> {
-    if (this.#state === 'up') return Promise.resolve();
-    if (this.#connecting) return this.#connecting;
-    this.#reconnects.cancel();
-    if (this.#state === 'idle') this.#state = 'connecting';
-    const attempt = this.#runAttempt().finally(() => {
-      if (this.#connecting === attempt) this.#connecting = undefined;
-    });
-    this.#connecting = attempt;
-    return attempt;
+    return this.#connection.connect();
   }
 
   /**
@@ -124,161 +130,130 @@ export class RemoteToolProxy {
    * @throws {ConnectorProxyError} `protocol` on a repeating cursor or an endless list; `call_timeout`.
    */
   async getTools(): Promise<Tool[]> {
-    const session = this.#requireSession();
-    try {
-      const tools = await listAllTools(session.client, this.id, this.#options.callTimeoutMs);
-      if (session === this.#session) this.#tools = tools;
-      return tools;
-    } catch (error) {
-      this.#watch.afterRequestFailure(session, error, undefined);
-      throw toRequestError(this.id, 'tools/list', error);
-    }
+    const session = this.#connection.requireSession();
+    const tools = await listKind(session, 'tools', this.#listing);
+    this.#mirror.store(session, 'tools', tools);
+    return tools;
   }
 
   /**
-   * Calls an upstream tool and returns its `CallToolResult` unchanged (`isError` results are results, not throws).
+   * Lists the tools, resources, resource templates and prompts concurrently, every page of each, and remembers
+   * them. A kind the upstream does not advertise (or answers with -32601) is `[]`.
    *
-   * @throws {ConnectorUnavailableError} at once when not connected, or when the connection fails mid-call.
-   * @throws {ConnectorProxyError} `aborted`, `call_timeout` or `protocol` (a JSON-RPC error from the upstream).
+   * @throws {ConnectorUnavailableError} at once when not connected.
+   * @throws {ConnectorProxyError} `protocol` on a broken list or a JSON-RPC error; `call_timeout`.
    */
-  async callTool(
+  async getCatalogue(): Promise<UpstreamCatalogue> {
+    const session = this.#connection.requireSession();
+    const catalogue = await listCatalogue(session, this.#listing);
+    for (const kind of Object.keys(catalogue) as CatalogueKind[]) {
+      this.#mirror.store(session, kind, catalogue[kind]);
+    }
+    return catalogue;
+  }
+
+  /**
+   * Calls an upstream tool and returns its `CallToolResult` as sent (`isError` results are results, not throws).
+   *
+   * @throws {ConnectorProxyError} `unavailable` at once when not connected, or when the connection fails mid-call;
+   *   `aborted`, `call_timeout`, `unauthorized`, or `protocol` (a JSON-RPC error, kept in `rpcCode`/`rpcData`).
+   */
+  callTool(
     name: string,
     args: Record<string, unknown> = {},
-    options: CallToolOptions = {},
+    options?: CallToolOptions,
   ): Promise<CallToolResult> {
-    const session = this.#requireSession();
-    const { signal, onProgress } = options;
-    try {
-      const result = await session.client.callTool({ name, arguments: args }, CallToolResultSchema, {
-        signal,
-        timeout: options.timeoutMs ?? this.#options.callTimeoutMs,
-        onprogress: onProgress,
-        resetTimeoutOnProgress: true,
-      });
-      return result as CallToolResult;
-    } catch (error) {
-      this.#watch.afterRequestFailure(session, error, signal);
-      throw toRequestError(this.id, `tools/call "${name}"`, error, signal);
-    }
+    return this.#forward(callToolRequest(name, args), options);
+  }
+
+  /**
+   * Reads an upstream resource and returns its `ReadResourceResult` as sent.
+   *
+   * @throws {ConnectorProxyError} `unsupported` when the upstream offers no resources; else as {@link callTool}.
+   */
+  readResource(uri: string, options?: CallToolOptions): Promise<ReadResourceResult> {
+    return this.#forward(readResourceRequest(uri), options);
+  }
+
+  /**
+   * Gets an upstream prompt filled with `args` and returns its `GetPromptResult` as sent.
+   *
+   * @throws {ConnectorProxyError} `unsupported` when the upstream offers no prompts; else as {@link callTool}.
+   */
+  getPrompt(
+    name: string,
+    args?: Record<string, string>,
+    options?: CallToolOptions,
+  ): Promise<GetPromptResult> {
+    return this.#forward(getPromptRequest(name, args), options);
+  }
+
+  /**
+   * Asks the upstream to complete a prompt argument or a resource template variable (`completion/complete`).
+   *
+   * @throws {ConnectorProxyError} `unsupported` without the `completions` capability; else as {@link callTool}.
+   */
+  complete(params: CompleteRequest['params'], options?: CallToolOptions): Promise<CompleteResult> {
+    return this.#forward(completeRequest(params), options);
+  }
+
+  /**
+   * Subscribes to updates of a resource (`resources/subscribe`); on success `uri` joins {@link subscriptions}, is
+   * re-subscribed after every reconnect, and its `notifications/resources/updated` reach `onResourceUpdated`.
+   *
+   * @throws {ConnectorProxyError} `unsupported` without `resources.subscribe`; else as {@link callTool}.
+   */
+  async subscribeResource(uri: string, options?: CallToolOptions): Promise<void> {
+    await this.#subscriptions.subscribe(uri, () =>
+      this.#forward(subscriptionRequest('resources/subscribe', uri), options),
+    );
+  }
+
+  /**
+   * Forgets a subscription and, when connected, sends `resources/unsubscribe`. While not connected it only
+   * forgets (the upstream session that held the subscription is gone).
+   *
+   * @throws {ConnectorProxyError} `unsupported` without `resources.subscribe`; else as {@link callTool}.
+   */
+  async unsubscribeResource(uri: string, options?: CallToolOptions): Promise<void> {
+    this.#subscriptions.forget(uri);
+    if (this.#connection.state !== 'up') return;
+    await this.#forward(subscriptionRequest('resources/unsubscribe', uri), options);
   }
 
   /**
    * Closes the session (ending a Streamable HTTP session with DELETE, killing a stdio child), stops reconnecting,
-   * and destroys the proxy's own stream agent. Idempotent. Fires `onAvailabilityChange(false)` if it was up.
-   * `connect()` may be called again afterwards.
+   * forgets the lists and subscriptions, and destroys the proxy's own stream agent. Idempotent. Fires
+   * `onAvailabilityChange(false)` if it was up. `connect()` may be called again afterwards.
    */
   async disconnect(): Promise<void> {
-    this.#epoch++;
-    this.#reconnects.cancel();
-    this.#attemptController?.abort(
-      new ConnectorUnavailableError(this.id, 'disconnect() was called while connecting'),
+    this.#mirror.clear();
+    this.#subscriptions.clear();
+    await this.#connection.disconnect();
+  }
+
+  #forward<T extends object>(request: ForwardedRequest<T>, options: CallToolOptions | undefined): Promise<T> {
+    return forwardRequest(this.#connection, this.#options.callTimeoutMs, request, options);
+  }
+
+  #onUp(reconnected: boolean): void {
+    if (!reconnected) return;
+    this.#mirror.relistAll();
+    void this.#subscriptions.resubscribeAll(
+      (uri) => this.#forward(subscriptionRequest('resources/subscribe', uri), undefined),
+      (uri, error, kept) => {
+        const [level, message] = kept
+          ? (['info', 'could not re-subscribe yet; will retry after the next reconnect'] as const)
+          : (['warn', 'the upstream refused a re-subscription; dropped it'] as const);
+        proxyLog(this.#options, level, { uri, err: describeError(error) }, message);
+      },
     );
-    const pending = this.#connecting;
-    const session = this.#session;
-    this.#session = undefined;
-    this.#state = 'idle';
-    this.#tools = undefined;
-    this.#lostCause = undefined;
-    this.#reconnects.reset();
-    await pending?.catch(() => {});
-    if (session) await closeSession(session, true, this.#options, this.#options.connectTimeoutMs);
-    await this.#transports.release();
-    this.#setAvailable(false);
   }
 
-  async #runAttempt(): Promise<void> {
-    const epoch = this.#epoch;
-    const reconnecting = this.#state === 'down';
-    const controller = new AbortController();
-    this.#attemptController = controller;
-    let session: Session;
-    try {
-      session = await openSession(
-        this.#options,
-        this.#transports.context(),
-        this.#watch.wire,
-        controller.signal,
-      );
-    } catch (error) {
-      if (epoch === this.#epoch) {
-        if (this.#state === 'down') {
-          this.#log('info', { err: describeError(error) }, 'reconnect attempt failed');
-          this.#scheduleReconnect();
-        } else this.#state = 'idle';
-      }
-      throw error;
-    }
-    if (epoch !== this.#epoch) {
-      await closeSession(session, true, this.#options, this.#options.connectTimeoutMs);
-      throw new ConnectorUnavailableError(this.id, 'disconnect() was called while connecting');
-    }
-    this.#session = session;
-    this.#state = 'up';
-    this.#reconnects.reset();
-    this.#lostCause = undefined;
-    this.#log('info', { transport: session.kind, reconnected: reconnecting }, 'connector connected');
-    this.#setAvailable(true);
-    if (reconnecting) this.#relist();
-  }
-
-  #requireSession(): Session {
-    const session = this.#session;
-    if (session && this.#state === 'up') return session;
-    if (this.#state === 'down') {
-      throw new ConnectorUnavailableError(
-        this.id,
-        `connection lost: ${describeError(this.#lostCause)}; reconnecting`,
-        { cause: this.#lostCause },
-      );
-    }
-    if (this.#state === 'connecting') throw new ConnectorUnavailableError(this.id, 'still connecting');
-    throw new ConnectorUnavailableError(this.id, 'not connected; call connect() first');
-  }
-
-  #onSessionLost(session: Session, cause: unknown): void {
-    this.#session = undefined;
-    this.#state = 'down';
-    this.#lostCause = cause;
-    this.#log('warn', { err: describeError(cause) }, 'connector connection lost; reconnecting');
-    void closeSession(session, false, this.#options, this.#options.connectTimeoutMs);
-    this.#setAvailable(false);
-    this.#scheduleReconnect();
-  }
-
-  #scheduleReconnect(): void {
-    if (this.#state === 'down') this.#reconnects.schedule(() => void this.connect().catch(() => {}));
-  }
-
-  async #relistOnce(): Promise<void> {
-    const session = this.#session;
-    if (!session || this.#state !== 'up') return;
-    try {
-      const tools = await listAllTools(session.client, this.id, this.#options.callTimeoutMs);
-      if (session !== this.#session || !toolsDiffer(this.#tools, tools)) return;
-      this.#tools = tools;
-      this.#callback('onToolsChanged', () => this.#options.onToolsChanged?.(tools));
-    } catch (error) {
-      this.#log('warn', { err: describeError(error) }, 'could not re-list the upstream tools');
-      this.#watch.afterRequestFailure(session, error, undefined);
-    }
-  }
-
-  #setAvailable(available: boolean): void {
-    if (this.#available === available) return;
-    this.#available = available;
-    this.#callback('onAvailabilityChange', () => this.#options.onAvailabilityChange?.(available));
-  }
-
-  #callback(name: string, run: () => void): void {
-    try {
-      run();
-    } catch (error) {
-      this.#log('warn', { callback: name, err: describeError(error) }, 'a proxy callback threw');
-    }
-  }
-
-  #log(level: 'debug' | 'info' | 'warn', fields: object, message: string): void {
-    const logger = this.#options.logger;
-    logger?.[level]?.({ connectorId: this.id, ...fields }, message);
+  #onListChanged(kind: CatalogueKind, items: unknown[]): void {
+    const options = this.#options;
+    if (kind === 'tools')
+      runCallback(options, 'onToolsChanged', () => options.onToolsChanged?.(items as Tool[]));
+    runCallback(options, 'onCatalogueChanged', () => options.onCatalogueChanged?.(kind, items));
   }
 }

@@ -1,6 +1,9 @@
 import { SseError } from '@modelcontextprotocol/sdk/client/sse.js';
 import {
   LoggingMessageNotificationSchema,
+  PromptListChangedNotificationSchema,
+  ResourceListChangedNotificationSchema,
+  ResourceUpdatedNotificationSchema,
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { isHarmlessRequestError } from './error-mapping.js';
@@ -9,14 +12,19 @@ import { isSessionExpired } from './http-errors.js';
 import type { ResolvedOptions, UpstreamLogEntry } from './options.js';
 import type { Session } from './session.js';
 
+/** Which `notifications/<kind>/list_changed` an upstream sent. */
+export type ListChangeKind = 'tools' | 'resources' | 'prompts';
+
 /** What a {@link SessionWatch} reports to: the proxy that owns the sessions. */
 export interface SessionWatchHooks {
   /** True while `session` is the proxy's session and calls go through. */
   isLive(session: Session): boolean;
   /** The connection of the live `session` is gone. */
   lost(session: Session, cause: unknown): void;
-  /** The live session sent `notifications/tools/list_changed`. */
-  toolListChanged(): void;
+  /** The live session sent `notifications/<kind>/list_changed`. */
+  listChanged(kind: ListChangeKind): void;
+  /** The live session sent `notifications/resources/updated` for `uri`. */
+  resourceUpdated(uri: string): void;
   /** A session sent `notifications/message`. */
   upstreamLog(entry: Omit<UpstreamLogEntry, 'connectorId'>): void;
 }
@@ -49,8 +57,14 @@ export class SessionWatch {
       if (error instanceof SseError || isSessionExpired(error)) this.#lose(session, error);
       else this.#probe(session, error);
     };
-    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
-      if (hooks.isLive(session)) hooks.toolListChanged();
+    const listChanged = (kind: ListChangeKind) => () => {
+      if (hooks.isLive(session)) hooks.listChanged(kind);
+    };
+    client.setNotificationHandler(ToolListChangedNotificationSchema, listChanged('tools'));
+    client.setNotificationHandler(ResourceListChangedNotificationSchema, listChanged('resources'));
+    client.setNotificationHandler(PromptListChangedNotificationSchema, listChanged('prompts'));
+    client.setNotificationHandler(ResourceUpdatedNotificationSchema, (notification) => {
+      if (hooks.isLive(session)) hooks.resourceUpdated(notification.params.uri);
     });
     client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {
       const { level, logger, data } = notification.params;

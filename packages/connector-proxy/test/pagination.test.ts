@@ -46,6 +46,8 @@ describe('callTool', () => {
     const error = await connected.callTool('a').catch((e: unknown) => e);
     expect((error as ConnectorProxyError).code).toBe('protocol');
     expect((error as Error).message).toMatch(/refusing a/);
+    // The upstream's JSON-RPC error code survives, so a host can relay the same error downstream.
+    expect((error as ConnectorProxyError).rpcCode).toBe(-32602);
     expect(connected.available).toBe(true);
   });
 });

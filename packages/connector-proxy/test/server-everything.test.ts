@@ -48,5 +48,15 @@ describe.each([
       ]);
       expect(result.isError).toBeFalsy();
     });
+
+    it('lists its resources and prompts and reads a resource', async () => {
+      const catalogue = await proxy.getCatalogue();
+      expect(catalogue.resources.length).toBeGreaterThan(0);
+      expect(catalogue.prompts.length).toBeGreaterThan(0);
+      const [first] = catalogue.resources;
+      if (!first) throw new Error('no resource');
+      const read = await proxy.readResource(first.uri);
+      expect(read.contents[0]?.uri).toBe(first.uri);
+    });
   },
 );
