@@ -102,7 +102,7 @@ export class VersionedToolRegistry {
     if (typeof name !== 'string' || !isValidMcpToolName(name)) {
       throw new ToolRegistryError(
         'invalid_name',
-        `Tool name ${JSON.stringify(name)} is not a valid MCP tool name (1-128 of A-Z a-z 0-9 _ - .); pass it through toMcpToolName() first.`,
+        `Tool name ${JSON.stringify(name)} is not a valid MCP tool name (1-64 of A-Z a-z 0-9 _ - .); pass it through toMcpToolName() first.`,
       );
     }
     const connectorId = definition.metadata?.connectorId;

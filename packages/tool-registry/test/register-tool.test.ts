@@ -49,9 +49,15 @@ describe('registerTool', () => {
     const error = catchError(() => registry.registerTool(definition('has space')));
     expect(error.code).toBe('invalid_name');
     expect(error.message).toContain('toMcpToolName');
-    expect(catchError(() => registry.registerTool(definition('x'.repeat(129)))).code).toBe('invalid_name');
+    expect(catchError(() => registry.registerTool(definition('x'.repeat(65)))).code).toBe('invalid_name');
+    expect(catchError(() => registry.registerTool(definition('x'.repeat(65)))).message).toContain('1-64');
     expect(registry.version).toBe(0);
     expect(registry.listTools()).toEqual([]);
+  });
+
+  it('accepts a 64-character name as given', () => {
+    const registry = new VersionedToolRegistry({ logger: recordingLogger() });
+    expect(registry.registerTool(definition('x'.repeat(64))).name).toBe('x'.repeat(64));
   });
 
   it('rejects malformed definitions with invalid_tool', () => {
