@@ -72,6 +72,7 @@ export class CatalogueState {
     for (const kind of CATALOGUE_KINDS) this.#claimants.set(kind, new ClaimantIndex());
   }
 
+  /** What the registry keeps for a connector (undefined once it serves nothing). */
   record(connectorId: string): ConnectorRecord | undefined {
     return this.#records.get(connectorId);
   }
@@ -81,6 +82,7 @@ export class CatalogueState {
     return this.#prefixOwners.get(prefix);
   }
 
+  /** Applies one connector's change to every kind it touches, in one synchronous step. */
   apply(mutation: Mutation): Outcome {
     const { connectorId } = mutation;
     const old = this.#records.get(connectorId);

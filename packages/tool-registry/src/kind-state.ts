@@ -42,10 +42,12 @@ export class KindState {
     return this.#snapshot;
   }
 
+  /** The entry with this public name or URI, in O(1). */
   get(key: string): CatalogueEntry | undefined {
     return this.#byKey.get(key);
   }
 
+  /** The connector serving this public name or URI, if any. */
   ownerOf(key: string): string | undefined {
     return this.#byKey.get(key)?.metadata.connectorId;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ConnectorCatalogueInput, VersionedToolRegistry } from '../src/index.js';
+import { type ConnectorCatalogueInput, isValidMcpToolName, VersionedToolRegistry } from '../src/index.js';
 import {
   recordEvents,
   recordingLogger,
@@ -190,6 +190,22 @@ describe('replaceConnectorCatalogue', () => {
     registry.replaceConnectorCatalogue('c', { tools: [upstreamTool('x')], prompts: [upstreamPrompt('x')] });
     expect(registry.getTool('c.x')).toBeDefined();
     expect(registry.getPrompt('c.x')).toBeDefined();
+  });
+
+  it('keeps public prompt names, like tool names, within 64 valid characters', () => {
+    const registry = new VersionedToolRegistry({ logger: recordingLogger() });
+    const long = `summarise ${'everything '.repeat(10)}`;
+    registry.replaceConnectorCatalogue('c'.repeat(40), {
+      prompts: [upstreamPrompt(long)],
+      tools: [upstreamTool(long)],
+    });
+    const [prompt] = registry.listPrompts();
+    const [tool] = registry.listTools();
+    expect(prompt?.name).toHaveLength(64);
+    expect(isValidMcpToolName(prompt?.name ?? '')).toBe(true);
+    expect(prompt?.name).toBe(tool?.name);
+    expect(prompt?.name.split('.')[0]).toHaveLength(32);
+    expect(prompt?.metadata.originalName).toBe(long);
   });
 
   it('moves a connector to its new namespace in every kind, in the same step', () => {
