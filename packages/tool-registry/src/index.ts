@@ -1,3 +1,25 @@
+export type { CatalogueKind, NamePrefixMode } from './catalogue-kind.js';
+export type {
+  CatalogueChanges,
+  CatalogueItemMetadata,
+  ConnectorCatalogue,
+  ConnectorCatalogueInput,
+  ConnectorPromptDefinition,
+  ConnectorResourceDefinition,
+  ConnectorResourceTemplateDefinition,
+  PromptArgument,
+  PromptDescription,
+  RegisteredPrompt,
+  RegisteredResource,
+  RegisteredResourceTemplate,
+  ReplaceConnectorCatalogueOptions,
+  ReplaceConnectorCatalogueResult,
+  ResolvedResourceTemplate,
+  ResolvedResourceUri,
+  ResourceAnnotations,
+  ResourceDescription,
+  ResourceTemplateDescription,
+} from './catalogue-types.js';
 export type { ToolRegistryErrorCode } from './errors.js';
 export { ToolRegistryError } from './errors.js';
 export { pinningCanonicalJson } from './pinning-canonical-json.js';
@@ -28,8 +50,7 @@ export type {
   ToolRegistryChangeEvent,
   ToolRegistryListener,
   ToolRegistryLogger,
-  ToolRegistryWarning,
-  ToolRegistryWarningCode,
   VersionedToolRegistryOptions,
 } from './types.js';
 export { VersionedToolRegistry } from './versioned-tool-registry.js';
+export type { ToolRegistryWarning, ToolRegistryWarningCode } from './warning-types.js';

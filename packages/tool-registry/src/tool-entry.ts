@@ -1,6 +1,7 @@
+import type { CatalogueItemMetadata } from './catalogue-types.js';
 import { ToolRegistryError } from './errors.js';
 import { freezeClone, isPlainObject, stableEqual } from './frozen-data.js';
-import type { RegisteredTool, ToolDescription, ToolMetadata, ToolMetadataInput } from './types.js';
+import type { RegisteredTool, ToolDescription, ToolMetadataInput } from './types.js';
 
 /** The client-visible members of a tool besides `name`; the only ones copied from inputs. */
 const DESCRIPTION_FIELDS = [
@@ -52,7 +53,8 @@ export function toolProblem(tool: unknown): string | undefined {
   return tool.metadata === undefined ? undefined : metadataProblem(tool.metadata);
 }
 
-function metadataProblem(metadata: unknown): string | undefined {
+/** What is wrong with an item's `metadata` (not an object, `scopes`/`tags` not string arrays), if anything. */
+export function metadataProblem(metadata: unknown): string | undefined {
   if (!isPlainObject(metadata)) return 'has non-object metadata; pass a plain object';
   for (const field of ['scopes', 'tags'] as const) {
     const value = metadata[field];
@@ -84,13 +86,13 @@ export function pickDescription(tool: ToolDescription): ToolDescription {
 
 /**
  * Complete metadata: `defaults` under `given`, `scopes`/`tags` defaulting to `[]`, and `owned` (the
- * members the registry is the authority for) over both.
+ * members the registry is the authority for: connector, upstream name or URI, namespace) over both.
  */
-export function completeMetadata(
+export function completeMetadata<Owned extends { connectorId: string; namespace?: string }>(
   given: Partial<ToolMetadataInput> | undefined,
   defaults: Partial<ToolMetadataInput> | undefined,
-  owned: Pick<ToolMetadata, 'connectorId' | 'originalName'> & { namespace?: string },
-): ToolMetadata {
+  owned: Owned,
+): CatalogueItemMetadata & Owned {
   return {
     ...defaults,
     ...given,

@@ -1,21 +1,28 @@
 import { createHash } from 'node:crypto';
 
-/** Longest tool name MCP allows (SEP-986). */
-export const MCP_TOOL_NAME_MAX_LENGTH = 128;
+/**
+ * Longest public tool (and prompt) name. The 2025-11-25 spec allows 1–128 of `[A-Za-z0-9_.-]`, SEP-986
+ * 1–64 of `[A-Za-z0-9_./-]`, and some clients reject longer names: 64 characters of their intersection is
+ * a name every client accepts.
+ */
+export const MCP_TOOL_NAME_MAX_LENGTH = 64;
 
 /**
- * Longest namespace kept in a public name, so that at least 63 characters remain for the tool part.
+ * Longest namespace kept in a public name, so that at least 31 characters remain for the tool part.
  * Longer namespaces are shortened like any other name (truncated + hash).
  */
-export const MCP_NAMESPACE_MAX_LENGTH = 64;
+export const MCP_NAMESPACE_MAX_LENGTH = 32;
 
-const VALID_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
+const VALID_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 const ALLOWED_CHARACTER = /^[A-Za-z0-9_.-]$/;
 const COMBINING_MARKS = /\p{M}/gu;
 const HASH_LENGTH = 8;
 const EMPTY_NAME_BASE = 'tool';
 
-/** True when `name` is 1–128 characters of `A-Z a-z 0-9 _ - .`, the MCP tool-name alphabet. */
+/**
+ * True when `name` is 1–64 characters of `A-Z a-z 0-9 _ - .`: a tool name every MCP client accepts (the
+ * intersection of the 2025-11-25 spec's rule and SEP-986's).
+ */
 export function isValidMcpToolName(name: string): boolean {
   return VALID_NAME.test(name);
 }
@@ -54,12 +61,12 @@ export function withSuffix(base: string, suffix: string, maxLength: number): str
 }
 
 /**
- * Makes any string a valid MCP tool name (1–128 characters of `A-Z a-z 0-9 _ - .`), deterministically.
+ * Makes any string a valid MCP tool name (1–64 characters of `A-Z a-z 0-9 _ - .`), deterministically.
  *
  * Valid names are returned unchanged. Otherwise each disallowed character becomes `_` (after Unicode
  * NFKD, with combining marks dropped: `café` → `cafe`), an empty result becomes `tool`, and
  * `_` + the first 8 hex characters of the SHA-256 of the original are appended, truncating so the
- * result has at most 128 characters.
+ * result has at most 64 characters.
  *
  * @example toMcpToolName('search docs') // 'search_docs_' + 8 hex characters
  */
@@ -70,7 +77,7 @@ export function toMcpToolName(name: string): string {
 /**
  * The public name the registry gives upstream tool `originalName` under `namespace`:
  * `namespace.toolName`, or just `toolName` when `namespace` is `''`. Both parts are sanitised as by
- * {@link toMcpToolName}; the namespace is kept to 64 characters and the whole to 128.
+ * {@link toMcpToolName}; the namespace is kept to 32 characters and the whole to 64.
  *
  * Collisions are resolved by the registry, so a registered tool's name can differ from this in the rare
  * case where two tools of one connector map to the same name.

@@ -1,3 +1,6 @@
+import type { CatalogueKind, NamePrefixMode } from './catalogue-kind.js';
+import type { ToolRegistryWarning } from './warning-types.js';
+
 /** Progress reported by a running tool call (mirrors MCP `notifications/progress`). */
 export interface ToolProgress {
   readonly progress: number;
@@ -118,63 +121,6 @@ export interface ReplaceConnectorToolsOptions {
   readonly metadata?: Partial<ToolMetadataInput>;
 }
 
-/** Stable codes of {@link ToolRegistryWarning}. */
-export type ToolRegistryWarningCode =
-  | 'name_collision_within_connector'
-  | 'name_collision_across_connectors'
-  | 'duplicate_original_name'
-  | 'too_many_tools'
-  | 'text_truncated'
-  | 'schema_too_deep'
-  | 'schema_too_large'
-  | 'invalid_tool';
-
-/**
- * Something `replaceConnectorTools()` resolved by its documented rules instead of failing the whole set;
- * also logged with `logger.warn`. The connector's other tools are registered either way.
- *
- * - `name_collision_within_connector`: two upstream names of one connector map to `name`; this tool was
- *   published as `assignedName` instead (the other, `otherOriginalName`, kept `name`).
- * - `name_collision_across_connectors`: `name` is owned by `otherConnectorId`; this tool was NOT published.
- * - `duplicate_original_name`: the connector listed `originalName` twice; only the first was kept.
- * - `too_many_tools`: the connector listed `actual` tools, over `limit` (`maxToolsPerConnector`); the
- *   entries from position `index` on, starting with `originalName`, were NOT published.
- * - `text_truncated`: this tool's `field` (`description` or `title`) was `actual` UTF-8 bytes, over
- *   `limit` (`maxDescriptionBytes`); it was published cut to fit, ending in `…`.
- * - `schema_too_deep`: this tool's `field` (`inputSchema`, `outputSchema`, `annotations`, `icons`,
- *   `execution` or `_meta`) nests deeper than `limit` (`maxSchemaDepth`); the tool was NOT published.
- * - `schema_too_large`: this tool's `field` has more than `limit` bytes of JSON (`maxSchemaBytes`); the
- *   tool was NOT published.
- * - `invalid_tool`: with `onInvalidTool: 'skip'`, entry `index` is malformed (the message says how); it
- *   was NOT published.
- */
-export interface ToolRegistryWarning {
-  readonly code: ToolRegistryWarningCode;
-  readonly message: string;
-  readonly connectorId: string;
-  /** The tool's upstream name; `''` for an entry without a string name. */
-  readonly originalName: string;
-  /**
-   * The public name concerned: the contested one for collisions; for a tool left out or cut by a limit,
-   * the name it would have been published under (before collision handling); `''` without a string name.
-   */
-  readonly name: string;
-  readonly assignedName?: string;
-  readonly otherConnectorId?: string;
-  readonly otherOriginalName?: string;
-  /** Position of the entry in the list the connector gave (limit and `invalid_tool` warnings). */
-  readonly index?: number;
-  /** The member of the definition concerned (`text_truncated`, `schema_too_deep`, `schema_too_large`). */
-  readonly field?: string;
-  /** The limit that applied (limit warnings). */
-  readonly limit?: number;
-  /**
-   * What was measured: tool count, or text size in UTF-8 bytes. Schema walks stop as soon as they pass
-   * the limit, so for `schema_too_deep` / `schema_too_large` it is how far the walk got (just past `limit`).
-   */
-  readonly actual?: number;
-}
-
 /** Public names touched by one effective change. */
 export interface ToolRegistryChange {
   readonly added: readonly string[];
@@ -183,10 +129,18 @@ export interface ToolRegistryChange {
   readonly changed: readonly string[];
 }
 
-/** Delivered to `onChange` listeners once per version bump, in version order. */
+/**
+ * Delivered to `onChange` listeners once per version bump, in version order. The top-level `added`,
+ * `removed` and `changed` are the TOOLS change (empty when tools did not change), as before resources and
+ * prompts joined; `changes` has every kind.
+ */
 export interface ToolRegistryChangeEvent extends ToolRegistryChange {
   /** The registry version this change produced. */
   readonly version: number;
+  /** Kinds whose visible items changed in this step, in the order tools, resources, resourceTemplates, prompts. */
+  readonly kinds: readonly CatalogueKind[];
+  /** Public names (tools, prompts) or URIs (resources, templates) added, removed and changed, per kind. */
+  readonly changes: Readonly<Record<CatalogueKind, ToolRegistryChange>>;
 }
 
 /** What `replaceConnectorTools()` did. `added`, `removed` and `changed` are all empty for a no-op. */
@@ -214,21 +168,37 @@ export interface VersionedToolRegistryOptions {
   /** Receives collision and limit warnings and listener failures. Defaults to `console`. */
   readonly logger?: ToolRegistryLogger;
   /**
-   * What `replaceConnectorTools()` does with a malformed entry (no handler, schema not `type: 'object'`,
-   * name not a string, ...): `'throw'` (default) rejects the whole call with `invalid_tool` and changes
-   * nothing; `'skip'` leaves that entry out with an `invalid_tool` warning and registers the rest, which
-   * suits upstream data a connector controls.
+   * What a replace does with a malformed entry (no handler, schema not `type: 'object'`, name not a
+   * string, resource URI without a scheme, ...): `'throw'` (default) rejects the whole call with
+   * `invalid_tool` (tools) or `invalid_item` (other kinds) and changes nothing; `'skip'` leaves that entry
+   * out with a warning and registers the rest, which suits upstream data a connector controls.
    */
   readonly onInvalidTool?: 'throw' | 'skip';
+  /**
+   * When public names and URIs carry the connector's namespace, for every kind (default `'always'`);
+   * see {@link NamePrefixMode} and docs/naming.md.
+   */
+  readonly prefix?: NamePrefixMode;
   /** Most tools one connector may publish; entries past it are left out (default 1000). */
   readonly maxToolsPerConnector?: number;
-  /** Longest `description` (and `title`), in UTF-8 bytes; longer ones are cut (default 32768). */
+  /** Most resources one connector may publish; entries past it are left out (default 1000). */
+  readonly maxResourcesPerConnector?: number;
+  /** Most resource templates one connector may publish; entries past it are left out (default 1000). */
+  readonly maxResourceTemplatesPerConnector?: number;
+  /** Most prompts one connector may publish; entries past it are left out (default 1000). */
+  readonly maxPromptsPerConnector?: number;
+  /** Longest upstream resource `uri` or `uriTemplate`, in UTF-8 bytes; longer ones are left out (default 8192). */
+  readonly maxUriBytes?: number;
+  /**
+   * Longest `description` and `title` (and resource `name` and `mimeType`), in UTF-8 bytes; longer ones
+   * are cut (default 32768).
+   */
   readonly maxDescriptionBytes?: number;
   /**
    * Deepest nesting of each JSON member (`inputSchema`, `outputSchema`, `annotations`, `icons`,
-   * `execution`, `_meta`); a tool over it is left out (default 64, at most 1000).
+   * `execution`, `arguments`, `_meta`); an item over it is left out (default 64, at most 1000).
    */
   readonly maxSchemaDepth?: number;
-  /** Largest JSON text of each of those members, in UTF-8 bytes; a tool over it is left out (default 262144). */
+  /** Largest JSON text of each of those members, in UTF-8 bytes; an item over it is left out (default 262144). */
   readonly maxSchemaBytes?: number;
 }

@@ -1,29 +1,33 @@
+import { connectorNamespace, screenCatalogue } from './catalogue-intake.js';
+import { CatalogueState, EVERY_KIND_EMPTY, type Mutation } from './catalogue-state.js';
+import type {
+  ConnectorCatalogue,
+  ConnectorCatalogueInput,
+  RegisteredPrompt,
+  RegisteredResource,
+  RegisteredResourceTemplate,
+  ReplaceConnectorCatalogueResult,
+  ResolvedResourceTemplate,
+  ResolvedResourceUri,
+} from './catalogue-types.js';
 import { ChangeEmitter } from './change-emitter.js';
-import { resolveOnInvalidTool, screenConnectorTools } from './connector-intake.js';
-import { ToolRegistryError } from './errors.js';
-import { assignConnectorNames } from './name-assignment.js';
-import { completeMetadata, pickDescription, sameVisibleTool, toEntry, validateTool } from './tool-entry.js';
-import { applyToolLimits, describeLimitFinding, resolveToolLimits, type ToolLimits } from './tool-limits.js';
-import { isValidMcpToolName, sanitiseNamespace } from './tool-name.js';
+import { resolveOnInvalidTool } from './connector-intake.js';
+import { assertConnectorId, prepareHostTool } from './host-tool.js';
+import type { KindClaims } from './kind-naming.js';
+import { resolvePrefixMode } from './prefix-modes.js';
+import { withoutTool, withRegisteredTool } from './tool-claims.js';
+import { resolveToolLimits, type ToolLimits } from './tool-limits.js';
 import type {
   ConnectorToolDefinition,
   RegisteredTool,
   ReplaceConnectorToolsOptions,
   ReplaceConnectorToolsResult,
   ToolDefinition,
-  ToolRegistryChange,
   ToolRegistryListener,
   ToolRegistryLogger,
   VersionedToolRegistryOptions,
 } from './types.js';
-
-const NO_TOOLS: readonly RegisteredTool[] = Object.freeze([]);
-const NO_NAMES: readonly string[] = Object.freeze([]);
-const NO_CHANGE: ToolRegistryChange = Object.freeze({
-  added: NO_NAMES,
-  removed: NO_NAMES,
-  changed: NO_NAMES,
-});
+import { publicResourceUri, resolveResourceTemplate, resolveResourceUri } from './uri-resolution.js';
 
 const consoleLogger: ToolRegistryLogger = {
   warn: (obj, msg) => console.warn(msg, obj),
@@ -31,18 +35,17 @@ const consoleLogger: ToolRegistryLogger = {
 };
 
 /**
- * Every tool the host serves, grouped by the connector that owns it.
+ * Everything the host serves (tools, resources, resource templates, prompts), grouped by the connector that
+ * owns it.
  *
- * Each mutation builds the complete next state and swaps it in one synchronous step, so no reader
- * (even one that awaits while iterating a snapshot) can see a connector's set half old and half new.
- * `version` moves by exactly one per effective change; handler-only and order-only changes swap in
+ * Each mutation builds the complete next state and swaps it in one synchronous step, so no reader (even
+ * one that awaits while iterating a snapshot) can see a connector's set half old and half new. `version`
+ * moves by exactly one per effective change, with one event; handler-only and order-only changes swap in
  * silently without a bump, because clients cannot see them.
  */
 export class VersionedToolRegistry {
   #version = 0;
-  #snapshot: readonly RegisteredTool[] = NO_TOOLS;
-  readonly #byName = new Map<string, RegisteredTool>();
-  readonly #byConnector = new Map<string, readonly RegisteredTool[]>();
+  readonly #state: CatalogueState;
   readonly #namespaces: ReadonlyMap<string, string>;
   readonly #logger: ToolRegistryLogger;
   readonly #emitter: ChangeEmitter;
@@ -56,6 +59,7 @@ export class VersionedToolRegistry {
     this.#emitter = new ChangeEmitter(this.#logger);
     this.#limits = resolveToolLimits(options);
     this.#onInvalidTool = resolveOnInvalidTool(options.onInvalidTool);
+    this.#state = new CatalogueState(resolvePrefixMode(options.prefix));
   }
 
   /** Starts at 0; increases by one on every change clients can see. */
@@ -65,20 +69,81 @@ export class VersionedToolRegistry {
 
   /**
    * All tools, grouped by connector (connectors in the order they first registered). Frozen, and the
-   * same array object until the next change, so it is cheap to call on every `tools/list`.
+   * same array object until the tools change, so it is cheap to call on every `tools/list`.
    */
   listTools(): readonly RegisteredTool[] {
-    return this.#snapshot;
+    return this.#state.kinds.tools.list() as readonly RegisteredTool[];
+  }
+
+  /** All resources, like {@link listTools}: the same frozen array until the resources change. */
+  listResources(): readonly RegisteredResource[] {
+    return this.#state.kinds.resources.list() as readonly RegisteredResource[];
+  }
+
+  /** All resource templates: the same frozen array until the templates change. */
+  listResourceTemplates(): readonly RegisteredResourceTemplate[] {
+    return this.#state.kinds.resourceTemplates.list() as readonly RegisteredResourceTemplate[];
+  }
+
+  /** All prompts: the same frozen array until the prompts change. */
+  listPrompts(): readonly RegisteredPrompt[] {
+    return this.#state.kinds.prompts.list() as readonly RegisteredPrompt[];
   }
 
   /** The tool with this public name, in O(1). */
   getTool(name: string): RegisteredTool | undefined {
-    return this.#byName.get(name);
+    return this.#state.kinds.tools.get(name) as RegisteredTool | undefined;
+  }
+
+  /** The prompt with this public name, in O(1); send `prompts/get` upstream with `metadata.originalName`. */
+  getPrompt(publicName: string): RegisteredPrompt | undefined {
+    return this.#state.kinds.prompts.get(publicName) as RegisteredPrompt | undefined;
   }
 
   /** One connector's tools (frozen; empty when it has none). */
   getConnectorTools(connectorId: string): readonly RegisteredTool[] {
-    return this.#byConnector.get(connectorId) ?? NO_TOOLS;
+    return this.#state.kinds.tools.connector(connectorId) as readonly RegisteredTool[];
+  }
+
+  /** Everything one connector serves now (frozen arrays, empty when none). */
+  getConnectorCatalogue(connectorId: string): ConnectorCatalogue {
+    const { kinds } = this.#state;
+    return Object.freeze({
+      tools: this.getConnectorTools(connectorId),
+      resources: kinds.resources.connector(connectorId) as readonly RegisteredResource[],
+      resourceTemplates: kinds.resourceTemplates.connector(
+        connectorId,
+      ) as readonly RegisteredResourceTemplate[],
+      prompts: kinds.prompts.connector(connectorId) as readonly RegisteredPrompt[],
+    });
+  }
+
+  /**
+   * The connector and upstream URI a public resource URI reads from, or undefined (answer "resource not
+   * found"): a listed URI, a prefixed form of a current connector, or (outside `always` mode) a bare URI
+   * exactly one connector lists, has a template for, or uses the scheme of. Never guesses between two.
+   */
+  resolveResourceUri(publicUri: string): ResolvedResourceUri | undefined {
+    return resolveResourceUri(this.#state, publicUri);
+  }
+
+  /** The connector and upstream template of a public template (listed, or in prefixed form). */
+  resolveResourceTemplate(publicUriTemplate: string): ResolvedResourceTemplate | undefined {
+    return resolveResourceTemplate(this.#state, publicUriTemplate);
+  }
+
+  /**
+   * The URI to hand out for a URI from this connector (in tool results, prompt messages, notifications):
+   * `resolveResourceUri()` reads it back to the same connector and URI whenever the connector lists
+   * something and the URI can be told apart.
+   */
+  publicResourceUri(connectorId: string, upstreamUri: string): string {
+    return publicResourceUri(this.#state, connectorId, upstreamUri);
+  }
+
+  /** The URI scheme prefix a connector's URIs get (`notes` in `notes+file:///a.txt`); undefined for none. */
+  uriPrefixOf(connectorId: string): string | undefined {
+    return this.#state.record(connectorId)?.prefix;
   }
 
   /**
@@ -98,64 +163,42 @@ export class VersionedToolRegistry {
    *   a limit: the host's own tools are rejected rather than cut.
    */
   registerTool(definition: ToolDefinition): RegisteredTool {
-    const { name } = definition;
-    if (typeof name !== 'string' || !isValidMcpToolName(name)) {
-      throw new ToolRegistryError(
-        'invalid_name',
-        `Tool name ${JSON.stringify(name)} is not a valid MCP tool name (1-128 of A-Z a-z 0-9 _ - .); pass it through toMcpToolName() first.`,
-      );
-    }
-    const connectorId = definition.metadata?.connectorId;
-    assertConnectorId(connectorId);
-    validateTool(definition, `Tool "${name}"`);
-    const existing = this.#byName.get(name);
-    if (existing !== undefined && existing.metadata.connectorId !== connectorId) {
-      throw new ToolRegistryError(
-        'name_collision',
-        `Tool "${name}" is already registered by connector "${existing.metadata.connectorId}"; connector "${connectorId}" cannot take it. Unregister it first or choose another name.`,
-      );
-    }
-    this.#assertWithinLimits(definition, connectorId, existing === undefined);
-    const metadata = completeMetadata(definition.metadata, undefined, {
-      connectorId,
-      originalName: definition.metadata.originalName ?? name,
+    const { connectorId, entry, existing } = prepareHostTool(definition, {
+      limits: this.#limits,
+      getTool: (name) => this.getTool(name),
+      connectorTools: (id) => this.getConnectorTools(id),
     });
-    const entry = toEntry(
-      { ...pickDescription(definition), name, handler: definition.handler, metadata },
-      existing,
-    );
     const current = this.getConnectorTools(connectorId);
-    this.#commit(
+    const list = this.#toolClaims(connectorId);
+    this.#commit({
       connectorId,
-      existing === undefined
-        ? [...current, entry]
-        : current.map((tool) => (tool === existing ? entry : tool)),
-    );
+      lists: { tools: { ...list, claims: withRegisteredTool(list.claims, existing, entry) } },
+      tools:
+        existing === undefined
+          ? [...current, entry]
+          : current.map((tool) => (tool === existing ? entry : tool)),
+    });
     return entry;
   }
 
   /** Removes one tool by public name. Returns false (and changes nothing) when there is none. */
   unregisterTool(name: string): boolean {
-    const existing = this.#byName.get(name);
+    const existing = this.getTool(name);
     if (existing === undefined) return false;
     const { connectorId } = existing.metadata;
-    this.#commit(
+    const list = this.#toolClaims(connectorId);
+    this.#commit({
       connectorId,
-      this.getConnectorTools(connectorId).filter((tool) => tool !== existing),
-    );
+      lists: { tools: { ...list, claims: withoutTool(list.claims, existing) } },
+      tools: this.getConnectorTools(connectorId).filter((tool) => tool !== existing),
+    });
     return true;
   }
 
   /**
-   * Swaps a connector's whole tool set for `tools` (named by their ORIGINAL upstream names) in one
-   * step: one version bump and one event when anything visible changed, nothing at all otherwise.
-   * Public names are `namespace.toolName`; collisions are resolved and reported, never silent (see
-   * {@link ReplaceConnectorToolsResult.warnings}). Tools this connector registered with
-   * `registerTool()` belong to its set and are replaced too.
-   *
-   * Entries are screened first (see `VersionedToolRegistryOptions`): past `maxToolsPerConnector`,
-   * over-deep or oversized JSON members and, with `onInvalidTool: 'skip'`, malformed entries are left
-   * out, and long descriptions are cut, each with a warning; the connector's other tools still register.
+   * Swaps a connector's whole tool set for `tools` (named by their ORIGINAL upstream names) in one step:
+   * `replaceConnectorCatalogue(connectorId, { tools }, options)`, with the tools change as the result.
+   * Tools this connector registered with `registerTool()` belong to its set and are replaced too.
    *
    * @throws {ToolRegistryError} `invalid_connector_id`, `invalid_namespace`, or `invalid_tool` for a
    *   malformed entry (unless `onInvalidTool` is `'skip'`); nothing changes then.
@@ -165,127 +208,80 @@ export class VersionedToolRegistry {
     tools: readonly ConnectorToolDefinition[],
     options: ReplaceConnectorToolsOptions = {},
   ): ReplaceConnectorToolsResult {
-    assertConnectorId(connectorId);
-    if (!Array.isArray(tools)) {
-      throw new ToolRegistryError('invalid_tool', `Tools of connector "${connectorId}" must be an array.`);
-    }
-    const namespace = sanitiseNamespace(this.#namespaceOf(connectorId, options.namespace));
-    const intake = screenConnectorTools(
-      { connectorId, namespace, limits: this.#limits, onInvalidTool: this.#onInvalidTool },
-      tools,
-    );
-    const named = assignConnectorNames(
-      connectorId,
-      namespace,
-      intake.tools,
-      (name) => this.#byName.get(name)?.metadata.connectorId,
-    );
-    const { assigned } = named;
-    const warnings = [...intake.warnings, ...named.warnings];
-    for (const warning of warnings) this.#logger.warn(warning, warning.message);
-    const next = assigned.map(({ tool, name }) => {
-      const metadata = completeMetadata(tool.metadata, options.metadata, {
-        connectorId,
-        originalName: tool.name,
-        namespace,
-      });
-      const previous = this.#byName.get(name);
-      const owned = previous?.metadata.connectorId === connectorId ? previous : undefined;
-      return toEntry({ ...pickDescription(tool), name, handler: tool.handler, metadata }, owned);
+    const result = this.replaceConnectorCatalogue(connectorId, { tools }, options);
+    return Object.freeze({
+      version: result.version,
+      ...result.changes.tools,
+      tools: Object.freeze(this.getConnectorTools(connectorId).map((tool) => tool.name)),
+      warnings: result.warnings,
     });
-    const { version, change } = this.#commit(connectorId, next);
+  }
+
+  /**
+   * Swaps the kinds given in `catalogue` (each named by its ORIGINAL upstream names and URIs) for a
+   * connector in one step: one version bump and one event when anything visible changed, nothing
+   * otherwise. A kind left out keeps what the connector has; a kind given (even `[]`) replaces it. Public
+   * names and URIs follow the `prefix` mode (docs/naming.md); collisions are resolved and reported, never
+   * silent. Entries are screened first: past the per-kind limits, over-long URIs, over-deep or oversized
+   * JSON members and, with `onInvalidTool: 'skip'`, malformed entries are left out, and long text is cut,
+   * each with a warning; the connector's other items still register.
+   *
+   * @throws {ToolRegistryError} `invalid_connector_id`, `invalid_namespace`, or `invalid_tool` /
+   *   `invalid_item` for a malformed entry or a kind that is not an array (unless `onInvalidTool` is
+   *   `'skip'`, which leaves single entries out); nothing changes then.
+   */
+  replaceConnectorCatalogue(
+    connectorId: string,
+    catalogue: ConnectorCatalogueInput,
+    options: ReplaceConnectorToolsOptions = {},
+  ): ReplaceConnectorCatalogueResult {
+    assertConnectorId(connectorId);
+    const namespace = connectorNamespace(connectorId, options.namespace, this.#namespaces);
+    const intake = screenCatalogue(
+      {
+        connectorId,
+        namespace,
+        mode: this.#state.mode,
+        limits: this.#limits,
+        onInvalidTool: this.#onInvalidTool,
+      },
+      catalogue,
+      options.metadata,
+    );
+    const { version, outcome } = this.#commit(
+      { connectorId, namespace, lists: intake.lists },
+      intake.warnings,
+    );
     return Object.freeze({
       version,
-      ...change,
-      tools: Object.freeze(next.map((tool) => tool.name)),
-      warnings: Object.freeze(warnings),
+      kinds: outcome.kinds,
+      changes: outcome.changes,
+      warnings: Object.freeze([...intake.warnings, ...outcome.warnings]),
     });
   }
 
-  /** Removes all of a connector's tools in one step (one version bump). Returns the removed names. */
+  /** Removes everything a connector serves in one step (one version bump). Returns its removed tool names. */
   removeConnector(connectorId: string): readonly string[] {
-    return this.#commit(connectorId, NO_TOOLS).change.removed;
+    const removed = this.getConnectorTools(connectorId).map((tool) => tool.name);
+    this.#commit({ connectorId, lists: EVERY_KIND_EMPTY });
+    return Object.freeze(removed);
   }
 
-  /** Throws `limit_exceeded` when `definition` is over a limit or would take its connector past the cap. */
-  #assertWithinLimits(definition: ToolDefinition, connectorId: string, adds: boolean): void {
-    const { maxToolsPerConnector } = this.#limits;
-    if (adds && this.getConnectorTools(connectorId).length >= maxToolsPerConnector) {
-      throw new ToolRegistryError(
-        'limit_exceeded',
-        `Connector "${connectorId}" already has maxToolsPerConnector (${maxToolsPerConnector}) tools; tool "${definition.name}" was not registered. Unregister one or raise the limit.`,
-      );
-    }
-    const outcome = applyToolLimits(definition, this.#limits);
-    const finding = outcome.rejected ?? outcome.truncated[0];
-    if (finding !== undefined) {
-      throw new ToolRegistryError(
-        'limit_exceeded',
-        `Tool "${definition.name}": ${describeLimitFinding(finding)}; nothing was registered. Shrink it or raise the limit.`,
-      );
-    }
+  #toolClaims(connectorId: string): KindClaims {
+    return this.#state.record(connectorId)?.lists.tools ?? { claims: [], defaults: undefined };
   }
 
-  #namespaceOf(connectorId: string, explicit: string | undefined): string {
-    const namespace = explicit ?? this.#namespaces.get(connectorId) ?? connectorId;
-    if (typeof namespace !== 'string') {
-      throw new ToolRegistryError(
-        'invalid_namespace',
-        `Namespace of connector "${connectorId}" is not a string; pass a string ('' for bare tool names).`,
-      );
+  /** Applies one mutation, logs what was resolved, and bumps the version (one event) if clients see it. */
+  #commit(mutation: Mutation, intakeWarnings: readonly object[] = []) {
+    const outcome = this.#state.apply(mutation);
+    for (const warning of [...intakeWarnings, ...outcome.warnings] as { message: string }[]) {
+      this.#logger.warn(warning, warning.message);
     }
-    return namespace;
-  }
-
-  /** Installs `next` as the connector's whole set; the only place state changes. */
-  #commit(
-    connectorId: string,
-    next: readonly RegisteredTool[],
-  ): { version: number; change: ToolRegistryChange } {
-    const previous = this.getConnectorTools(connectorId);
-    if (sameEntries(previous, next)) return { version: this.#version, change: NO_CHANGE };
-    const change = this.#diff(previous, next);
-    for (const name of change.removed) this.#byName.delete(name);
-    for (const tool of next) this.#byName.set(tool.name, tool);
-    if (next.length === 0) this.#byConnector.delete(connectorId);
-    else this.#byConnector.set(connectorId, Object.freeze([...next]));
-    this.#snapshot = Object.freeze([...this.#byConnector.values()].flat());
-    if (change.added.length + change.removed.length + change.changed.length === 0) {
-      return { version: this.#version, change };
-    }
+    if (outcome.kinds.length === 0) return { version: this.#version, outcome };
     this.#version += 1;
     const version = this.#version;
-    this.#emitter.emit(Object.freeze({ version, ...change }));
-    return { version, change };
-  }
-
-  #diff(previous: readonly RegisteredTool[], next: readonly RegisteredTool[]): ToolRegistryChange {
-    const nextNames = new Set(next.map((tool) => tool.name));
-    const added: string[] = [];
-    const changed: string[] = [];
-    for (const tool of next) {
-      const before = this.#byName.get(tool.name);
-      if (before === undefined) added.push(tool.name);
-      else if (before !== tool && !sameVisibleTool(before, tool)) changed.push(tool.name);
-    }
-    const removed = previous.filter((tool) => !nextNames.has(tool.name)).map((tool) => tool.name);
-    return Object.freeze({
-      added: Object.freeze(added),
-      removed: Object.freeze(removed),
-      changed: Object.freeze(changed),
-    });
-  }
-}
-
-function sameEntries(left: readonly RegisteredTool[], right: readonly RegisteredTool[]): boolean {
-  return left.length === right.length && left.every((tool, index) => tool === right[index]);
-}
-
-function assertConnectorId(connectorId: unknown): asserts connectorId is string {
-  if (typeof connectorId !== 'string' || connectorId === '') {
-    throw new ToolRegistryError(
-      'invalid_connector_id',
-      `Connector id ${JSON.stringify(connectorId)} is not a non-empty string; set metadata.connectorId (or the connectorId argument) to the owning connector's id.`,
-    );
+    const { changes, kinds } = outcome;
+    this.#emitter.emit(Object.freeze({ version, ...changes.tools, kinds, changes }));
+    return { version, outcome };
   }
 }

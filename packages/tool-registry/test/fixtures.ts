@@ -1,7 +1,12 @@
 import type {
+  ConnectorPromptDefinition,
+  ConnectorResourceDefinition,
+  ConnectorResourceTemplateDefinition,
   ConnectorToolDefinition,
   ToolHandler,
   ToolObjectSchema,
+  ToolRegistryChange,
+  ToolRegistryChangeEvent,
   ToolRegistryLogger,
 } from '../src/index.js';
 
@@ -53,4 +58,59 @@ export function deepArray(levels: number): unknown[] {
   let array: unknown[] = [];
   for (let level = 1; level < levels; level += 1) array = [array];
   return array;
+}
+
+const NO_CHANGE = { added: [], removed: [], changed: [] };
+
+/**
+ * The whole event a tools-only change produces: the tools change at the top level (as before resources and
+ * prompts joined) and again under `changes.tools`, `kinds: ['tools']`, every other kind empty.
+ */
+export function toolsEvent(version: number, change: ToolRegistryChange): ToolRegistryChangeEvent {
+  return {
+    version,
+    ...change,
+    kinds: ['tools'],
+    changes: { tools: change, resources: NO_CHANGE, resourceTemplates: NO_CHANGE, prompts: NO_CHANGE },
+  };
+}
+
+/** An upstream resource as a connector would list it. */
+export function upstreamResource(
+  uri: string,
+  overrides: Partial<ConnectorResourceDefinition> = {},
+): ConnectorResourceDefinition {
+  return { uri, name: uri.split('/').at(-1) || uri, mimeType: 'text/plain', ...overrides };
+}
+
+/** An upstream resource template. */
+export function upstreamTemplate(
+  uriTemplate: string,
+  overrides: Partial<ConnectorResourceTemplateDefinition> = {},
+): ConnectorResourceTemplateDefinition {
+  return { uriTemplate, name: `template ${uriTemplate}`, ...overrides };
+}
+
+/** An upstream prompt with one required argument. */
+export function upstreamPrompt(
+  name: string,
+  overrides: Partial<ConnectorPromptDefinition> = {},
+): ConnectorPromptDefinition {
+  return {
+    name,
+    description: `Prompt ${name}`,
+    arguments: [{ name: 'topic', description: 'What about', required: true }],
+    ...overrides,
+  };
+}
+
+/** Records every change event. */
+export function recordEvents(registry: {
+  onChange(listener: (event: ToolRegistryChangeEvent) => void): () => void;
+}): ToolRegistryChangeEvent[] {
+  const events: ToolRegistryChangeEvent[] = [];
+  registry.onChange((event) => {
+    events.push(event);
+  });
+  return events;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type ToolRegistryChangeEvent, ToolRegistryError, VersionedToolRegistry } from '../src/index.js';
-import { recordingLogger, routeTo } from './fixtures.js';
+import { recordingLogger, routeTo, toolsEvent } from './fixtures.js';
 
 const schema = { type: 'object', properties: {} } as const;
 
@@ -41,7 +41,7 @@ describe('registerTool', () => {
       brand: 'brAInwav',
     });
     expect(registry.version).toBe(1);
-    expect(events).toEqual([{ version: 1, added: ['host.status'], removed: [], changed: [] }]);
+    expect(events).toEqual([toolsEvent(1, { added: ['host.status'], removed: [], changed: [] })]);
   });
 
   it('rejects a name that is not a valid MCP tool name and changes nothing', () => {
@@ -49,9 +49,15 @@ describe('registerTool', () => {
     const error = catchError(() => registry.registerTool(definition('has space')));
     expect(error.code).toBe('invalid_name');
     expect(error.message).toContain('toMcpToolName');
-    expect(catchError(() => registry.registerTool(definition('x'.repeat(129)))).code).toBe('invalid_name');
+    expect(catchError(() => registry.registerTool(definition('x'.repeat(65)))).code).toBe('invalid_name');
+    expect(catchError(() => registry.registerTool(definition('x'.repeat(65)))).message).toContain('1-64');
     expect(registry.version).toBe(0);
     expect(registry.listTools()).toEqual([]);
+  });
+
+  it('accepts a 64-character name as given', () => {
+    const registry = new VersionedToolRegistry({ logger: recordingLogger() });
+    expect(registry.registerTool(definition('x'.repeat(64))).name).toBe('x'.repeat(64));
   });
 
   it('rejects malformed definitions with invalid_tool', () => {
@@ -117,7 +123,7 @@ describe('unregisterTool and removeConnector', () => {
       events.push(event);
     });
     expect(registry.removeConnector('a')).toEqual(['a1', 'a2']);
-    expect(events).toEqual([{ version: 4, added: [], removed: ['a1', 'a2'], changed: [] }]);
+    expect(events).toEqual([toolsEvent(4, { added: [], removed: ['a1', 'a2'], changed: [] })]);
     expect(registry.getConnectorTools('a')).toEqual([]);
     expect(registry.getConnectorTools('b').map((tool) => tool.name)).toEqual(['b1']);
     expect(registry.removeConnector('a')).toEqual([]);

@@ -8,7 +8,7 @@ import {
   ToolRegistryError,
   VersionedToolRegistry,
 } from '../src/index.js';
-import { recordingLogger, routeTo } from './fixtures.js';
+import { recordingLogger, routeTo, toolsEvent } from './fixtures.js';
 import {
   change,
   expectReplace,
@@ -216,7 +216,7 @@ describe('VersionedToolRegistry against a model', () => {
             expected.added.length + expected.removed.length + expected.changed.length > 0;
           expect(registry.version).toBe(versionBefore + (effective ? 1 : 0));
           expect(events.slice(eventsBefore)).toEqual(
-            effective ? [{ version: versionBefore + 1, ...expected }] : [],
+            effective ? [toolsEvent(versionBefore + 1, expected)] : [],
           );
           // A held snapshot never changes, whatever happened since.
           expect(snapshotBefore.map((tool) => tool.name)).toEqual(namesBefore);

@@ -5,7 +5,7 @@ import {
   ToolRegistryError,
   VersionedToolRegistry,
 } from '../src/index.js';
-import { recordingLogger, routeTo, upstreamTool } from './fixtures.js';
+import { recordingLogger, routeTo, toolsEvent, upstreamTool } from './fixtures.js';
 
 function recordEvents(registry: VersionedToolRegistry): ToolRegistryChangeEvent[] {
   const events: ToolRegistryChangeEvent[] = [];
@@ -86,7 +86,7 @@ describe('replaceConnectorTools versioning', () => {
       upstreamTool('new'),
     ]);
     expect(result).toMatchObject({ version: 2, added: ['c.new'], removed: ['c.drop'], changed: ['c.edit'] });
-    expect(events).toEqual([{ version: 2, added: ['c.new'], removed: ['c.drop'], changed: ['c.edit'] }]);
+    expect(events).toEqual([toolsEvent(2, { added: ['c.new'], removed: ['c.drop'], changed: ['c.edit'] })]);
     expect(registry.getConnectorTools('c').map((tool) => tool.name)).toEqual(['c.keep', 'c.edit', 'c.new']);
   });
 

@@ -5,8 +5,8 @@ import { isValidMcpToolName, publicToolName, toMcpToolName, VersionedToolRegistr
 import { MCP_NAMESPACE_MAX_LENGTH, MCP_TOOL_NAME_MAX_LENGTH } from '../src/tool-name.js';
 import { recordingLogger, upstreamTool } from './fixtures.js';
 
-/** The documented rule, written out independently of the package: 1–128 of A-Z a-z 0-9 _ - . */
-const MCP_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
+/** The documented rule, written out independently of the package: 1–64 of A-Z a-z 0-9 _ - . */
+const MCP_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 const hash8 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 8);
 
 /** Any UTF-16 code unit, lone surrogates included: what a broken upstream could send. */
@@ -53,7 +53,7 @@ describe('toMcpToolName properties', () => {
     );
   });
 
-  it('builds public names within 128 characters, the namespace within 64, both parts valid', () => {
+  it('builds public names within 64 characters, the namespace within 32, both parts valid', () => {
     fc.assert(
       fc.property(fc.oneof(anyName, validName), anyName, (namespace, original) => {
         const name = publicToolName(namespace, original);

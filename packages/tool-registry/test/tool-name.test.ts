@@ -6,7 +6,7 @@ const hash8 = (text: string) => createHash('sha256').update(text, 'utf8').digest
 
 describe('toMcpToolName', () => {
   it('returns valid names unchanged, dots and dashes included', () => {
-    for (const name of ['search', 'a.b-c_D9', '.hidden..name.', 'x'.repeat(128)]) {
+    for (const name of ['search', 'a.b-c_D9', '.hidden..name.', 'x'.repeat(64)]) {
       expect(toMcpToolName(name)).toBe(name);
     }
   });
@@ -27,13 +27,14 @@ describe('toMcpToolName', () => {
     expect(toMcpToolName('ｆｕｌｌ')).toBe(`full_${hash8('ｆｕｌｌ')}`);
   });
 
-  it('shortens names over 128 characters to exactly 128, keeping long names with one prefix apart', () => {
+  it('shortens names over 64 characters to exactly 64, keeping long names with one prefix apart', () => {
     const first = `${'a'.repeat(150)}-one`;
     const second = `${'a'.repeat(150)}-two`;
-    expect(toMcpToolName(first)).toBe(`${'a'.repeat(119)}_${hash8(first)}`);
-    expect(toMcpToolName(first)).toHaveLength(128);
+    expect(toMcpToolName(first)).toBe(`${'a'.repeat(55)}_${hash8(first)}`);
+    expect(toMcpToolName(first)).toHaveLength(64);
     expect(toMcpToolName(first)).not.toBe(toMcpToolName(second));
-    expect(toMcpToolName('x'.repeat(129))).toHaveLength(128);
+    expect(toMcpToolName('x'.repeat(65))).toHaveLength(64);
+    expect(toMcpToolName('x'.repeat(65))).toBe(`${'x'.repeat(55)}_${hash8('x'.repeat(65))}`);
   });
 
   it('gives empty names, and names that clean up to nothing, a hash-based name', () => {
@@ -71,11 +72,11 @@ describe('publicToolName', () => {
     expect(publicToolName('', 'list_issues')).toBe('list_issues');
   });
 
-  it('sanitises the namespace and keeps it to 64 characters, the whole to 128', () => {
+  it('sanitises the namespace and keeps it to 32 characters, the whole to 64', () => {
     expect(publicToolName('my connector', 'x')).toBe(`my_connector_${hash8('my connector')}.x`);
     const name = publicToolName('n'.repeat(100), 't'.repeat(100));
-    expect(name).toHaveLength(128);
-    expect(name.split('.')[0]).toHaveLength(64);
+    expect(name).toHaveLength(64);
+    expect(name.split('.')[0]).toHaveLength(32);
     expect(isValidMcpToolName(name)).toBe(true);
   });
 });
