@@ -171,8 +171,8 @@ function resultsDocument(rows, problems, expected, context) {
   };
   return {
     ...context,
-    direct: countColumn(rows, 'direct'),
-    throughHost: countColumn(rows, 'throughHost'),
+    direct: rows.some((row) => row.direct) ? countColumn(rows, 'direct') : undefined,
+    throughHost: rows.some((row) => row.throughHost) ? countColumn(rows, 'throughHost') : undefined,
     problems: problems.map((problem) => problem.message),
     scenarios: rows.map((row) => ({
       scenario: row.scenario,
