@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import {
   EXPECTED_FAILURES_PATH,
@@ -146,6 +147,12 @@ describe('expected failures file', () => {
     ]) {
       expect(real.get(scenario)).toBe('client features are relayed in the next issue');
     }
+  });
+  it('is shown as it is in the README table', async () => {
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    const section = readme.split('## Expected failures')[1].split('\n## ')[0];
+    const rows = [...section.matchAll(/^\| `([^`]+)` +\| (.+?) +\|$/gm)].map((match) => [match[1], match[2]]);
+    expect(rows).toEqual([...(await loadExpectedFailures(EXPECTED_FAILURES_PATH)).entries()]);
   });
 });
 
