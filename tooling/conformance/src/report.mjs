@@ -1,26 +1,45 @@
-// The results table on stdout and results.json on disk.
+// The results table and summary lines on stdout, and results.json on disk.
 
 import { writeFile } from 'node:fs/promises';
+import { countColumn, directCell, throughHostCell } from './verdict.mjs';
 
-/** A plain-text table, readable in a terminal and in CI logs. */
-export function formatTable(results) {
-  const rows = [
-    ['scenario', 'result', 'notes'],
-    ...results.map((r) => [r.scenario, r.status.toUpperCase(), r.notes]),
+/** A Markdown table, `scenario | direct | through host`, in the suite's list order: readable in CI logs, pasteable. */
+export function formatTable(rows, expected) {
+  const table = [
+    ['scenario', 'direct', 'through host'],
+    ...rows.map((row) => [row.scenario, directCell(row), throughHostCell(row, expected)]),
   ];
-  const widths = [0, 1].map((column) => Math.max(...rows.map((row) => row[column].length)));
-  const line = (row) => `${row[0].padEnd(widths[0])}  ${row[1].padEnd(widths[1])}  ${row[2]}`.trimEnd();
-  return [
-    line(rows[0]),
-    line(['-'.repeat(widths[0]), '-'.repeat(widths[1]), '-----']),
-    ...rows.slice(1).map(line),
-  ].join('\n');
+  const widths = [0, 1, 2].map((column) => Math.max(...table.map((cells) => cells[column].length)));
+  const line = (cells) => `| ${cells.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
+  const rule = `| ${widths.map((width) => '-'.repeat(width)).join(' | ')} |`;
+  return [line(table[0]), rule, ...table.slice(1).map(line)].join('\n');
 }
 
-/** The closing line, in the "N passed, N failed" form CI output readers look for. */
-export function summaryLine(results) {
-  const passed = results.filter((r) => r.status === 'pass').length;
-  return `conformance: ${passed} passed, ${results.length - passed} failed`;
+/** "N passed, N failed" for a column, in the form CI output readers look for. */
+export function summaryLine(rows, column, label = 'conformance') {
+  const { passed, failed } = countColumn(rows, column);
+  return `${label}: ${passed} passed, ${failed} failed`;
+}
+
+/**
+ * The closing lines. The last one, `conformance: N passed, N failed`, counts the through-host column (the direct
+ * column when the host was not run); CI greps it. A line for the direct column and one for the expected
+ * failures come before it.
+ */
+export function summaryLines(rows, expected) {
+  const ranDirect = rows.some((row) => row.direct);
+  const ranHost = rows.some((row) => row.throughHost);
+  const lines = [];
+  if (ranDirect) lines.push(summaryLine(rows, 'direct', 'conformance (direct, the fixture alone)'));
+  if (ranHost) {
+    const failed = rows.filter((row) => row.throughHost?.status === 'fail');
+    const expectedCount = failed.filter((row) => expected.has(row.scenario)).length;
+    lines.push(
+      `conformance (through the host): ${expectedCount} of ${failed.length} failures expected (expected-failures.json)`,
+    );
+  }
+  lines.push(summaryLine(rows, ranHost ? 'throughHost' : 'direct'));
+  return lines;
 }
 
 /** The workspace formatter's line width (biome.json): results.json is written as biome would, so a copy kept in the repo passes `biome ci`. */

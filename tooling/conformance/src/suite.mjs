@@ -1,5 +1,5 @@
 // Runs scenarios of the official MCP conformance suite through npx with Node 22 (the suite needs it; the workspace
-// stays on Node 20), one scenario per run, and reads each run's checks.json.
+// stays on Node 20): lists the server scenarios, runs one scenario per suite process, reads each run's checks.json.
 
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,24 +10,8 @@ import { captureTail, startChild } from './processes.mjs';
 export const NODE_PACKAGE = 'node@22.23.3';
 export const SUITE_PACKAGE = '@modelcontextprotocol/conformance@0.1.16';
 
-/**
- * The scenarios the issue requires. The first four test the host itself; the tools-call ones call the fixture
- * upstream's tools through the host.
- */
-export const EXPECTED_SCENARIOS = [
-  'server-initialize',
-  'ping',
-  'tools-list',
-  'dns-rebinding-protection',
-  'tools-call-simple-text',
-  'tools-call-image',
-  'tools-call-audio',
-  'tools-call-embedded-resource',
-  'tools-call-mixed-content',
-  'tools-call-error',
-  'tools-call-with-progress',
-  'tools-call-with-logging',
-];
+/** The spec version whose server scenarios the runner runs: all of them, as the suite lists them at run time. */
+export const SPEC_VERSION = '2025-11-25';
 
 function npxArgs(suiteArgs) {
   return ['--yes', '-p', NODE_PACKAGE, '-p', SUITE_PACKAGE, 'conformance', ...suiteArgs];
@@ -98,6 +82,40 @@ export async function prepareSuite({ timeoutMs, env, cwd }) {
   return { suiteVersion: version.stdout.trim(), nodeVersion: nodeOut.text().trim() };
 }
 
+/**
+ * The scenario names in the output of `conformance list --server`: one `  - name [versions]` line each, under the
+ * "Server scenarios" heading. Throws when there is no such heading or no scenario under it: a format the runner
+ * does not understand must stop the run, not shrink it.
+ */
+export function parseScenarioList(output) {
+  const lines = output.split('\n');
+  const heading = lines.findIndex((line) => /^Server scenarios/.test(line.trim()));
+  if (heading < 0) throw new Error(`The suite's scenario list has no "Server scenarios" heading:\n${output}`);
+  const names = [];
+  for (const line of lines.slice(heading + 1)) {
+    if (line.trim() === '') break;
+    const match = /^\s*-\s+([a-z0-9][a-z0-9-]*)(\s+\[[^\]]*\])?\s*$/.exec(line);
+    if (!match) throw new Error(`Cannot read this line of the suite's scenario list: "${line}"`);
+    names.push(match[1]);
+  }
+  if (names.length === 0) throw new Error(`The suite listed no server scenarios:\n${output}`);
+  return names;
+}
+
+/** Asks the suite for its server scenarios of `specVersion`, in its own order. Throws when it cannot. */
+export async function listServerScenarios({ specVersion = SPEC_VERSION, timeoutMs, env, cwd }) {
+  const run = await runSuiteCommand(['list', '--server', '--spec-version', specVersion], {
+    timeoutMs,
+    env,
+    cwd,
+  });
+  if (run.code !== 0) {
+    const reason = run.timedOut ? `timed out after ${timeoutMs} ms` : `exit code ${run.code}`;
+    throw new Error(`Could not list the suite's server scenarios (${reason}).\n${run.stderr || run.stdout}`);
+  }
+  return parseScenarioList(run.stdout);
+}
+
 async function readChecks(outputDir, scenario) {
   const prefix = `server-${scenario}-`;
   const entries = (await readdir(outputDir).catch(() => [])).filter((name) => name.startsWith(prefix)).sort();
@@ -130,7 +148,10 @@ export function judgeScenario(run, checks, timeoutMs) {
   return { status: passed ? 'pass' : 'fail', notes: notes.join('; ') };
 }
 
-/** Runs one server scenario against `url` through npx and judges it (see judgeScenario). */
+/**
+ * Runs one server scenario against `url` through npx and judges it (see judgeScenario). `outputDir` must be this
+ * run's own folder: runs go in parallel, and the suite names its result folders by scenario and time only.
+ */
 export async function runScenario(scenario, { url, outputDir, timeoutMs, env, cwd }) {
   const startedAt = Date.now();
   const run = await runSuiteCommand(['server', '--url', url, '--scenario', scenario, '-o', outputDir], {

@@ -32,7 +32,10 @@ export async function startFixture({ startTimeoutMs }) {
   }
 }
 
-/** The registry file the host reads from $CORTEX_HOME/mcp/servers.json: one enabled connector, empty namespace. */
+/**
+ * The registry file the host reads from $CORTEX_HOME/mcp/servers.json: one enabled connector, empty namespace.
+ * The empty namespace keeps the fixture's names bare (the suite calls `test_simple_text`, not a prefixed name).
+ */
 export function registryFileFor(fixtureUrl) {
   return {
     version: 1,
@@ -42,19 +45,25 @@ export function registryFileFor(fixtureUrl) {
         transport: 'streamable-http',
         url: fixtureUrl,
         enabled: true,
+        // Goes once the host has the MCP_NAME_PREFIX setting (passed as `conditional` by hostEnv).
         metadata: { namespace: '' },
       },
     ],
   };
 }
 
-/** The host's environment: ours, less any service map, plus its port, loopback bind and a private CORTEX_HOME. */
-function hostEnv({ port, cortexHome }) {
+/**
+ * The host's environment: ours, less any service map, plus its port, loopback bind and a private CORTEX_HOME.
+ * MCP_NAME_PREFIX=conditional is passed ahead of the host having that setting (it is being built); until then the
+ * host ignores it and the empty namespace in registryFileFor keeps the names bare.
+ */
+export function hostEnv({ port, cortexHome }) {
   const env = {
     ...process.env,
     MCP_HOST_PORT: String(port),
     MCP_HOST_BIND: '127.0.0.1',
     CORTEX_HOME: cortexHome,
+    MCP_NAME_PREFIX: 'conditional',
   };
   delete env.CONNECTORS_SERVICE_MAP_URL;
   return env;

@@ -1,19 +1,16 @@
-import { request } from 'node:http';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_TOOL_NAMES, startFixtureServer } from '../src/fixture-server.mjs';
 import { firstLine, startChild } from '../src/processes.mjs';
 import { FIXTURE_PATH } from '../src/targets.mjs';
+import { connectClient, initializeBody, initializeWith } from './fixture-helpers.mjs';
 
 let fixture;
 let client;
 
 beforeAll(async () => {
   fixture = await startFixtureServer({ port: 0 });
-  client = new Client({ name: 'fixture-test', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(fixture.url)));
+  client = await connectClient(fixture.url);
 });
 
 afterAll(async () => {
@@ -21,48 +18,42 @@ afterAll(async () => {
   await fixture?.close();
 });
 
-/** A raw initialize POST with chosen Host and Origin headers (fetch cannot set Host). */
-function initializeWith(url, { host, origin }) {
-  const body = JSON.stringify({
-    jsonrpc: '2.0',
-    id: 1,
-    method: 'initialize',
-    params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } },
-  });
-  const target = new URL(url);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: target.hostname,
-        port: target.port,
-        path: target.pathname,
-        method: 'POST',
-        headers: {
-          host,
-          ...(origin ? { origin } : {}),
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 describe('fixture upstream', () => {
-  it('lists the eight suite tools, each with a description and an object input schema', async () => {
+  it('lists every tool the suite calls, each with a description naming its scenario and an object schema', async () => {
     const { tools } = await client.listTools();
     expect(tools.map((tool) => tool.name)).toEqual(FIXTURE_TOOL_NAMES);
-    expect(FIXTURE_TOOL_NAMES).toHaveLength(8);
+    expect(FIXTURE_TOOL_NAMES).toEqual(
+      expect.arrayContaining([
+        'test_simple_text',
+        'test_tool_with_progress',
+        'json_schema_2020_12_tool',
+        'test_reconnection',
+        'test_sampling',
+        'test_elicitation',
+        'test_elicitation_sep1034_defaults',
+        'test_elicitation_sep1330_enums',
+      ]),
+    );
     for (const tool of tools) {
-      expect(tool.description).toMatch(/conformance: tools-call-/);
+      expect(tool.description).toMatch(/\(conformance: [a-z0-9-]+\)\.$/);
       expect(tool.inputSchema.type).toBe('object');
     }
+  });
+
+  it('lists the JSON Schema 2020-12 tool with $schema, $defs and additionalProperties as written', async () => {
+    const { tools } = await client.listTools();
+    const { inputSchema } = tools.find((tool) => tool.name === 'json_schema_2020_12_tool');
+    expect(inputSchema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+    expect(inputSchema.$defs.address.properties).toEqual({
+      street: { type: 'string' },
+      city: { type: 'string' },
+    });
+    expect(inputSchema.properties.address).toEqual({ $ref: '#/$defs/address' });
+    expect(inputSchema.additionalProperties).toBe(false);
+  });
+
+  it('answers an unknown tool with a JSON-RPC invalid-params error', async () => {
+    await expect(client.callTool({ name: 'no_such_tool' })).rejects.toMatchObject({ code: -32602 });
   });
 
   it('returns the content types each tools-call scenario checks', async () => {
@@ -129,8 +120,7 @@ describe('fixture upstream', () => {
   });
 
   it('honours logging/setLevel: above info it sends no log messages', async () => {
-    const quiet = new Client({ name: 'fixture-test-quiet', version: '1.0.0' });
-    await quiet.connect(new StreamableHTTPClientTransport(new URL(fixture.url)));
+    const quiet = await connectClient(fixture.url, { name: 'fixture-test-quiet' });
     try {
       const logs = [];
       quiet.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {
@@ -143,6 +133,57 @@ describe('fixture upstream', () => {
     } finally {
       await quiet.close();
     }
+  });
+
+  it('starts a 2025-11-25 POST stream with a priming event: an id, a retry, empty data', async () => {
+    const response = await fetch(fixture.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify(initializeBody('2025-11-25')),
+    });
+    expect(await response.text()).toMatch(/^id: \S+\nretry: 500\ndata: \n\n/);
+  });
+
+  it('test_reconnection closes its stream mid-call and an SDK client gets the result after resuming', async () => {
+    const result = await client.callTool({ name: 'test_reconnection' });
+    expect(result.isError).toBeUndefined();
+    expect(result.content[0].text).toMatch(/resumed stream/);
+  });
+
+  it('test_reconnection gives a client of an older protocol an event id to resume from with Last-Event-ID', async () => {
+    const init = await fetch(fixture.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify(initializeBody('2025-03-26')),
+    });
+    await init.text();
+    const headers = {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-session-id': init.headers.get('mcp-session-id'),
+      'mcp-protocol-version': '2025-03-26',
+    };
+    const call = { jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'test_reconnection' } };
+    const closed = await (
+      await fetch(fixture.url, { method: 'POST', headers, body: JSON.stringify(call) })
+    ).text();
+    expect(closed).not.toMatch(/"id":7/);
+    const lastEventId = [...closed.matchAll(/^id: (\S+)$/gm)].at(-1)?.[1];
+    expect(lastEventId).toBeDefined();
+
+    const resumed = await fetch(fixture.url, {
+      method: 'GET',
+      headers: { ...headers, accept: 'text/event-stream', 'last-event-id': lastEventId },
+    });
+    expect(resumed.status).toBe(200);
+    const reader = resumed.body.pipeThrough(new TextDecoderStream()).getReader();
+    let received = '';
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      received += chunk.value;
+      if (/"id":7/.test(received)) break;
+    }
+    await reader.cancel();
+    expect(received).toMatch(/resumed stream/);
   });
 
   it('refuses a non-loopback Host or Origin with 403 and accepts loopback ones', async () => {
