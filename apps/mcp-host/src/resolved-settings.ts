@@ -31,6 +31,15 @@ export interface ResolvedSettings {
   readonly warmStart: WarmCatalogueSettings;
   readonly upstream: UpstreamSettings;
   readonly specDefaults: SpecDefaults;
+  readonly catalogue: CatalogueSettings;
+}
+
+/** How the catalogue names what it serves and what `initialize` says: the registry's and the MCP surface's settings. */
+export interface CatalogueSettings {
+  /** The registry's prefix mode (tools, prompts, resource and template URIs). */
+  readonly namePrefix: HostConfig['namePrefix'];
+  /** Budget of the composed `instructions`, in UTF-8 bytes (0: none). */
+  readonly instructionsMaxBytes: number;
 }
 
 /** The settings that tune the sync pipeline, as opposed to where its map, files and keys are. */
@@ -107,6 +116,7 @@ export function resolveSettings(config: HostConfig): ResolvedSettings {
   return {
     upstream,
     specDefaults,
+    catalogue: { namePrefix: config.namePrefix, instructionsMaxBytes: config.instructionsMaxBytes },
     manager: {
       serviceMapUrl: config.serviceMapUrl,
       signatureKeys: config.signatureKeys,

@@ -76,6 +76,11 @@ const shape = {
     'toolPinPolicy',
     z.preprocess(textToKeyword, z.enum(['warn', 'block', 'off'])).default('warn'),
   ),
+  namePrefix: described(
+    'namePrefix',
+    z.preprocess(textToKeyword, z.enum(['always', 'conditional', 'never'])).default('always'),
+  ),
+  instructionsMaxBytes: described('instructionsMaxBytes', integer(0, 1_048_576).default(16_384)),
   redisUrl: described('redisUrl', z.preprocess(trimText, z.string().regex(/^rediss?:\/\/\S+$/)).optional()),
   redisKeyPrefix: described(
     'redisKeyPrefix',

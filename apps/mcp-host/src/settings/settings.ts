@@ -17,6 +17,8 @@ export const hostSettingKeys = [
   'circuitFailureThreshold',
   'circuitOpenMs',
   'toolPinPolicy',
+  'namePrefix',
+  'instructionsMaxBytes',
   'redisUrl',
   'redisKeyPrefix',
   'redisLeaseMs',
@@ -239,6 +241,22 @@ const table: Record<HostSettingKey, SettingEntry> = {
     default: 'warn',
     description:
       'Tool definitions are pinned on first sight (a hash of name, description, schemas, annotations). When a connector changes a pinned tool: warn logs it and serves the new definition; block withholds the tool until `mcp-host pins approve`; off pins nothing.',
+  },
+  namePrefix: {
+    env: ['MCP_NAME_PREFIX'],
+    flag: string('--name-prefix', 'always|conditional|never'),
+    type: 'always, conditional or never',
+    default: 'always',
+    description:
+      "How the names of tools and prompts and the URIs of resources and templates show their connector: always prefixes every one (`notes.search`, `notes+file:///a.txt`); conditional keeps an upstream name as it is unless two connectors serve the same one, then prefixes both; never keeps upstream names and, on a collision, serves the first connector's item and logs a warning.",
+  },
+  instructionsMaxBytes: {
+    env: ['MCP_INSTRUCTIONS_MAX_BYTES'],
+    flag: string('--instructions-max-bytes', 'bytes'),
+    type: 'an integer from 0 to 1048576 (UTF-8 bytes)',
+    default: '16384',
+    description:
+      "Most bytes of the `instructions` the host sends in `initialize`: the upstreams' instructions, each under its connector's name, share this budget evenly (each cut to its share); 0 sends none.",
   },
   redisUrl: {
     env: ['MCP_REDIS_URL'],

@@ -58,6 +58,8 @@ const inUse: Record<HostSettingKey, unknown> = {
   circuitFailureThreshold: manager.circuitFailureThreshold,
   circuitOpenMs: manager.circuitOpenMs,
   toolPinPolicy: manager.toolPinPolicy,
+  namePrefix: settings.catalogue.namePrefix,
+  instructionsMaxBytes: settings.catalogue.instructionsMaxBytes,
   redisUrl: manager.redis?.url,
   redisKeyPrefix: fleet?.keyPrefix,
   redisLeaseMs: fleet?.leaseMs,

@@ -25,6 +25,8 @@ const samples: Record<HostSettingKey, { text: string; value: unknown; command?: 
   circuitFailureThreshold: { text: '3', value: 3 },
   circuitOpenMs: { text: '1000', value: 1000 },
   toolPinPolicy: { text: 'block', value: 'block' },
+  namePrefix: { text: 'conditional', value: 'conditional' },
+  instructionsMaxBytes: { text: '4096', value: 4096 },
   redisUrl: { text: 'redis://127.0.0.1:6379/0', value: 'redis://127.0.0.1:6379/0' },
   redisKeyPrefix: { text: 'fleet-a:', value: 'fleet-a:' },
   redisLeaseMs: { text: '3000', value: 3_000 },
