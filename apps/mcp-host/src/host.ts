@@ -2,6 +2,7 @@ import type { Readable, Writable } from 'node:stream';
 import { VersionedToolRegistry } from '@cortex-mcp/tool-registry';
 import packageJson from '../package.json' with { type: 'json' };
 import type { HostConfig } from './config/index.js';
+import { lateUpstream } from './late-upstream.js';
 import type { Logger } from './logger.js';
 import type { ConnectorProxyManager, ConnectorProxyManagerOptions } from './manager/index.js';
 import type { HostMetrics } from './metrics.js';
@@ -11,6 +12,7 @@ import {
   type HostHttpServerOptions,
   type McpSurface,
   serveStdio,
+  type UpstreamRouter,
 } from './server/index.js';
 import {
   ConnectPhaseGate,
@@ -81,7 +83,11 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
   const deferredLogger = new DeferredLogger(config.logLevel);
   const logger: StartupLogger = options.logger ?? deferredLogger;
   // One malformed upstream tool is left out with a warning; the connector's other tools keep serving (issue 6).
-  const registry = new VersionedToolRegistry({ logger, onInvalidTool: 'skip' });
+  const registry = new VersionedToolRegistry({
+    logger,
+    onInvalidTool: 'skip',
+    prefix: settings.catalogue.namePrefix,
+  });
   const gate = new ConnectPhaseGate(options.timers ? { timers: options.timers } : {});
   let surface: McpSurface | undefined;
   const onUpstreamLog: ManagerWiring['onUpstreamLog'] = (connectorId, entry) =>
@@ -91,6 +97,8 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
       data: entry.data,
       ...(entry.logger === undefined ? {} : { logger: entry.logger }),
     });
+  const onResourceUpdated: ManagerWiring['onResourceUpdated'] = (connectorId, uri) =>
+    surface?.resourceUpdated(connectorId, uri);
   const phasePromise = gate.opened.then(async (reason) => {
     logger.debug({ reason }, 'loading the connect phase');
     const modules = await import('./connect-phase.js');
@@ -100,6 +108,7 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
       registry,
       logger: phaseLogger,
       onUpstreamLog,
+      onResourceUpdated,
       // Read by the fast path before the gate can open (async mode); the manager adopts it instead of reading again.
       warmState,
     });
@@ -114,8 +123,10 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
     phase = await phasePromise;
     try {
       await phase.manager.start();
+      const { upstream } = phase.manager;
       opened = await openSurface(config, settings, options, {
         registry,
+        upstream,
         logger,
         metrics: phase.metrics,
         getStatus: () => (phase as ConnectPhase).manager.status(),
@@ -139,6 +150,15 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
     const servesEarly = warm.hasCatalogue;
     opened = await openSurface(config, settings, options, {
       registry: gate.watchListings(registry),
+      upstream: lateUpstream({
+        current: () => (started ? (phase as ConnectPhase).manager.upstream : undefined),
+        whenStarted: async () => {
+          gate.open('request');
+          await warm.handedOver;
+          return (phase as ConnectPhase).manager.upstream;
+        },
+        earlyInstructions: () => warm.instructions(),
+      }),
       logger,
       metrics: {
         render: async () => {
@@ -168,7 +188,7 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
     }
     if (!servesEarly && opened.url !== undefined) options.onListening?.(opened.url);
     started = true;
-    warm.handOver();
+    warm.handOver((connectorId) => phase?.manager.upstream.runs(connectorId) ?? false);
   }
 
   const { manager, logger: hostLogger } = phase;
@@ -202,6 +222,7 @@ interface ManagerWiring {
   readonly warmState: WarmState | undefined;
   readonly logger: Logger;
   readonly onUpstreamLog: NonNullable<ConnectorProxyManagerOptions['onUpstreamLog']>;
+  readonly onResourceUpdated: NonNullable<ConnectorProxyManagerOptions['onResourceUpdated']>;
 }
 
 function createConnectPhase(
@@ -217,6 +238,7 @@ function createConnectPhase(
     logger: wiring.logger,
     version: HOST_VERSION,
     onUpstreamLog: wiring.onUpstreamLog,
+    onResourceUpdated: wiring.onResourceUpdated,
     warmState: wiring.warmState,
   });
   return { manager, metrics, logger: wiring.logger };
@@ -230,6 +252,7 @@ interface OpenedSurface {
 
 interface SurfaceWiring extends Pick<HostHttpServerOptions, 'metrics' | 'getStatus' | 'isReady'> {
   readonly registry: VersionedToolRegistry;
+  readonly upstream: UpstreamRouter;
   readonly logger: StartupLogger;
 }
 
@@ -240,10 +263,13 @@ async function openSurface(
   wiring: SurfaceWiring,
 ): Promise<OpenedSurface> {
   const serverInfo = { name: 'cortex-mcp-host', version: HOST_VERSION };
-  const { registry, logger } = wiring;
+  const { registry, upstream, logger } = wiring;
+  const { instructionsMaxBytes } = settings.catalogue;
   if (config.transport === 'stdio') {
     const stdio = await serveStdio({
       registry,
+      upstream,
+      instructionsMaxBytes,
       serverInfo,
       logger,
       ...(options.stdin && { stdin: options.stdin }),
@@ -253,6 +279,8 @@ async function openSurface(
   }
   const http = await createHostHttpServer({
     registry,
+    upstream,
+    instructionsMaxBytes,
     metrics: wiring.metrics,
     logger,
     serverInfo,

@@ -87,6 +87,34 @@ export class HostMetrics {
     registers: [this.registry],
   });
 
+  /**
+   * Seconds per forwarded request other than a tool call, by owning connector and `method` (`resources/read`,
+   * `prompts/get`, `completion/complete`, `resources/subscribe`).
+   */
+  readonly upstreamRequestDuration = new Histogram({
+    name: 'mcp_upstream_request_duration_seconds',
+    help: 'Duration of resource reads, prompt gets, completions and subscriptions routed to connectors, in seconds.',
+    labelNames: ['connector', 'method'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+
+  /** Forwarded requests other than tool calls that failed, by connector, method and kind (the tool-call kinds). */
+  readonly upstreamRequestErrors = new Counter({
+    name: 'mcp_upstream_request_errors_total',
+    help: 'Resource reads, prompt gets, completions and subscriptions that ended in an error, by connector, method and kind.',
+    labelNames: ['connector', 'method', 'kind'] as const,
+    registers: [this.registry],
+  });
+
+  /** Items each connector serves, by `kind` (`tools`, `resources`, `resourceTemplates`, `prompts`). */
+  readonly catalogueItems = new Gauge({
+    name: 'mcp_connector_catalogue_items',
+    help: 'Items a connector serves, by kind (tools, resources, resourceTemplates, prompts).',
+    labelNames: ['connector_id', 'kind'] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }

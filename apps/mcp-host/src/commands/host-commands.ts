@@ -4,7 +4,9 @@ import { VersionedToolRegistry } from '@cortex-mcp/tool-registry';
 import type { HostConfig } from '../config/index.js';
 import { HOST_VERSION, type RunningHost, startHost } from '../host.js';
 import { resolveSettings } from '../resolved-settings.js';
+import type { ConnectorStatus } from '../status/index.js';
 import type { CommandIo } from './command.js';
+import { printable } from './format.js';
 import { ConnectProgressLine } from './progress.js';
 
 /** Where a command writes: stdout for results, stderr for diagnostics. */
@@ -66,9 +68,14 @@ export async function runTools(
       : config.logLevel;
   const logger = createLogger({ level });
   // One malformed upstream tool is left out with a warning; the connector's other tools keep serving (issue 6).
-  const registry = new VersionedToolRegistry({ logger, onInvalidTool: 'skip' });
+  const settings = resolveSettings(config);
+  const registry = new VersionedToolRegistry({
+    logger,
+    onInvalidTool: 'skip',
+    prefix: settings.catalogue.namePrefix,
+  });
   const manager = new ConnectorProxyManager({
-    ...resolveSettings(config).manager,
+    ...settings.manager,
     refreshSync: true,
     registry,
     metrics: new HostMetrics({ defaultMetrics: false }),
@@ -90,7 +97,9 @@ export async function runTools(
       io.stdout.write(`${JSON.stringify(listed, null, 2)}\n`);
     } else {
       for (const tool of tools) io.stdout.write(`${tool.name}\t${firstLine(tool.description)}\n`);
-      const failed = manager.status().connectors.filter((connector) => connector.state === 'down');
+      const { connectors } = manager.status();
+      for (const connector of connectors) io.stderr.write(`${servesLine(connector)}\n`);
+      const failed = connectors.filter((connector) => connector.state === 'down');
       io.stderr.write(`${tools.length} tools; ${failed.length} connector(s) unavailable\n`);
     }
     return 0;
@@ -98,6 +107,12 @@ export async function runTools(
     progress.finish();
     await manager.disconnect();
   }
+}
+
+/** `notes: 3 tools, 2 resources, 1 resource template, 0 prompts (up)`: what one connector serves. */
+function servesLine(connector: ConnectorStatus): string {
+  const { toolCount, resourceCount, resourceTemplateCount, promptCount } = connector;
+  return `${printable(connector.id)}: ${toolCount} tools, ${resourceCount} resources, ${resourceTemplateCount} resource templates, ${promptCount} prompts (${connector.state})`;
 }
 
 /** The first SIGINT/SIGTERM, as a promise; `dispose()` removes the listeners. */

@@ -1,3 +1,4 @@
+export { type ConnectorToolCall, registerConnectorCatalogue } from './connector-catalogue.js';
 export {
   type ConnectorOrigin,
   type ConnectorSpec,
@@ -11,4 +12,9 @@ export {
   specsFromMap,
   transportOf,
 } from './connector-spec.js';
-export { type ConnectorToolCall, registerConnectorTools } from './connector-tools.js';
+export {
+  type CatalogueCounts,
+  catalogueCounts,
+  EMPTY_CATALOGUE,
+  type ServedCatalogue,
+} from './served-catalogue.js';

@@ -5,6 +5,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { z } from 'zod';
+import { activeSubscriptions, type DemoCatalogueState, registerDemoCatalogue } from './demo-catalogue.js';
 
 /** Options of {@link startDemoConnector}. */
 export interface DemoConnectorOptions {
@@ -18,6 +19,10 @@ export interface DemoConnectorOptions {
   initializeDelayMs?: number;
   /** Delay added to every tool call. Default 0. */
   callDelayMs?: number;
+  /** The `instructions` it gives in `initialize`. Default none. */
+  instructions?: string;
+  /** Adds the tools that exercise the catalogue (`link`, `touch`, `add-note`, `add-prompt`). Default false. */
+  catalogueTools?: boolean;
 }
 
 /** What the demo connector has seen; tests read it. */
@@ -37,22 +42,26 @@ export interface DemoConnector {
   readonly streamableUrl: string;
   readonly sseUrl: string;
   readonly observations: DemoConnectorObservations;
+  /** Resource subscriptions held at this upstream now: URI → sessions subscribed. */
+  activeSubscriptions(): Record<string, number>;
   close(): Promise<void>;
 }
 
 /**
  * Starts a small, real MCP server on loopback for the embedded demo and for tests. Its tools: `echo`, `add`,
  * `count` (sends a progress notification per step), `wait` (runs until cancelled, or `ms` elapse) and `log`
- * (sends a `notifications/message`).
+ * (sends a `notifications/message`); and resources, a template, prompts, completion and subscriptions (with
+ * `catalogueTools`, also the tools that exercise them: see `registerDemoCatalogue`).
  */
 export async function startDemoConnector(options: DemoConnectorOptions): Promise<DemoConnector> {
   const observations: DemoConnectorObservations = { calls: [], cancelled: [], initializations: 0 };
   const streamable = new Map<string, StreamableHTTPServerTransport>();
   const sse = new Map<string, SSEServerTransport>();
   const sessions = new Set<McpServer>();
+  const catalogue: DemoCatalogueState = { subscribers: new Map(), sessions: new Set() };
 
   const newSession = () => {
-    const server = createDemoMcpServer(options, observations);
+    const server = createDemoMcpServer(options, observations, catalogue);
     sessions.add(server);
     return server;
   };
@@ -129,6 +138,7 @@ export async function startDemoConnector(options: DemoConnectorOptions): Promise
     streamableUrl: `http://127.0.0.1:${port}/mcp`,
     sseUrl: `http://127.0.0.1:${port}/sse`,
     observations,
+    activeSubscriptions: () => activeSubscriptions(catalogue),
     close: () => closeDemoConnector(httpServer, sessions),
   };
 }
@@ -142,11 +152,16 @@ async function closeDemoConnector(httpServer: Server, sessions: Set<McpServer>):
 function createDemoMcpServer(
   options: DemoConnectorOptions,
   observations: DemoConnectorObservations,
+  catalogue: DemoCatalogueState,
 ): McpServer {
   const server = new McpServer(
     { name: options.name, version: '1.0.0' },
-    { capabilities: { tools: { listChanged: true }, logging: {} } },
+    {
+      capabilities: { tools: { listChanged: true }, logging: {} },
+      ...(options.instructions === undefined ? {} : { instructions: options.instructions }),
+    },
   );
+  registerDemoCatalogue(server, options.name, catalogue, options.catalogueTools ?? false);
   const callDelay = () => delay(options.callDelayMs ?? 0);
   const record = (tool: string, args: unknown) => observations.calls.push({ tool, args });
 

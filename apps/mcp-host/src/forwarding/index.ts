@@ -1,12 +1,14 @@
 export { circuitOpenResult, forwardFailureResult, handlerFailureResult } from './answers.js';
 export { classifyForwardingFailure, type ForwardedRequestErrorKind } from './error-kind.js';
 export { forwardToolCall } from './forward-call.js';
+export { forwardUpstreamRequest, upstreamErrorAnswer } from './forward-request.js';
 export {
   type AnsweredTool,
   answerHandlerCall,
   type HandlerFailureLogger,
 } from './handler-answer.js';
 export {
+  type ForwardedMethod,
   type ForwardedRequest,
   type ForwardedRequestMetrics,
   type ForwardedRequestSettlement,

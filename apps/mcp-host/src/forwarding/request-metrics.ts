@@ -2,7 +2,18 @@ import type { HostMetrics } from '../metrics.js';
 import type { ForwardedRequestErrorKind } from './error-kind.js';
 
 /** The metrics a forwarded request records (a `HostMetrics` satisfies it). */
-export type ForwardedRequestMetrics = Pick<HostMetrics, 'toolCallDuration' | 'toolCallErrors'>;
+export type ForwardedRequestMetrics = Pick<
+  HostMetrics,
+  'toolCallDuration' | 'toolCallErrors' | 'upstreamRequestDuration' | 'upstreamRequestErrors'
+>;
+
+/** The MCP methods the host forwards to the connector that owns the item. */
+export type ForwardedMethod =
+  | 'tools/call'
+  | 'resources/read'
+  | 'prompts/get'
+  | 'completion/complete'
+  | 'resources/subscribe';
 
 /** How a forwarded request ended, for the caller's own bookkeeping (circuit breaker, `/status` latency window). */
 export interface ForwardedRequestSettlement {
@@ -24,8 +35,10 @@ export interface ForwardedRequest {
 }
 
 /**
- * Starts timing one request forwarded to connector `connectorId`: `mcp_tool_call_duration_seconds{connector}` and
- * `mcp_tool_call_errors_total{connector,kind}` are recorded here and nowhere else.
+ * Starts timing one request forwarded to connector `connectorId`. A tool call records
+ * `mcp_tool_call_duration_seconds{connector}` and `mcp_tool_call_errors_total{connector,kind}`; any other method
+ * `mcp_upstream_request_duration_seconds{connector,method}` and `mcp_upstream_request_errors_total{connector,method,kind}`.
+ * Here and nowhere else.
  *
  * @param clock - milliseconds; only differences are used.
  */
@@ -33,18 +46,22 @@ export function startForwardedRequest(
   metrics: ForwardedRequestMetrics,
   clock: () => number,
   connectorId: string,
+  method: ForwardedMethod = 'tools/call',
 ): ForwardedRequest {
   const startedAtMs = clock();
-  const labels = { connector: connectorId };
+  const count = (kind: ForwardedRequestErrorKind) => {
+    if (method === 'tools/call') metrics.toolCallErrors.inc({ connector: connectorId, kind });
+    else metrics.upstreamRequestErrors.inc({ connector: connectorId, method, kind });
+  };
   return {
     connectorId,
-    refuse(kind) {
-      metrics.toolCallErrors.inc({ ...labels, kind });
-    },
+    refuse: count,
     settle(errorKind) {
-      if (errorKind) metrics.toolCallErrors.inc({ ...labels, kind: errorKind });
+      if (errorKind) count(errorKind);
       const durationMs = Math.max(0, clock() - startedAtMs);
-      metrics.toolCallDuration.observe(labels, durationMs / 1000);
+      if (method === 'tools/call')
+        metrics.toolCallDuration.observe({ connector: connectorId }, durationMs / 1000);
+      else metrics.upstreamRequestDuration.observe({ connector: connectorId, method }, durationMs / 1000);
       return { errorKind, durationMs };
     },
   };

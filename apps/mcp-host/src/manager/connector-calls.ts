@@ -1,10 +1,13 @@
 import type { RemoteToolProxy } from '@cortex-mcp/connector-proxy';
 import type { ToolCallContext } from '@cortex-mcp/tool-registry';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ConnectorManagerError } from '../errors.js';
 import {
   circuitOpenResult,
+  type ForwardedMethod,
   type ForwardedRequestSettlement,
   forwardToolCall,
+  forwardUpstreamRequest,
   startForwardedRequest,
 } from '../forwarding/index.js';
 import type { Logger } from '../logger.js';
@@ -32,6 +35,20 @@ export interface ConnectorCallsOptions {
 export interface UpstreamCall {
   readonly originalName: string;
   readonly args: Record<string, unknown>;
+  readonly timeoutMs: number;
+}
+
+/** One forwarded request other than a tool call: what it runs against the connected proxy. */
+export interface UpstreamRequest<T> {
+  readonly method: Exclude<ForwardedMethod, 'tools/call'>;
+  readonly timeoutMs: number;
+  readonly run: (proxy: RemoteToolProxy, options: ProxyRequestOptions) => Promise<T>;
+}
+
+/** The per-request options every proxy request takes (cancellation, progress, timeout). */
+export interface ProxyRequestOptions {
+  readonly signal: AbortSignal | undefined;
+  readonly onProgress: ToolCallContext['onProgress'];
   readonly timeoutMs: number;
 }
 
@@ -100,6 +117,44 @@ export class ConnectorCalls {
       },
       (settlement) => this.#settled(settlement),
     );
+  }
+
+  /**
+   * Forwards one request other than a tool call through `awaitProxy` (which waits for the connection) unless the
+   * circuit is open, and returns the upstream answer unchanged. It shares the circuit and the call history with tool
+   * calls: an upstream that does not answer reads does not answer tools either. Failures are rethrown (the MCP
+   * surface turns them into JSON-RPC errors); an open circuit throws `unavailable` at once.
+   */
+  async request<T>(
+    upstream: UpstreamRequest<T>,
+    context: ToolCallContext,
+    awaitProxy: (signal: AbortSignal | undefined) => Promise<RemoteToolProxy>,
+  ): Promise<T> {
+    const request = startForwardedRequest(this.#metrics, this.#clock, this.#connectorId, upstream.method);
+    if (!this.#circuit.tryAcquire()) {
+      request.refuse('circuit_open');
+      this.#latency.recordRefused();
+      const answer = circuitOpenResult(this.#connectorId, ...this.#circuitFacts());
+      const text = answer.content[0]?.type === 'text' ? answer.content[0].text : 'circuit open';
+      throw new ConnectorManagerError('unavailable', text, { connectorId: this.#connectorId });
+    }
+    return forwardUpstreamRequest(
+      request,
+      async () => {
+        const proxy = await awaitProxy(context.signal);
+        return upstream.run(proxy, {
+          signal: context.signal,
+          onProgress: context.onProgress,
+          timeoutMs: upstream.timeoutMs,
+        });
+      },
+      (settlement) => this.#settled(settlement),
+    );
+  }
+
+  #circuitFacts(): [number, number | null] {
+    const { consecutiveFailures, probeAtMs } = this.#circuit.snapshot();
+    return [consecutiveFailures, probeAtMs];
   }
 
   /** The circuit for this connector's `/status` entry. */

@@ -1,10 +1,9 @@
 import type { RegistryMemoryCache } from '@cortex-mcp/registry-fs-store';
-import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Agent } from 'undici';
-import { catalogueFingerprint, metadataDiffers } from '../connectors/index.js';
+import { catalogueFingerprint, metadataDiffers, type ServedCatalogue } from '../connectors/index.js';
 import { ConnectorManagerError } from '../errors.js';
 import { planWarmStart, readWarmState, type WarmState } from '../state/index.js';
-import { emptyMapStatus, type HostStatus, type SyncSummary } from '../status/index.js';
+import { emptyMapStatus, type HostStatus, registryStatus, type SyncSummary } from '../status/index.js';
 import { DesiredConnectors } from './desired-connectors.js';
 import type { ManagedConnector } from './managed-connector.js';
 import { createManagerParts, type ManagerParts } from './manager-parts.js';
@@ -17,18 +16,20 @@ import { connectAll } from './parallel-connect.js';
 import { planReconcile } from './reconcile.js';
 import { RunningConnectors } from './running-connectors.js';
 import { SyncHistory, summarizeSync } from './sync-summary.js';
+import { UpstreamRequests } from './upstream-requests.js';
 
 /**
  * The host's sync pipeline: scheduler → map cache → loader (stale on error) → reconcile → bounded parallel connects
- * → atomic per-connector tool replacement → one aggregate log line and metrics. Map connectors and registry-file
- * servers share one pipeline and one undici `Agent`; the verified map and tool catalogues persist in `stateDir`
- * for a warm start.
+ * → atomic per-connector catalogue replacement → one aggregate log line and metrics. Map connectors and registry-file
+ * servers share one pipeline and one undici `Agent`; the verified map and catalogues persist for a warm start.
  */
 export class ConnectorProxyManager {
   readonly #options: ResolvedManagerOptions;
   /** The pool, the state files, the map source, the early map retry and the scheduler (`createManagerParts`). */
   readonly #parts: ManagerParts;
   readonly #connectors: RunningConnectors;
+  /** Reads, prompts, completions and subscriptions, routed to the running connector that owns them. */
+  readonly upstream: UpstreamRequests;
   readonly #abort = new AbortController();
   readonly #startedAtMs: number;
   readonly #desired: DesiredConnectors;
@@ -60,8 +61,9 @@ export class ConnectorProxyManager {
       options: resolved,
       pool: this.#parts.pool,
       pins: this.#parts.pins,
-      onCatalogueChange: (connector, tools) => this.#recordCatalogue(connector, tools),
+      onCatalogueChange: (connector, catalogue) => this.#recordCatalogue(connector, catalogue),
     });
+    this.upstream = new UpstreamRequests(this.#connectors.byId);
     this.#desired = new DesiredConnectors({
       ...resolved,
       onRegistryFlush: ({ durationMs }) =>
@@ -132,7 +134,7 @@ export class ConnectorProxyManager {
       ready: this.#ready,
       map: this.#parts.mapSource?.status() ?? emptyMapStatus(),
       connectors: [...this.#connectors.statuses(), ...this.#desired.statusEntries()],
-      registry: { version: registry.version, toolCount: registry.listTools().length },
+      registry: registryStatus(registry),
       ...this.#syncs.status(),
     };
   }
@@ -187,7 +189,8 @@ export class ConnectorProxyManager {
       specDefaults: this.#desired.specDefaults,
     });
     this.#desired.noteSkipped(plan.skipped);
-    for (const { spec, tools } of plan.candidates) this.#connectors.create(spec).adoptCatalogue(tools);
+    for (const { spec, catalogue } of plan.candidates)
+      this.#connectors.create(spec).adoptCatalogue(catalogue);
     this.#ready = plan.ready;
     this.#warmStateLoaded = true;
   }
@@ -261,11 +264,11 @@ export class ConnectorProxyManager {
     this.#parts.mapRetry.planAfterLoad(source, this.#options.clock(), this.#options.logger);
   }
 
-  /** A connector's tools changed: recorded for the warm start and the fleet, written at once outside a sync. */
-  #recordCatalogue(connector: ManagedConnector, tools: readonly Tool[]): void {
+  /** A connector's catalogue changed: recorded for the warm start and the fleet, written at once outside a sync. */
+  #recordCatalogue(connector: ManagedConnector, catalogue: ServedCatalogue): void {
     const fingerprint = catalogueFingerprint(connector.spec);
-    this.#parts.catalogue.record(connector.id, fingerprint, tools);
-    this.#parts.mapSource?.shareCatalogue(connector.id, fingerprint, tools);
+    this.#parts.catalogue.record(connector.id, fingerprint, catalogue);
+    this.#parts.mapSource?.shareCatalogue(connector.id, fingerprint, catalogue);
     if (!this.#syncing) {
       void this.#parts.catalogue.save();
       void this.#parts.pins.save();

@@ -16,3 +16,4 @@ export type {
 export { isCongestionFailure } from './parallel-connect.js';
 export { planReconcile, type ReconcilePlan, type RunningConnector } from './reconcile.js';
 export type { ManagerTimers } from './timers.js';
+export { type ConnectorInstructions, UpstreamRequests } from './upstream-requests.js';

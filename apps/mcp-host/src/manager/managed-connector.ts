@@ -1,61 +1,34 @@
-import type { RemoteToolProxy, UpstreamLogEntry } from '@cortex-mcp/connector-proxy';
-import type { ToolCallContext, VersionedToolRegistry } from '@cortex-mcp/tool-registry';
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
-import type { Dispatcher } from 'undici';
+import type { CatalogueKind, RemoteToolProxy } from '@cortex-mcp/connector-proxy';
+import type { ToolCallContext } from '@cortex-mcp/tool-registry';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import {
   type ConnectorSpec,
   connectionFingerprint,
   displayEndpoint,
-  registerConnectorTools,
+  type ServedCatalogue,
 } from '../connectors/index.js';
 import { ConnectorManagerError, describeFailure } from '../errors.js';
-import type { Logger } from '../logger.js';
-import type { HostMetrics } from '../metrics.js';
-import type { ToolPinBook } from '../state/index.js';
 import type { ConnectorStatus } from '../status/index.js';
 import { createConnectorProxy } from '../upstream/index.js';
 import { AvailabilityWait, type AwaitedConnector } from './availability-wait.js';
-import { ConnectorCalls } from './connector-calls.js';
-import type { ManagerTimers } from './timers.js';
+import { ConnectorCalls, type UpstreamRequest } from './connector-calls.js';
+import { HeldCatalogue } from './held-catalogue.js';
+import type { ManagedConnectorDeps } from './managed-connector-deps.js';
 
-/** What a {@link ManagedConnector} needs from the manager. */
-export interface ManagedConnectorDeps {
-  readonly registry: VersionedToolRegistry;
-  readonly metrics: HostMetrics;
-  readonly logger: Logger;
-  readonly clock: () => number;
-  readonly random: () => number;
-  readonly timers: ManagerTimers;
-  readonly dispatcher: Dispatcher;
-  readonly streamDispatcher: Dispatcher;
-  readonly apiKey: string | undefined;
-  readonly version: string;
-  readonly callRetryDelayMs: number;
-  /** Reviews live tool lists against the pinned definitions (rug-pull defence). */
-  readonly pins: ToolPinBook;
-  /** Consecutive failed calls that open the connector's circuit. */
-  readonly circuitFailureThreshold: number;
-  /** How long an open circuit refuses calls before one probe, in ms. */
-  readonly circuitOpenMs: number;
-  readonly onUpstreamLog?: ((connectorId: string, entry: UpstreamLogEntry) => void) | undefined;
-  /** The connector's registered catalogue changed (live tools listed, or list_changed). */
-  readonly onCatalogueChange: (connectorId: string, tools: readonly Tool[]) => void;
-}
+export type { ManagedConnectorDeps } from './managed-connector-deps.js';
 
 /**
- * One running connector: its proxy, its tools in the registry (from a live listing or the persisted catalogue),
- * and what `/status` shows of it. Tool handlers route through {@link ManagedConnector.callTool}, which waits for a
- * connector that is still connecting, up to its call timeout.
+ * One running connector: its proxy, what it serves in the registry (from a live listing or the persisted catalogue),
+ * and what `/status` shows of it. Tool handlers route through {@link ManagedConnector.callTool}, reads, prompts,
+ * completions and subscriptions through {@link ManagedConnector.request}; each waits for a connector that is still
+ * connecting, up to its call timeout.
  */
 export class ManagedConnector {
   readonly fingerprint: string;
   #spec: ConnectorSpec;
   readonly #deps: ManagedConnectorDeps;
   readonly #proxy: RemoteToolProxy | undefined;
-  #tools: readonly Tool[] | undefined;
-  /** The last live listing as the upstream sent it, before pin review withheld anything. */
-  #liveTools: readonly Tool[] | undefined;
-  #catalogue: ConnectorStatus['catalogue'] = 'none';
+  readonly #catalogue: HeldCatalogue;
   #lastError: ConnectorStatus['lastError'] = null;
   #connectedAtMs: number | null = null;
   #connecting: Promise<void> | undefined;
@@ -71,6 +44,7 @@ export class ManagedConnector {
     this.#deps = deps;
     this.fingerprint = connectionFingerprint(spec);
     this.#availability = new AvailabilityWait(deps);
+    this.#catalogue = new HeldCatalogue(spec.id, deps);
     this.#proxy = this.#createProxy();
     this.#awaited = {
       id: spec.id,
@@ -100,9 +74,14 @@ export class ManagedConnector {
     return this.#spec;
   }
 
-  /** The tools currently registered for this connector. */
-  get tools(): readonly Tool[] | undefined {
-    return this.#tools;
+  /** What this connector serves now (registered), or undefined before its first catalogue. */
+  get catalogue(): ServedCatalogue | undefined {
+    return this.#catalogue.served;
+  }
+
+  /** The upstream's `instructions`: the live session's, else the persisted catalogue's. */
+  get instructions(): string | undefined {
+    return this.#proxy?.instructions ?? this.#catalogue.served?.instructions;
   }
 
   /** True while the upstream takes calls. */
@@ -116,24 +95,24 @@ export class ManagedConnector {
   }
 
   /**
-   * Registers `tools` (persisted or carried over from a previous spec) so they are listed at once; calls wait for
+   * Registers `catalogue` (persisted or carried over from a previous spec) so it is listed at once; requests wait for
    * the connection. A malformed catalogue is logged and left out.
    */
-  adoptCatalogue(tools: readonly Tool[]): void {
+  adoptCatalogue(catalogue: ServedCatalogue): void {
     try {
-      this.#register(tools, 'persisted');
+      this.#catalogue.adopt(this.#spec, catalogue, this.#callTool);
     } catch (error) {
       this.#deps.logger.warn(
         { connectorId: this.id, err: describeFailure(error) },
-        'could not register the persisted tool catalogue; waiting for the live listing',
+        'could not register the persisted catalogue; waiting for the live listing',
       );
     }
   }
 
-  /** Applies a spec whose connection is the same but whose tool metadata (scopes, brand) changed. */
+  /** Applies a spec whose connection is the same but whose metadata (scopes, brand) changed. */
   updateMetadata(spec: ConnectorSpec): void {
     this.#spec = spec;
-    if (this.#tools) this.#register(this.#tools, this.#catalogue === 'live' ? 'live' : 'persisted');
+    this.#catalogue.reregister(spec, this.#callTool);
   }
 
   /**
@@ -163,6 +142,29 @@ export class ManagedConnector {
     );
   }
 
+  readonly #callTool = (originalName: string, args: Record<string, unknown>, context: ToolCallContext) =>
+    this.callTool(originalName, args, context);
+
+  /**
+   * Forwards one request other than a tool call (a read, a prompt, a completion, a subscription): waits for the
+   * connection (up to the call timeout), runs `run` on the connected proxy with the client's cancellation and
+   * progress, and returns the upstream answer unchanged. Shares the circuit and call history with tool calls.
+   */
+  request<T>(
+    method: UpstreamRequest<T>['method'],
+    context: ToolCallContext,
+    run: UpstreamRequest<T>['run'],
+  ): Promise<T> {
+    return this.#calls.request({ method, timeoutMs: this.#spec.callTimeoutMs, run }, context, (signal) =>
+      this.#availability.until(this.#awaited, signal),
+    );
+  }
+
+  /** Ends an upstream subscription; when not connected the proxy only forgets it. */
+  async unsubscribeResource(uri: string): Promise<void> {
+    await this.#proxy?.unsubscribeResource(uri, { timeoutMs: this.#spec.callTimeoutMs });
+  }
+
   /** Disconnects the proxy and drops the availability gauge. Registry tools are the manager's to remove. */
   async disconnect(): Promise<void> {
     this.#disposed = true;
@@ -170,6 +172,7 @@ export class ManagedConnector {
     await this.#proxy?.disconnect();
     this.#deps.metrics.connectorAvailable.remove({ connector_id: this.id });
     this.#calls.dispose();
+    this.#catalogue.dispose();
   }
 
   /** This connector's entry in `/status`. */
@@ -182,19 +185,14 @@ export class ManagedConnector {
       endpoint: displayEndpoint(spec),
       state: this.#state(),
       available: this.available,
-      toolCount: this.#tools?.length ?? 0,
-      catalogue: this.#catalogue,
+      ...this.#catalogue.counts(),
+      catalogue: this.#catalogue.source,
       lastError: this.#lastError,
       connectedAtMs: this.#connectedAtMs,
       circuit: this.#calls.circuit(),
-      ...this.#pinStatus(),
+      ...this.#catalogue.pinStatus(),
       ...this.#calls.history(),
     };
-  }
-
-  #pinStatus(): Pick<ConnectorStatus, 'changedTools'> {
-    const changed = this.changedTools;
-    return changed.length > 0 ? { changedTools: changed } : {};
   }
 
   #state(): ConnectorStatus['state'] {
@@ -209,9 +207,9 @@ export class ManagedConnector {
     if (!proxy) throw this.#problemError();
     try {
       await proxy.connect();
-      const tools = await proxy.getTools();
+      const catalogue = await proxy.getCatalogue();
       if (this.#disposed) return;
-      this.#registerLive(tools);
+      this.#registerLive({ ...catalogue, instructions: proxy.instructions });
       this.#lastError = null;
     } catch (error) {
       if (!this.#disposed) this.#lastError = { message: describeFailure(error), atMs: this.#deps.clock() };
@@ -221,27 +219,18 @@ export class ManagedConnector {
 
   /** Re-reviews the last live listing (after pins were approved): a withheld tool comes back. */
   reviewPins(): void {
-    if (this.#liveTools && !this.#disposed) this.#registerLive(this.#liveTools);
+    const live = this.#catalogue.live;
+    if (live && !this.#disposed) this.#registerLive(live);
   }
 
   /** Names of tools whose live definition differs from the approved pin (withheld under the `block` policy). */
   get changedTools(): string[] {
-    return this.#deps.pins.changedTools(this.id);
+    return this.#catalogue.changedTools();
   }
 
-  #registerLive(tools: readonly Tool[]): void {
-    this.#liveTools = tools;
-    const served = this.#deps.pins.review(this.id, tools);
-    this.#register(served, 'live');
+  #registerLive(catalogue: ServedCatalogue): void {
+    const served = this.#catalogue.registerLive(this.#spec, catalogue, this.#callTool);
     this.#deps.onCatalogueChange(this.id, served);
-  }
-
-  #register(tools: readonly Tool[], source: 'live' | 'persisted'): void {
-    registerConnectorTools(this.#deps.registry, this.spec, tools, (name, args, context) =>
-      this.callTool(name, args, context),
-    );
-    this.#tools = tools;
-    this.#catalogue = source;
   }
 
   #onAvailabilityChange(available: boolean): void {
@@ -257,14 +246,15 @@ export class ManagedConnector {
     this.#availability.notify();
   }
 
-  #onToolsChanged(tools: Tool[]): void {
+  /** The upstream's list of one kind changed (its `list_changed`, or a reconnect's re-listing). */
+  #onCatalogueChanged(kind: CatalogueKind, items: readonly unknown[]): void {
     if (this.#disposed) return;
     try {
-      this.#registerLive(tools);
+      this.#registerLive(this.#catalogue.withKind(kind, items));
     } catch (error) {
       this.#deps.logger.warn(
-        { connectorId: this.id, err: describeFailure(error) },
-        'could not register the changed tool list; keeping the previous one',
+        { connectorId: this.id, kind, err: describeFailure(error) },
+        'could not register the changed list; keeping the previous one',
       );
     }
   }
@@ -272,7 +262,10 @@ export class ManagedConnector {
   #createProxy(): RemoteToolProxy | undefined {
     const outcome = createConnectorProxy(this.#spec, this.#deps, {
       onAvailabilityChange: (available) => this.#onAvailabilityChange(available),
-      onToolsChanged: (tools) => this.#onToolsChanged(tools),
+      onCatalogueChanged: (kind, items) => this.#onCatalogueChanged(kind, items),
+      onResourceUpdated: (uri) => {
+        if (!this.#disposed) this.#deps.onResourceUpdated?.(this.id, uri);
+      },
     });
     if ('failure' in outcome) this.#lastError = { message: outcome.failure, atMs: this.#deps.clock() };
     return outcome.proxy;

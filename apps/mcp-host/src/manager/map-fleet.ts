@@ -1,5 +1,6 @@
 import type { ManifestCacheLike } from '@cortex-mcp/manifest-cache';
-import type { RedisManifestCache } from '@cortex-mcp/manifest-cache-redis';
+import type { RedisManifestCache, SharedCatalogueExtras } from '@cortex-mcp/manifest-cache-redis';
+import type { ServedCatalogue } from '../connectors/index.js';
 import { describeFailure, errorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { MapStatus } from '../status/index.js';
@@ -23,8 +24,8 @@ export interface MapFleetOptions {
   readonly onRedisHealth?: ((up: boolean) => void) | undefined;
 }
 
-/** A connector's tool list as the fleet shares it. */
-export interface SharedTools {
+/** A connector's catalogue as the fleet shares it (validate before serving: Redis is not a source of trust). */
+export interface SharedCatalogueOf extends SharedCatalogueExtras {
   readonly fingerprint: string;
   readonly tools: readonly unknown[];
 }
@@ -78,16 +79,19 @@ export class MapFleet {
   }
 
   /**
-   * Shares a connector's tool list with the fleet (a Redis failure is logged by the cache's health tracking and
+   * Shares a connector's catalogue with the fleet (a Redis failure is logged by the cache's health tracking and
    * otherwise ignored: the local catalogue is the fallback).
    */
-  shareCatalogue(connectorId: string, shared: SharedTools): void {
-    const { fingerprint, tools } = shared;
-    this.#cache.catalogue.write(connectorId, { fingerprint, tools: [...tools] }).catch(() => undefined);
+  shareCatalogue(connectorId: string, fingerprint: string, catalogue: ServedCatalogue): void {
+    const { tools, resources, resourceTemplates, prompts, instructions } = catalogue;
+    const shared = { fingerprint, tools, resources, resourceTemplates, prompts };
+    this.#cache.catalogue
+      .write(connectorId, instructions === undefined ? shared : { ...shared, instructions })
+      .catch(() => undefined);
   }
 
   /** The fleet's shared catalogue (empty when Redis does not answer in time). */
-  async sharedCatalogue(): Promise<ReadonlyMap<string, SharedTools>> {
+  async sharedCatalogue(): Promise<ReadonlyMap<string, SharedCatalogueOf>> {
     try {
       return (await this.#cache.catalogue.read()).entries;
     } catch {

@@ -74,6 +74,8 @@ export interface ConnectorProxyManagerOptions {
   version: string;
   /** Receives each upstream `notifications/message`. */
   onUpstreamLog?: ((connectorId: string, entry: UpstreamLogEntry) => void) | undefined;
+  /** Receives every upstream `notifications/resources/updated` (the URI in the upstream's form). */
+  onResourceUpdated?: ((connectorId: string, uri: string) => void) | undefined;
   /** Epoch-ms clock. Default `Date.now`. */
   clock?: (() => number) | undefined;
   /** Randomness in [0, 1) for scheduler jitter and reconnect backoff. Default `Math.random`. */

@@ -1,5 +1,4 @@
-import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import type { ConnectorSpec } from '../connectors/index.js';
+import type { ConnectorSpec, ServedCatalogue } from '../connectors/index.js';
 import type { ToolPinBook } from '../state/index.js';
 import type { ConnectorStatus } from '../status/index.js';
 import type { UpstreamPool } from '../upstream/index.js';
@@ -11,8 +10,8 @@ export interface RunningConnectorsOptions {
   readonly options: ResolvedManagerOptions;
   readonly pool: UpstreamPool;
   readonly pins: ToolPinBook;
-  /** A connector's registered catalogue changed (live tools listed, or list_changed). */
-  readonly onCatalogueChange: (connector: ManagedConnector, tools: readonly Tool[]) => void;
+  /** A connector's registered catalogue changed (live listing, or list_changed). */
+  readonly onCatalogueChange: (connector: ManagedConnector, catalogue: ServedCatalogue) => void;
 }
 
 /**
@@ -46,19 +45,19 @@ export class RunningConnectors {
       apiKey: options.apiKey,
       dispatcher: options.perConnectorAgent ? pool.ownRequestAgent() : pool.requests,
       streamDispatcher: pool.streams,
-      onCatalogueChange: (_id, tools) => this.#deps.onCatalogueChange(connector, tools),
+      onCatalogueChange: (_id, catalogue) => this.#deps.onCatalogueChange(connector, catalogue),
     });
     this.byId.set(spec.id, connector);
     return connector;
   }
 
-  /** Disconnects the connector of `spec.id` and creates its successor, which lists the old tools until it connects. */
+  /** Disconnects the connector of `spec.id` and creates its successor, which lists the old catalogue until it connects. */
   async replace(spec: ConnectorSpec): Promise<ManagedConnector> {
     const previous = this.byId.get(spec.id);
     await previous?.disconnect();
     const connector = this.create(spec);
-    // Keep the old tools listed (handlers now wait for the new connection) until the new listing replaces them.
-    if (previous?.tools) connector.adoptCatalogue(previous.tools);
+    // Keep the old catalogue listed (handlers now wait for the new connection) until the new listing replaces them.
+    if (previous?.catalogue) connector.adoptCatalogue(previous.catalogue);
     return connector;
   }
 

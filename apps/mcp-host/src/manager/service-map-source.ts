@@ -1,6 +1,7 @@
 import { ManifestCache, type ManifestCacheLike } from '@cortex-mcp/manifest-cache';
 import { loadConnectorServiceMap, parseServiceMap } from '@cortex-mcp/service-map-loader';
 import type { Dispatcher } from 'undici';
+import type { ServedCatalogue } from '../connectors/index.js';
 import { describeFailure, errorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { HostMetrics } from '../metrics.js';
@@ -8,7 +9,7 @@ import { redactUrl } from '../redact-url.js';
 import type { MapMeta, PersistedMap, WarmStateStore } from '../state/index.js';
 import type { MapStatus } from '../status/index.js';
 import type { HeldMap, MapOrigin } from './held-map.js';
-import { MapFleet, type SharedTools } from './map-fleet.js';
+import { MapFleet, type SharedCatalogueOf } from './map-fleet.js';
 
 export type { HeldMap } from './held-map.js';
 
@@ -136,13 +137,13 @@ export class ServiceMapSource {
     this.#nextRetryAtMs = value;
   }
 
-  /** Shares a connector's tool list with the fleet (a no-op without Redis; never fails). */
-  shareCatalogue(connectorId: string, fingerprint: string, tools: readonly unknown[]): void {
-    this.#fleet?.shareCatalogue(connectorId, { fingerprint, tools });
+  /** Shares a connector's catalogue with the fleet (a no-op without Redis; never fails). */
+  shareCatalogue(connectorId: string, fingerprint: string, catalogue: ServedCatalogue): void {
+    this.#fleet?.shareCatalogue(connectorId, fingerprint, catalogue);
   }
 
   /** The fleet's shared catalogue (empty without Redis or when Redis does not answer in time). */
-  async sharedCatalogue(): Promise<ReadonlyMap<string, SharedTools>> {
+  async sharedCatalogue(): Promise<ReadonlyMap<string, SharedCatalogueOf>> {
     return (await this.#fleet?.sharedCatalogue()) ?? new Map();
   }
 

@@ -22,10 +22,13 @@ export {
 export type { StdioServerOptions, StdioSurface } from './stdio-server.js';
 export { serveStdio } from './stdio-server.js';
 export type {
+  CatalogueSource,
   HostServerInfo,
   HostServerLogger,
   HostServerTimers,
   McpSurface,
   ToolSource,
+  UpstreamInstructions,
   UpstreamLogEntry,
+  UpstreamRouter,
 } from './types.js';

@@ -1,12 +1,23 @@
 import type { Readable, Writable } from 'node:stream';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { McpSessionGroup } from './mcp/index.js';
-import type { HostServerInfo, HostServerLogger, HostServerTimers, McpSurface, ToolSource } from './types.js';
+import type {
+  CatalogueSource,
+  HostServerInfo,
+  HostServerLogger,
+  HostServerTimers,
+  McpSurface,
+  UpstreamRouter,
+} from './types.js';
 
 /** Options of {@link serveStdio}. */
 export interface StdioServerOptions {
-  /** The tools to serve; usually a `VersionedToolRegistry`. */
-  readonly registry: ToolSource;
+  /** What to serve; usually a `VersionedToolRegistry`. */
+  readonly registry: CatalogueSource;
+  /** Where reads, prompts, completions and subscriptions go (the connector manager's router). */
+  readonly upstream?: UpstreamRouter;
+  /** Budget of the `instructions` sent in `initialize`, in UTF-8 bytes (default 16384; 0: none). */
+  readonly instructionsMaxBytes?: number;
   readonly serverInfo: HostServerInfo;
   /** Must not write to `stdout`: that is the MCP channel. The host's pino logger writes to stderr. */
   readonly logger?: HostServerLogger;
@@ -39,6 +50,8 @@ export async function serveStdio(options: StdioServerOptions): Promise<StdioSurf
   const logger = options.logger ?? silent;
   const group = new McpSessionGroup({
     registry: options.registry,
+    ...(options.upstream && { upstream: options.upstream }),
+    ...(options.instructionsMaxBytes !== undefined && { instructionsMaxBytes: options.instructionsMaxBytes }),
     serverInfo: options.serverInfo,
     logger,
     ...(options.timers && { timers: options.timers }),
@@ -66,6 +79,7 @@ export async function serveStdio(options: StdioServerOptions): Promise<StdioSurf
   return {
     closed,
     broadcastLog: (entry) => group.broadcastLog(entry),
+    resourceUpdated: (connectorId, uri) => group.resourceUpdated(connectorId, uri),
     drain: (timeoutMs) => group.drain(timeoutMs),
     close: () => {
       closing ??= (async () => {

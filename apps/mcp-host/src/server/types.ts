@@ -1,11 +1,60 @@
-import type { VersionedToolRegistry } from '@cortex-mcp/tool-registry';
-import type { LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
+import type { ToolCallContext, VersionedToolRegistry } from '@cortex-mcp/tool-registry';
+import type {
+  CompleteRequest,
+  CompleteResult,
+  GetPromptResult,
+  LoggingLevel,
+  ReadResourceResult,
+} from '@modelcontextprotocol/sdk/types.js';
+
+/** The part of a registry tool calls read: a `VersionedToolRegistry` satisfies it. */
+export type ToolSource = Pick<VersionedToolRegistry, 'listTools' | 'getTool' | 'onChange'>;
 
 /**
- * The part of a tool registry the server reads: a `VersionedToolRegistry` satisfies it. The server only lists,
- * looks up and watches tools; it never changes the registry.
+ * The part of the catalogue the server reads: a `VersionedToolRegistry` satisfies it. The server lists, looks up,
+ * resolves names and URIs and watches changes; it never changes the catalogue.
  */
-export type ToolSource = Pick<VersionedToolRegistry, 'listTools' | 'getTool' | 'onChange'>;
+export type CatalogueSource = ToolSource &
+  Pick<
+    VersionedToolRegistry,
+    | 'listResources'
+    | 'listResourceTemplates'
+    | 'listPrompts'
+    | 'getPrompt'
+    | 'resolveResourceUri'
+    | 'resolveResourceTemplate'
+    | 'publicResourceUri'
+  >;
+
+/** One connector's `instructions`, as its upstream gave them in `initialize`. */
+export interface UpstreamInstructions {
+  readonly connectorId: string;
+  readonly instructions: string;
+}
+
+/**
+ * Where the server forwards what is not a tool call, by the owning connector's id and in the upstream's names and
+ * URIs (the catalogue resolves them first). Each request gets the client's cancellation and progress forwarder.
+ * Failures are thrown; the server turns them into JSON-RPC errors.
+ */
+export interface UpstreamRouter {
+  readResource(connectorId: string, uri: string, context: ToolCallContext): Promise<ReadResourceResult>;
+  getPrompt(
+    connectorId: string,
+    name: string,
+    args: Record<string, string> | undefined,
+    context: ToolCallContext,
+  ): Promise<GetPromptResult>;
+  complete(
+    connectorId: string,
+    params: CompleteRequest['params'],
+    context: ToolCallContext,
+  ): Promise<CompleteResult>;
+  subscribeResource(connectorId: string, uri: string, context: ToolCallContext): Promise<void>;
+  unsubscribeResource(connectorId: string, uri: string): Promise<void>;
+  /** Every connector's instructions, in a stable order. */
+  instructions(): readonly UpstreamInstructions[];
+}
 
 /** Name and version the server reports in its `initialize` answer. */
 export interface HostServerInfo {
@@ -42,6 +91,11 @@ export interface UpstreamLogEntry {
 export interface McpSurface {
   /** Sends an upstream log message to every initialized session whose `logging/setLevel` lets it through. */
   broadcastLog(entry: UpstreamLogEntry): void;
+  /**
+   * An upstream said a resource changed (`uri` in the upstream's form): `notifications/resources/updated` goes to
+   * the sessions subscribed to it, and only to them.
+   */
+  resourceUpdated(connectorId: string, uri: string): void;
   /**
    * Stops accepting new tool calls and waits up to `timeoutMs` for the running ones to finish. Resolves with how
    * many were still running when it gave up (0 when all finished). Call `close()` afterwards.

@@ -5,7 +5,7 @@ export interface GateTimers {
 }
 
 /** Why the connect phase was let in: the gate's answer, for the debug log. */
-export type GateReason = 'first tools/list' | 'tool call' | 'metrics' | 'idle' | 'immediately';
+export type GateReason = 'first tools/list' | 'tool call' | 'request' | 'metrics' | 'idle' | 'immediately';
 
 const globalTimers: GateTimers = {
   setTimeout: (callback, ms) => setTimeout(callback, ms),

@@ -5,8 +5,15 @@ import type {
   ToolHandler,
   VersionedToolRegistry,
 } from '@cortex-mcp/tool-registry';
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
-import { type ConnectorSpec, registerConnectorTools, type SpecDefaults } from '../connectors/index.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import {
+  type CatalogueCounts,
+  type ConnectorSpec,
+  catalogueCounts,
+  registerConnectorCatalogue,
+  type ServedCatalogue,
+  type SpecDefaults,
+} from '../connectors/index.js';
 import { ConnectorManagerError } from '../errors.js';
 import {
   planWarmStart,
@@ -15,7 +22,7 @@ import {
   type WarmState,
   WarmStateStore,
 } from '../state/index.js';
-import { type HeldMapFacts, type HostStatus, preliminaryStatus } from '../status/index.js';
+import { type HeldMapFacts, type HostStatus, preliminaryStatus, registryStatus } from '../status/index.js';
 import type { StartupLogger } from './deferred-logger.js';
 
 /** What the warm catalogue reads: where the state and the registry file are, how to verify the map and build specs. */
@@ -44,15 +51,16 @@ export interface WarmCatalogueOptions {
 /** One connector served from the persisted catalogue. */
 interface AdoptedConnector {
   readonly spec: ConnectorSpec;
-  readonly toolCount: number;
+  readonly counts: CatalogueCounts;
+  readonly instructions: string | undefined;
 }
 
 /**
- * The persisted tool catalogue, registered before the connect phase is loaded — the first `tools/list` of a warm
+ * The persisted catalogue, registered before the connect phase is loaded — the first `tools/list` of a warm
  * start needs nothing else. {@link WarmCatalogue.read} reads the warm state once (`readWarmState`: the registry
  * file, the persisted map verified, the catalogues) and applies the warm-start plan (`planWarmStart`), the rule the
  * manager applies too; the manager then adopts the same {@link WarmCatalogue.state} instead of reading it again.
- * {@link WarmCatalogue.serve} registers, synchronously, with `registerConnectorTools` as the manager does.
+ * {@link WarmCatalogue.serve} registers, synchronously, with `registerConnectorCatalogue` as the manager does.
  *
  * The tools it registers are placeholders: a call waits for {@link WarmCatalogue.handOver} (the manager has
  * started and re-registered the same tools with its own handlers) and is then routed to the manager's handler.
@@ -160,8 +168,14 @@ export class WarmCatalogue {
   serve(): void {
     if (this.#served) return;
     this.#served = true;
-    for (const { spec, tools } of this.#candidates) {
-      if (this.#register(spec, tools)) this.#adopted.push({ spec, toolCount: tools.length });
+    for (const { spec, catalogue } of this.#candidates) {
+      if (this.#register(spec, catalogue)) {
+        this.#adopted.push({
+          spec,
+          counts: catalogueCounts(catalogue),
+          instructions: catalogue.instructions,
+        });
+      }
     }
   }
 
@@ -181,22 +195,36 @@ export class WarmCatalogue {
       map: this.#map,
       connectors: this.#adopted,
       skipped: this.#skipped,
-      registry: { version: this.#registry.version, toolCount: this.#registry.listTools().length },
+      registry: registryStatus(this.#registry),
     });
   }
 
   /**
-   * The manager has started: its warm load registered the same tools with its own handlers. Calls that waited
+   * The manager has started: its warm load registered the same catalogues with its own handlers. Calls that waited
    * are routed to those; a connector the manager did not take over (its files changed in between) is removed.
+   *
+   * @param runs - whether the manager runs a connector (a connector without tools has no handler to tell by).
    */
-  handOver(): void {
+  handOver(runs: (connectorId: string) => boolean = () => true): void {
     for (const { spec } of this.#adopted) {
       const tools = this.#registry.getConnectorTools(spec.id);
-      if (tools.length > 0 && tools.every((tool) => this.#placeholders.has(tool.handler))) {
-        this.#registry.removeConnector(spec.id);
-      }
+      const placeholders = tools.length > 0 && tools.every((tool) => this.#placeholders.has(tool.handler));
+      if (placeholders || !runs(spec.id)) this.#registry.removeConnector(spec.id);
     }
     this.#settle();
+  }
+
+  /** The persisted instructions of the connectors it serves, in connector-id order (until the manager has started). */
+  instructions(): { connectorId: string; instructions: string }[] {
+    return this.#adopted
+      .filter((adopted) => adopted.instructions)
+      .map((adopted) => ({ connectorId: adopted.spec.id, instructions: adopted.instructions as string }))
+      .sort((left, right) => (left.connectorId < right.connectorId ? -1 : 1));
+  }
+
+  /** Resolves once the manager has taken over (rejects when the connect phase could not start). */
+  get handedOver(): Promise<void> {
+    return this.#handedOver;
   }
 
   /** The connect phase could not start: calls that wait for it fail with `error`. */
@@ -205,12 +233,12 @@ export class WarmCatalogue {
   }
 
   /**
-   * Registers one connector's persisted tools as the manager does (`registerConnectorTools`), with handlers that wait
-   * for the hand-over; false if the registry refused them (the manager logs it when it tries the same).
+   * Registers one connector's persisted catalogue as the manager does (`registerConnectorCatalogue`), with tool
+   * handlers that wait for the hand-over; false if the registry refused it (the manager logs it when it tries the same).
    */
-  #register(spec: ConnectorSpec, tools: readonly Tool[]): boolean {
+  #register(spec: ConnectorSpec, catalogue: ServedCatalogue): boolean {
     try {
-      registerConnectorTools(this.#registry, spec, tools, (originalName, args, context) => {
+      registerConnectorCatalogue(this.#registry, spec, catalogue, (originalName, args, context) => {
         this.#onEarlyCall?.();
         return this.#forward(spec.id, originalName, args, context) as Promise<CallToolResult>;
       });

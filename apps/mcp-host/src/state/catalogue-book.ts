@@ -1,8 +1,8 @@
-import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import { type CatalogueEntry, parseCatalogueTools, type WarmStateStore } from './warm-state-store.js';
+import type { ServedCatalogue } from '../connectors/index.js';
+import { type CatalogueEntry, parseServedCatalogue, type WarmStateStore } from './warm-state-store.js';
 
 /**
- * The per-connector tool catalogues as persisted in `catalogue.json`. Changes mark it dirty; `save()` writes the
+ * The per-connector catalogues (tools, resources, templates, prompts, instructions) as persisted in `catalogue.json`. Changes mark it dirty; `save()` writes the
  * whole book once (a sync saves once at its end, a `list_changed` outside a sync saves at once).
  */
 export class CatalogueBook {
@@ -34,20 +34,23 @@ export class CatalogueBook {
     let adopted = 0;
     for (const [connectorId, entry] of shared) {
       if (this.#entries.has(connectorId)) continue;
-      const tools = parseCatalogueTools(entry.tools);
-      if (!tools) continue;
-      this.#entries.set(connectorId, { fingerprint: entry.fingerprint, tools, savedAtMs: this.#clock() });
+      const catalogue = parseServedCatalogue(entry);
+      if (!catalogue) continue;
+      this.#entries.set(connectorId, {
+        ...catalogue,
+        fingerprint: entry.fingerprint,
+        savedAtMs: this.#clock(),
+      });
       adopted += 1;
     }
     return adopted;
   }
 
-  /** Records a connector's tools; marks the book dirty only when the tools or the fingerprint changed. */
-  record(connectorId: string, fingerprint: string, tools: readonly Tool[]): void {
+  /** Records a connector's catalogue; marks the book dirty only when the catalogue or the fingerprint changed. */
+  record(connectorId: string, fingerprint: string, catalogue: ServedCatalogue): void {
     const previous = this.#entries.get(connectorId);
-    if (previous?.fingerprint === fingerprint && JSON.stringify(previous.tools) === JSON.stringify(tools))
-      return;
-    this.#entries.set(connectorId, { fingerprint, tools, savedAtMs: this.#clock() });
+    if (previous?.fingerprint === fingerprint && sameCatalogue(previous, catalogue)) return;
+    this.#entries.set(connectorId, { ...catalogue, fingerprint, savedAtMs: this.#clock() });
     this.#dirty = true;
   }
 
@@ -66,4 +69,12 @@ export class CatalogueBook {
     this.#dirty = false;
     await this.#store.saveCatalogue(this.#entries);
   }
+}
+
+function sameCatalogue(left: ServedCatalogue, right: ServedCatalogue): boolean {
+  return (
+    left.instructions === right.instructions &&
+    JSON.stringify([left.tools, left.resources, left.resourceTemplates, left.prompts]) ===
+      JSON.stringify([right.tools, right.resources, right.resourceTemplates, right.prompts])
+  );
 }

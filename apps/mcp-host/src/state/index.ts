@@ -18,7 +18,7 @@ export { type PersistedMap, type ReadWarmStateOptions, readWarmState, type WarmS
 export {
   type CatalogueEntry,
   type MapMeta,
-  parseCatalogueTools,
+  parseServedCatalogue,
   STATE_FILES,
   type StateLogger,
   WarmStateStore,

@@ -1,10 +1,10 @@
 import type { ServerInfo } from '@cortex-mcp/registry-fs-store';
 import type { ServiceMapPayload } from '@cortex-mcp/service-map-loader';
-import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import {
   type ConnectorSpec,
   catalogueFingerprint,
   desiredSpecs,
+  type ServedCatalogue,
   type SpecDefaults,
 } from '../connectors/index.js';
 import type { CatalogueEntry } from './warm-state-store.js';
@@ -27,10 +27,10 @@ export interface WarmStartFacts {
 /** A connector the warm start serves from its persisted catalogue. */
 export interface WarmCandidate {
   readonly spec: ConnectorSpec;
-  readonly tools: readonly Tool[];
+  readonly catalogue: ServedCatalogue;
 }
 
-/** The warm start's choice: which connectors serve which persisted tools, and whether the host is ready. */
+/** The warm start's choice: which connectors serve which persisted catalogue, and whether the host is ready. */
 export interface WarmStartPlan {
   readonly specs: readonly ConnectorSpec[];
   /** Registry-file servers skipped because a map connector has their id. */
@@ -41,7 +41,7 @@ export interface WarmStartPlan {
 
 /**
  * The one warm-start rule, used by the fast path and by the manager: every enabled connector whose persisted
- * catalogue was listed under its current catalogue fingerprint serves those tools at once; the host is ready with a
+ * catalogue was listed under its current catalogue fingerprint serves it at once; the host is ready with a
  * held map, with any such connector, or, without a map URL, once the registry file was read.
  */
 export function planWarmStart(facts: WarmStartFacts): WarmStartPlan {
@@ -49,7 +49,7 @@ export function planWarmStart(facts: WarmStartFacts): WarmStartPlan {
   const candidates: WarmCandidate[] = [];
   for (const spec of specs) {
     const entry = spec.enabled ? facts.catalogue(spec.id) : undefined;
-    if (entry?.fingerprint === catalogueFingerprint(spec)) candidates.push({ spec, tools: entry.tools });
+    if (entry?.fingerprint === catalogueFingerprint(spec)) candidates.push({ spec, catalogue: entry });
   }
   const ready = facts.map !== undefined || candidates.length > 0 || (!facts.hasMapUrl && facts.registryRead);
   return { specs, skipped, candidates, ready };

@@ -1,7 +1,7 @@
 import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import type { ServedCatalogue } from '../connectors/index.js';
 import { describeFailure } from '../errors.js';
 
 /** What the state files log: problems with a file (never its contents). Any pino logger fits. */
@@ -10,11 +10,10 @@ export interface StateLogger {
   info(obj: object, msg?: string): void;
 }
 
-/** One connector's persisted tool catalogue. */
-export interface CatalogueEntry {
-  /** Catalogue fingerprint (origin, endpoint or command, version) the tools were listed under; another one ignores them. */
+/** One connector's persisted catalogue: what it serves and its instructions. */
+export interface CatalogueEntry extends ServedCatalogue {
+  /** Catalogue fingerprint (origin, endpoint or command, version) it was listed under; another one ignores it. */
   readonly fingerprint: string;
-  readonly tools: readonly Tool[];
   readonly savedAtMs: number;
 }
 
@@ -38,19 +37,38 @@ const toolSchema = z.looseObject({
   name: z.string().min(1),
   inputSchema: z.looseObject({ type: z.literal('object') }),
 });
+const resourceSchema = z.looseObject({ uri: z.string().min(1), name: z.string() });
+const resourceTemplateSchema = z.looseObject({ uriTemplate: z.string().min(1), name: z.string() });
+const promptSchema = z.looseObject({ name: z.string().min(1) });
+/**
+ * A connector's catalogue as stored (the file, the fleet's Redis). Files written before resources and prompts were
+ * federated hold tools only: the other lists default to empty.
+ */
+const servedCatalogueSchema = z.object({
+  tools: z.array(toolSchema),
+  resources: z.array(resourceSchema).default([]),
+  resourceTemplates: z.array(resourceTemplateSchema).default([]),
+  prompts: z.array(promptSchema).default([]),
+  instructions: z.string().optional(),
+});
 const catalogueSchema = z.object({
   version: z.literal(1),
   connectors: z.record(
     z.string(),
-    z.object({ fingerprint: z.string(), tools: z.array(toolSchema), savedAtMs: z.number() }),
+    servedCatalogueSchema.extend({ fingerprint: z.string(), savedAtMs: z.number() }),
   ),
 });
 const mapMetaSchema = z.object({ notBefore: z.number().optional(), etag: z.string().optional() });
 
-/** Validates a tool list from elsewhere (the fleet's shared catalogue): undefined unless every entry is a tool. */
-export function parseCatalogueTools(value: unknown): Tool[] | undefined {
-  const parsed = z.array(toolSchema).safeParse(value);
-  return parsed.success ? (parsed.data as Tool[]) : undefined;
+/**
+ * Validates a catalogue from elsewhere (the fleet's shared catalogue): undefined unless every list holds items of its
+ * kind. Lists it lacks are empty.
+ */
+export function parseServedCatalogue(value: unknown): ServedCatalogue | undefined {
+  const parsed = servedCatalogueSchema.safeParse(value);
+  if (!parsed.success) return undefined;
+  const { instructions, ...lists } = parsed.data;
+  return (instructions === undefined ? lists : { ...lists, instructions }) as ServedCatalogue;
 }
 
 let tempCounter = 0;

@@ -10,10 +10,19 @@ export interface HostStatus {
   readonly ready: boolean;
   readonly map: MapStatus;
   readonly connectors: readonly ConnectorStatus[];
-  readonly registry: { readonly version: number; readonly toolCount: number };
+  readonly registry: RegistryStatus;
   readonly lastSync: SyncSummary | null;
   /** The latest syncs, oldest first (at most 10; the last one is `lastSync`). Absent before the first sync. */
   readonly recentSyncs?: readonly SyncSummary[];
+}
+
+/** The catalogue as clients see it: its version and how many items of each kind it serves. */
+export interface RegistryStatus {
+  readonly version: number;
+  readonly toolCount: number;
+  readonly resourceCount: number;
+  readonly resourceTemplateCount: number;
+  readonly promptCount: number;
 }
 
 /** The service map as the host holds it. `source` says where the map came from. */
@@ -71,7 +80,10 @@ export interface ConnectorStatus {
   readonly state: 'connecting' | 'up' | 'down' | 'disabled';
   readonly available: boolean;
   readonly toolCount: number;
-  /** Tools served from the persisted catalogue while the connector is not yet connected. */
+  readonly resourceCount: number;
+  readonly resourceTemplateCount: number;
+  readonly promptCount: number;
+  /** Where the served catalogue comes from: `persisted` while the connector is not yet connected. */
   readonly catalogue: 'live' | 'persisted' | 'none';
   readonly lastError: { readonly message: string; readonly atMs: number } | null;
   readonly connectedAtMs: number | null;

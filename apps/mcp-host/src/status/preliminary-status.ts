@@ -1,6 +1,6 @@
 import type { ServerInfo } from '@cortex-mcp/registry-fs-store';
 import type { ServiceMapPayload } from '@cortex-mcp/service-map-loader';
-import { type ConnectorSpec, displayEndpoint } from '../connectors/index.js';
+import { type CatalogueCounts, type ConnectorSpec, displayEndpoint } from '../connectors/index.js';
 import { redactUrl } from '../redact-url.js';
 import type { ConnectorStatus, HostStatus, MapStatus } from './host-status.js';
 import { emptyMapStatus, skippedStatus } from './status-entries.js';
@@ -19,7 +19,7 @@ export interface PreliminaryStatusFacts {
   readonly ready: boolean;
   readonly serviceMapUrl: string | undefined;
   readonly map: HeldMapFacts | undefined;
-  readonly connectors: readonly { readonly spec: ConnectorSpec; readonly toolCount: number }[];
+  readonly connectors: readonly { readonly spec: ConnectorSpec; readonly counts: CatalogueCounts }[];
   readonly skipped: readonly ServerInfo[];
   readonly registry: HostStatus['registry'];
 }
@@ -37,7 +37,7 @@ export function preliminaryStatus(facts: PreliminaryStatusFacts): HostStatus {
     ready: facts.ready,
     map: mapStatus(facts.serviceMapUrl, facts.map, facts.nowMs),
     connectors: [
-      ...facts.connectors.map(({ spec, toolCount }) => connectorStatus(spec, toolCount, facts.startedAtMs)),
+      ...facts.connectors.map(({ spec, counts }) => connectorStatus(spec, counts, facts.startedAtMs)),
       ...facts.skipped.map((server) => skippedStatus(server, facts.nowMs)),
     ],
     registry: facts.registry,
@@ -63,7 +63,7 @@ function mapStatus(
   };
 }
 
-function connectorStatus(spec: ConnectorSpec, toolCount: number, atMs: number): ConnectorStatus {
+function connectorStatus(spec: ConnectorSpec, counts: CatalogueCounts, atMs: number): ConnectorStatus {
   return {
     id: spec.id,
     origin: spec.origin,
@@ -71,7 +71,7 @@ function connectorStatus(spec: ConnectorSpec, toolCount: number, atMs: number): 
     endpoint: displayEndpoint(spec),
     state: spec.problem ? 'down' : 'connecting',
     available: false,
-    toolCount,
+    ...counts,
     catalogue: 'persisted',
     lastError: spec.problem ? { message: spec.problem.message, atMs } : null,
     connectedAtMs: null,

@@ -18,6 +18,9 @@ export function emptyMapStatus(): MapStatus {
   };
 }
 
+/** The item counts of a connector that serves nothing. */
+const NO_ITEMS = { toolCount: 0, resourceCount: 0, resourceTemplateCount: 0, promptCount: 0 } as const;
+
 /** `/status` entry of a connector the map or the registry file lists as disabled. */
 export function disabledStatus(spec: ConnectorSpec): ConnectorStatus {
   return {
@@ -27,7 +30,7 @@ export function disabledStatus(spec: ConnectorSpec): ConnectorStatus {
     endpoint: displayEndpoint(spec),
     state: 'disabled',
     available: false,
-    toolCount: 0,
+    ...NO_ITEMS,
     catalogue: 'none',
     lastError: null,
     connectedAtMs: null,
@@ -43,7 +46,7 @@ export function skippedStatus(server: ServerInfo, atMs: number): ConnectorStatus
     endpoint: server.transport === 'stdio' ? server.command : redactUrl(server.url),
     state: 'disabled',
     available: false,
-    toolCount: 0,
+    ...NO_ITEMS,
     catalogue: 'none',
     lastError: {
       message: `Skipped: a service-map connector has the id "${server.name}". Rename the registry-file server to use it.`,

@@ -1,5 +1,4 @@
-import { RemoteToolProxy, type UpstreamLogEntry } from '@cortex-mcp/connector-proxy';
-import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import { type CatalogueKind, RemoteToolProxy, type UpstreamLogEntry } from '@cortex-mcp/connector-proxy';
 import type { Dispatcher } from 'undici';
 import type { ConnectorSpec } from '../connectors/index.js';
 import { describeFailure } from '../errors.js';
@@ -23,7 +22,10 @@ export interface ProxyFactoryDeps {
 /** The proxy's events the managed connector listens to. */
 export interface ProxyCallbacks {
   readonly onAvailabilityChange: (available: boolean) => void;
-  readonly onToolsChanged: (tools: Tool[]) => void;
+  /** The upstream's list of one kind changed (after its `list_changed` or a reconnect). */
+  readonly onCatalogueChanged: (kind: CatalogueKind, items: unknown[]) => void;
+  /** The upstream said a subscribed resource changed. */
+  readonly onResourceUpdated?: ((uri: string) => void) | undefined;
 }
 
 /**
@@ -59,7 +61,8 @@ export function createConnectorProxy(
       logger: deps.logger,
       random: deps.random,
       onAvailabilityChange: callbacks.onAvailabilityChange,
-      onToolsChanged: callbacks.onToolsChanged,
+      onCatalogueChanged: callbacks.onCatalogueChanged,
+      ...(callbacks.onResourceUpdated ? { onResourceUpdated: callbacks.onResourceUpdated } : {}),
       onLog: (entry) => deps.onUpstreamLog?.(spec.id, entry),
     });
     return { proxy };

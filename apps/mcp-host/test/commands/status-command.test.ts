@@ -78,12 +78,14 @@ describe('mcp-host status', () => {
     );
     expect(io.out()).toContain('connectors  2 (1 up, 1 down)');
     expect(lines.find((line) => line.trimStart().startsWith('notes'))).toMatch(
-      /^\s+notes\s+up\s+streamable-http\s+5 tool\(s\)$/,
+      /^\s+notes\s+up\s+streamable-http\s+5 tool\(s\), 2 resource\(s\), 1 template\(s\), 2 prompt\(s\)$/,
     );
     expect(lines.find((line) => line.trimStart().startsWith('gone'))).toMatch(
       /^\s+gone\s+down\s+streamable-http\s+0 tool\(s\)\s+last error \d+ s ago: .*ECONNREFUSED/,
     );
-    expect(io.out()).toMatch(/registry {4}version \d+, 5 tool\(s\)/);
+    expect(io.out()).toMatch(
+      /registry {4}version \d+, 5 tool\(s\), 2 resource\(s\), 1 template\(s\), 2 prompt\(s\)/,
+    );
     expect(io.out()).toMatch(/last sync {3}\S+ \d+ s ago: 2 connector\(s\), 1 failed, took \d+ ms/);
   });
 

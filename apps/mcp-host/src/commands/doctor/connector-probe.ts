@@ -68,7 +68,7 @@ export async function probeConnector(
       logger: silentLogger(),
       random: Math.random,
     },
-    { onAvailabilityChange: () => {}, onToolsChanged: () => {} },
+    { onAvailabilityChange: () => {}, onCatalogueChanged: () => {} },
   );
   if (built.proxy === undefined) return failed(built.error ?? new Error(built.failure));
   const { proxy } = built;

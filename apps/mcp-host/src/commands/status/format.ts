@@ -5,7 +5,7 @@ const MAX_ERROR_LENGTH = 120;
 
 /**
  * A running host's `/status` for people: a headline (version, readiness, uptime), the map, one line per connector
- * (state, transport, tools, last error), the registry version and the last sync. Every remote text is made safe for
+ * (state, transport, what it serves, last error), the registry version and the last sync. Every remote text is made safe for
  * a terminal.
  */
 export function formatHostStatus(status: HostStatus, shownUrl: string, nowMs: number): string {
@@ -17,7 +17,7 @@ export function formatHostStatus(status: HostStatus, shownUrl: string, nowMs: nu
   const table = connectorTable(status.connectors, nowMs);
   const sync = status.lastSync;
   const tail = [
-    `registry    version ${status.registry.version}, ${status.registry.toolCount} tool(s)`,
+    `registry    version ${status.registry.version}, ${itemCounts(status.registry)}`,
     sync === null
       ? 'last sync   none yet'
       : `last sync   ${printable(sync.reason)} ${ago(sync.startedAtMs, nowMs)}: ${sync.connectorCount} connector(s), ${sync.failed} failed, took ${sync.durationMs} ms`,
@@ -69,12 +69,26 @@ function connectorTable(connectors: readonly ConnectorStatus[], nowMs: number): 
     `  ${printable(connector.id)}`,
     connector.state,
     printable(connector.transport),
-    `${connector.toolCount} tool(s)`,
+    itemCounts(connector),
     connector.lastError === null
       ? ''
       : `last error ${ago(connector.lastError.atMs, nowMs)}: ${shorten(printable(connector.lastError.message))}`,
   ]);
-  return formatTable(['  ID', 'STATE', 'TRANSPORT', 'TOOLS', 'LAST ERROR'], rows);
+  return formatTable(['  ID', 'STATE', 'TRANSPORT', 'SERVES', 'LAST ERROR'], rows);
+}
+
+/** `3 tool(s), 2 resource(s), 1 template(s), 1 prompt(s)`; kinds with none are left out (tools always shown). */
+function itemCounts(counts: {
+  readonly toolCount: number;
+  readonly resourceCount?: number;
+  readonly resourceTemplateCount?: number;
+  readonly promptCount?: number;
+}): string {
+  const parts = [`${counts.toolCount} tool(s)`];
+  if (counts.resourceCount) parts.push(`${counts.resourceCount} resource(s)`);
+  if (counts.resourceTemplateCount) parts.push(`${counts.resourceTemplateCount} template(s)`);
+  if (counts.promptCount) parts.push(`${counts.promptCount} prompt(s)`);
+  return parts.join(', ');
 }
 
 function ago(atMs: number, nowMs: number): string {

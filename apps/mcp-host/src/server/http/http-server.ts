@@ -3,7 +3,14 @@ import type { AddressInfo } from 'node:net';
 import type { HostMetrics } from '../../metrics.js';
 import { HostServerError } from '../errors.js';
 import { McpSessionGroup } from '../mcp/index.js';
-import type { HostServerInfo, HostServerLogger, HostServerTimers, McpSurface, ToolSource } from '../types.js';
+import type {
+  CatalogueSource,
+  HostServerInfo,
+  HostServerLogger,
+  HostServerTimers,
+  McpSurface,
+  UpstreamRouter,
+} from '../types.js';
 import { sendJson, sendJsonRpcError } from './http-responses.js';
 import { StreamableHttpSessions } from './http-sessions.js';
 import { createOpsRoutes, OPS_PATHS, type OpsPath, type Readiness } from './ops-routes.js';
@@ -12,8 +19,12 @@ import { isStatusPagePath, STATUS_PAGE_PATHS, serveStatusPage } from './status-p
 
 /** Options of {@link createHostHttpServer}. */
 export interface HostHttpServerOptions {
-  /** The tools to serve; usually a `VersionedToolRegistry`. */
-  readonly registry: ToolSource;
+  /** What to serve; usually a `VersionedToolRegistry`. */
+  readonly registry: CatalogueSource;
+  /** Where reads, prompts, completions and subscriptions go (the connector manager's router). */
+  readonly upstream?: UpstreamRouter;
+  /** Budget of the `instructions` sent in `initialize`, in UTF-8 bytes (default 16384; 0: none). */
+  readonly instructionsMaxBytes?: number;
   /** Renders `/metrics`. */
   readonly metrics: Pick<HostMetrics, 'render'>;
   readonly logger?: HostServerLogger;
@@ -85,6 +96,8 @@ export async function createHostHttpServer(options: HostHttpServerOptions): Prom
 
   const group = new McpSessionGroup({
     registry: options.registry,
+    ...(options.upstream && { upstream: options.upstream }),
+    ...(options.instructionsMaxBytes !== undefined && { instructionsMaxBytes: options.instructionsMaxBytes }),
     serverInfo: options.serverInfo,
     logger,
     timers,
@@ -159,6 +172,7 @@ export async function createHostHttpServer(options: HostHttpServerOptions): Prom
       return group.sessionCount;
     },
     broadcastLog: (entry) => group.broadcastLog(entry),
+    resourceUpdated: (connectorId, uri) => group.resourceUpdated(connectorId, uri),
     drain: (timeoutMs) => group.drain(timeoutMs),
     close: () => {
       closing ??= closeAll(group, sessions, httpServer);

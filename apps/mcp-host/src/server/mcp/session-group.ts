@@ -1,22 +1,30 @@
+import type { ToolRegistryChangeEvent } from '@cortex-mcp/tool-registry';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { LoggingMessageNotification } from '@modelcontextprotocol/sdk/types.js';
 import { HostServerError } from '../errors.js';
 import type {
+  CatalogueSource,
   HostServerInfo,
   HostServerLogger,
   HostServerTimers,
   McpSurface,
-  ToolSource,
   UpstreamLogEntry,
+  UpstreamRouter,
 } from '../types.js';
+import { publicUriOf } from './forwarded.js';
 import { InFlightCalls } from './in-flight-calls.js';
-import { createMcpSession } from './session-server.js';
-import type { ToolCallRouting } from './tool-call.js';
+import { composeInstructions } from './instructions.js';
+import { createMcpSession, type SessionRouting } from './session-server.js';
+import { SubscriptionBook } from './subscriptions.js';
 
 /** Options of {@link McpSessionGroup}. */
 export interface McpSessionGroupOptions {
-  /** The tools to serve; usually a `VersionedToolRegistry`. */
-  readonly registry: ToolSource;
+  /** What to serve; usually a `VersionedToolRegistry`. */
+  readonly registry: CatalogueSource;
+  /** Where reads, prompts, completions and subscriptions go. Default: nowhere (each fails as unavailable). */
+  readonly upstream?: UpstreamRouter;
+  /** Budget of the `instructions` sent in `initialize`, in UTF-8 bytes (default 16384; 0: none). */
+  readonly instructionsMaxBytes?: number;
   readonly serverInfo: HostServerInfo;
   readonly logger?: HostServerLogger;
   /** Timers for drain deadlines. Default the global ones. */
@@ -25,17 +33,39 @@ export interface McpSessionGroupOptions {
 
 const silent: HostServerLogger = { warn: () => {} };
 
+const DEFAULT_INSTRUCTIONS_MAX_BYTES = 16_384;
+
+/** The router of a group given none: there is no connector to forward to. */
+const NO_UPSTREAM: UpstreamRouter = {
+  readResource: () => Promise.reject(noConnector()),
+  getPrompt: () => Promise.reject(noConnector()),
+  complete: () => Promise.reject(noConnector()),
+  subscribeResource: () => Promise.reject(noConnector()),
+  unsubscribeResource: () => Promise.resolve(),
+  instructions: () => [],
+};
+
+function noConnector(): HostServerError {
+  return new HostServerError(
+    'invalid_options',
+    'This MCP surface forwards nothing: it was started without connectors.',
+  );
+}
+
 /**
- * Every MCP session one surface (the HTTP endpoint, or stdio) serves, and what they share: the registry, the count
- * of calls in flight, and the fan-out of `notifications/tools/list_changed` (on every registry change) and of
- * upstream log messages. Transports are the caller's business: it opens a session, connects it, and the group
+ * Every MCP session one surface (the HTTP endpoint, or stdio) serves, and what they share: the catalogue, the count
+ * of requests in flight, the resource subscriptions, and the fan-out of `list_changed` notifications (per kind, on
+ * every catalogue change), of `resources/updated` (to subscribers only) and of upstream log messages. Transports are the caller's business: it opens a session, connects it, and the group
  * forgets the session when its transport closes.
  */
 export class McpSessionGroup implements McpSurface {
   readonly #sessions = new Set<Server>();
   readonly #initialized = new Set<Server>();
   readonly #calls: InFlightCalls;
-  readonly #routing: ToolCallRouting;
+  readonly #routing: SessionRouting;
+  readonly #subscriptions: SubscriptionBook;
+  readonly #upstream: UpstreamRouter;
+  readonly #instructionsMaxBytes: number;
   readonly #serverInfo: HostServerInfo;
   readonly #logger: HostServerLogger;
   readonly #unsubscribe: () => void;
@@ -46,13 +76,26 @@ export class McpSessionGroup implements McpSurface {
     this.#serverInfo = options.serverInfo;
     this.#logger = options.logger ?? silent;
     this.#calls = new InFlightCalls(options.timers);
+    this.#upstream = options.upstream ?? NO_UPSTREAM;
+    this.#instructionsMaxBytes = options.instructionsMaxBytes ?? DEFAULT_INSTRUCTIONS_MAX_BYTES;
+    this.#subscriptions = new SubscriptionBook(this.#upstream, this.#logger);
+    const catalogue = options.registry;
     this.#routing = {
-      tools: options.registry,
+      tools: catalogue,
+      catalogue,
+      upstream: this.#upstream,
+      subscriptions: this.#subscriptions,
       calls: this.#calls,
       isDraining: () => this.#draining,
       logger: this.#logger,
+      publicUri: (connectorId) => publicUriOf(catalogue, connectorId),
     };
-    this.#unsubscribe = options.registry.onChange(() => this.#notifyToolsChanged());
+    this.#unsubscribe = catalogue.onChange((event) => this.#notifyListsChanged(event));
+  }
+
+  /** Upstream resource subscriptions held for this surface's sessions (one per resource). */
+  get subscriptionCount(): number {
+    return this.#subscriptions.size;
   }
 
   /** Sessions open now (connected or connecting). */
@@ -86,7 +129,8 @@ export class McpSessionGroup implements McpSurface {
         'Cannot open an MCP session: the server is closed. Start a new one.',
       );
     }
-    const server = createMcpSession(this.#serverInfo, this.#routing);
+    const instructions = composeInstructions(this.#upstream.instructions(), this.#instructionsMaxBytes);
+    const server = createMcpSession(this.#serverInfo, this.#routing, instructions);
     server.oninitialized = () => {
       if (this.#sessions.has(server)) this.#initialized.add(server);
     };
@@ -108,6 +152,10 @@ export class McpSessionGroup implements McpSurface {
         this.#logger.debug?.({ err: error }, 'could not forward a log message to a session');
       });
     }
+  }
+
+  resourceUpdated(connectorId: string, uri: string): void {
+    this.#subscriptions.updated({ connectorId, uri });
   }
 
   drain(timeoutMs: number): Promise<number> {
@@ -136,13 +184,24 @@ export class McpSessionGroup implements McpSurface {
   #forget(server: Server): void {
     this.#sessions.delete(server);
     this.#initialized.delete(server);
+    this.#subscriptions.forget(server);
   }
 
-  #notifyToolsChanged(): void {
+  /** Tells every session which lists changed: one notification per kind (templates are part of resources). */
+  #notifyListsChanged(event: ToolRegistryChangeEvent): void {
+    const kinds = new Set(event.kinds);
+    const sends: ((server: Server) => Promise<void>)[] = [];
+    if (kinds.has('tools')) sends.push((server) => server.sendToolListChanged());
+    if (kinds.has('resources') || kinds.has('resourceTemplates')) {
+      sends.push((server) => server.sendResourceListChanged());
+    }
+    if (kinds.has('prompts')) sends.push((server) => server.sendPromptListChanged());
     for (const server of this.#initialized) {
-      server.sendToolListChanged().catch((error: unknown) => {
-        this.#logger.debug?.({ err: error }, 'could not send tools/list_changed to a session');
-      });
+      for (const send of sends) {
+        send(server).catch((error: unknown) => {
+          this.#logger.debug?.({ err: error }, 'could not send list_changed to a session');
+        });
+      }
     }
   }
 }

@@ -2,39 +2,91 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { type CallToolRequest, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { HostServerInfo } from '../types.js';
+import type { CatalogueRouting } from './forwarded.js';
+import { complete, getPrompt, listPrompts } from './prompt-requests.js';
+import {
+  listResources,
+  listResourceTemplates,
+  readResource,
+  subscribeResource,
+  unsubscribeResource,
+} from './resource-requests.js';
 import { routeToolCall, type ToolCallRouting } from './tool-call.js';
 import { listedTools } from './tool-listing.js';
 
-/** What the server advertises: tools that may change (`listChanged`), and forwarded log messages. */
-export const HOST_SERVER_CAPABILITIES = { tools: { listChanged: true }, logging: {} } as const;
+/**
+ * What the server advertises: every server feature its upstreams can have — tools, resources (with subscriptions),
+ * prompts, each of which may change (`listChanged`), completion — and forwarded log messages. A feature no
+ * connector offers lists empty.
+ */
+export const HOST_SERVER_CAPABILITIES = {
+  tools: { listChanged: true },
+  resources: { subscribe: true, listChanged: true },
+  prompts: { listChanged: true },
+  completions: {},
+  logging: {},
+} as const;
+
+/** Notifications sent at most once per tick per session, so a sync that swaps several connectors sends one. */
+const DEBOUNCED = [
+  'notifications/tools/list_changed',
+  'notifications/resources/list_changed',
+  'notifications/prompts/list_changed',
+];
 
 /**
- * `tools/call` as the low-level protocol layer sees it: the method, nothing more. With the full schema there, the SDK
- * parses the request before any handler runs and answers malformed params with InternalError (-32603), as if the
- * host had failed. With this one, the SDK `Server`'s own `tools/call` check runs instead and answers them with
- * InvalidParams (-32602), the error JSON-RPC names for it; the handler only ever sees requests that passed it.
+ * A request as the low-level protocol layer sees it: the method, nothing more. With the SDK's full schemas there,
+ * the SDK parses each request before any handler runs and answers malformed params with InternalError (-32603), as
+ * if the host had failed. With these, `tools/call` gets the SDK `Server`'s own check and the other methods the
+ * handlers' own, both answering InvalidParams (-32602), the error JSON-RPC names for it.
  */
-const TOOLS_CALL_METHOD = z.looseObject({ method: z.literal('tools/call'), params: z.unknown().optional() });
+function method<M extends string>(name: M) {
+  return z.looseObject({ method: z.literal(name), params: z.unknown().optional() });
+}
+
+/** What one session is wired to: tool calls, and everything else the catalogue serves. */
+export type SessionRouting = ToolCallRouting & CatalogueRouting;
 
 /**
- * One SDK `Server` for one client session, wired to the registry: `tools/list` answers with the current
- * snapshot, `tools/call` routes to the tool's handler. The low-level `Server` is used on purpose: tool JSON
- * schemas pass through as the upstream wrote them, with no zod round trip.
- *
- * `notifications/tools/list_changed` is debounced per session, so a sync that swaps several connectors in one
- * tick sends one notification, not one per connector.
+ * One SDK `Server` for one client session, wired to the catalogue: lists answer from the current snapshots,
+ * `tools/call` routes to the tool's handler, reads, prompts, completions and subscriptions to the owning connector.
+ * The low-level `Server` is used on purpose: schemas and items pass through as the upstream wrote them, with no zod
+ * round trip.
  */
-export function createMcpSession(serverInfo: HostServerInfo, routing: ToolCallRouting): Server {
+export function createMcpSession(
+  serverInfo: HostServerInfo,
+  routing: SessionRouting,
+  instructions?: string,
+): Server {
   const server = new Server(
     { name: serverInfo.name, version: serverInfo.version },
     {
       capabilities: HOST_SERVER_CAPABILITIES,
-      debouncedNotificationMethods: ['notifications/tools/list_changed'],
+      debouncedNotificationMethods: DEBOUNCED,
+      ...(instructions === undefined ? {} : { instructions }),
     },
   );
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listedTools(routing.tools.listTools()) }));
-  server.setRequestHandler(TOOLS_CALL_METHOD, (request, extra) =>
+  server.setRequestHandler(method('tools/call'), (request, extra) =>
     routeToolCall(routing, request as CallToolRequest, extra),
+  );
+  server.setRequestHandler(method('resources/list'), () => listResources(routing));
+  server.setRequestHandler(method('resources/templates/list'), () => listResourceTemplates(routing));
+  server.setRequestHandler(method('resources/read'), (request, extra) =>
+    readResource(routing, request.params, extra),
+  );
+  server.setRequestHandler(method('resources/subscribe'), (request, extra) =>
+    subscribeResource(routing, server, request.params, extra),
+  );
+  server.setRequestHandler(method('resources/unsubscribe'), (request) =>
+    unsubscribeResource(routing, server, request.params),
+  );
+  server.setRequestHandler(method('prompts/list'), () => listPrompts(routing));
+  server.setRequestHandler(method('prompts/get'), (request, extra) =>
+    getPrompt(routing, request.params, extra),
+  );
+  server.setRequestHandler(method('completion/complete'), (request, extra) =>
+    complete(routing, request.params, extra),
   );
   return server;
 }

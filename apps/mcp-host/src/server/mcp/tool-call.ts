@@ -12,6 +12,7 @@ import {
 import { answerHandlerCall } from '../../forwarding/index.js';
 import type { HostServerLogger, ToolSource } from '../types.js';
 import type { InFlightCalls } from './in-flight-calls.js';
+import { type PublicUri, rewriteToolResult } from './uri-rewriting.js';
 
 /** What {@link routeToolCall} needs; shared by every session of one surface. */
 export interface ToolCallRouting {
@@ -19,9 +20,12 @@ export interface ToolCallRouting {
   readonly calls: InFlightCalls;
   readonly isDraining: () => boolean;
   readonly logger: HostServerLogger;
+  /** The URI the host hands out for a URI of this connector (tool results are rewritten with it). */
+  readonly publicUri?: (connectorId: string) => PublicUri;
 }
 
-type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+/** What the SDK hands every request handler besides the request. */
+export type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
 /**
  * Runs one `tools/call`: looks the tool up, hands its handler the client's cancellation signal and (when the client
@@ -57,10 +61,16 @@ export async function routeToolCall(
     ? { signal: extra.signal, onProgress: progress.forward }
     : { signal: extra.signal };
   try {
-    return await answerHandlerCall(tool, () => tool.handler(request.params.arguments ?? {}, context), {
-      signal: extra.signal,
-      logger: routing.logger,
-    });
+    const result = await answerHandlerCall(
+      tool,
+      () => tool.handler(request.params.arguments ?? {}, context),
+      {
+        signal: extra.signal,
+        logger: routing.logger,
+      },
+    );
+    const toPublic = routing.publicUri?.(tool.metadata.connectorId);
+    return toPublic ? rewriteToolResult(result, toPublic) : result;
   } finally {
     progress?.stop();
     endCall();
@@ -71,7 +81,7 @@ export async function routeToolCall(
  * Turns the handler's `onProgress` calls into `notifications/progress` with the client's token, on the stream of
  * this request. Progress after the call has settled is dropped: the client has already forgotten the token.
  */
-function progressForwarder(
+export function progressForwarder(
   extra: Extra,
   logger: HostServerLogger,
 ): { forward: (progress: ToolProgress) => void; stop: () => void } | undefined {

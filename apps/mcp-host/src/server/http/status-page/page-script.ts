@@ -124,9 +124,12 @@ export const STATUS_PAGE_SCRIPT = `'use strict';
     var error = c.lastError ? stack(el('span', c.lastError.message, 'error'), ago(c.lastError.atMs)) : null;
     tr.append(
       cell(stack(el('strong', c.id), c.endpoint)),
-      cell(stack(state, circuit || (c.catalogue === 'persisted' ? 'persisted tools' : null))),
+      cell(stack(state, circuit || (c.catalogue === 'persisted' ? 'persisted catalogue' : null))),
       cell(c.transport),
       cell(c.toolCount, 'num'),
+      cell(c.resourceCount || 0, 'num'),
+      cell(c.resourceTemplateCount || 0, 'num'),
+      cell(c.promptCount || 0, 'num'),
       cell(calls ? calls.count : 0, 'num'),
       cell(calls ? calls.errors : 0, calls && calls.errors ? 'num bad' : 'num'),
       cell(ms(calls && calls.p50Ms), 'num'),
@@ -150,6 +153,8 @@ export const STATUS_PAGE_SCRIPT = `'use strict';
     replaceRows(byId('registry'), [
       fact('Registry version', status.registry.version),
       fact('Tools', status.registry.toolCount),
+      fact('Resources', (status.registry.resourceCount || 0) + ' (+ ' + (status.registry.resourceTemplateCount || 0) + ' templates)'),
+      fact('Prompts', status.registry.promptCount || 0),
       fact('Ready', badge(status.ready ? 'ready' : 'starting', status.ready ? 'good' : 'warn')),
       fact('Host', 'v' + status.version + ', up ' + duration(now() - status.startedAtMs)),
       fact('Sync durations', sparkline(syncs.map(function (s) { return s.durationMs; }), 'duration of the last syncs')),
