@@ -33,8 +33,9 @@ export async function startFixture({ startTimeoutMs }) {
 }
 
 /**
- * The registry file the host reads from $CORTEX_HOME/mcp/servers.json: one enabled connector, empty namespace.
- * The empty namespace keeps the fixture's names bare (the suite calls `test_simple_text`, not a prefixed name).
+ * The registry file the host reads from $CORTEX_HOME/mcp/servers.json: one enabled connector. Its names stay bare
+ * because the host runs with MCP_NAME_PREFIX=conditional and nothing collides (the suite calls `test_simple_text`
+ * and reads `test://static-text`, not prefixed names).
  */
 export function registryFileFor(fixtureUrl) {
   return {
@@ -45,17 +46,14 @@ export function registryFileFor(fixtureUrl) {
         transport: 'streamable-http',
         url: fixtureUrl,
         enabled: true,
-        // Goes once the host has the MCP_NAME_PREFIX setting (passed as `conditional` by hostEnv).
-        metadata: { namespace: '' },
       },
     ],
   };
 }
 
 /**
- * The host's environment: ours, less any service map, plus its port, loopback bind and a private CORTEX_HOME.
- * MCP_NAME_PREFIX=conditional is passed ahead of the host having that setting (it is being built); until then the
- * host ignores it and the empty namespace in registryFileFor keeps the names bare.
+ * The host's environment: ours, less any service map, plus its port, loopback bind, a private CORTEX_HOME, and
+ * MCP_NAME_PREFIX=conditional so the suite's fixed names pass through unprefixed.
  */
 export function hostEnv({ port, cortexHome }) {
   const env = {

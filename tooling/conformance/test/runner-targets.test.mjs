@@ -32,7 +32,7 @@ describe('targets', () => {
     }
   });
 
-  it('registers the fixture as one enabled streamable-http connector with an empty namespace', () => {
+  it('registers the fixture as one enabled streamable-http connector, with no namespace of its own', () => {
     expect(registryFileFor('http://127.0.0.1:1/mcp')).toEqual({
       version: 1,
       servers: [
@@ -41,7 +41,6 @@ describe('targets', () => {
           transport: 'streamable-http',
           url: 'http://127.0.0.1:1/mcp',
           enabled: true,
-          metadata: { namespace: '' },
         },
       ],
     });
