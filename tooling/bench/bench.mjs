@@ -25,6 +25,7 @@ export const SCENARIOS = /** @type {const} */ ([
   ['8', './scenarios/peers.mjs'],
   ['9', './scenarios/startup.mjs'],
   ['10', './scenarios/fleet.mjs'],
+  ['11', './scenarios/catalogue-requests.mjs'],
 ]);
 
 /** Longest one scenario may run before it is abandoned (smoke, full). */

@@ -102,6 +102,14 @@ export async function openMcpSession(url, options = {}) {
     async callTool(name, args) {
       return (await rpc('tools/call', { name, arguments: args })).result;
     },
+    /**
+     * Any request; resolves with its result.
+     * @param {string} method
+     * @param {unknown} params
+     */
+    async request(method, params) {
+      return (await rpc(method, params)).result;
+    },
     async close() {
       if (headers['mcp-session-id']) {
         await pool

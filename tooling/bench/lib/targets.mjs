@@ -42,7 +42,9 @@ export async function waitForTools(url, predicate, timeoutMs = 30_000, transport
 /**
  * @param {string} url
  * @param {{ tool: string, sequentialCalls: number, concurrentCalls: number, concurrency: number, warmupCalls: number,
- *   argsFor?: (index: number) => Record<string, unknown> }} plan
+ *   argsFor?: (index: number) => Record<string, unknown>,
+ *   request?: { method: string, params: (index: number) => unknown } }} plan
+ *   `request`: measure this request instead of a `tools/call` of `tool`
  * @param {'streamable-http' | 'sse'} [transport]
  * @returns {Promise<EndpointFigures>}
  */
@@ -60,9 +62,15 @@ export async function measureEndpoint(url, plan, transport = 'streamable-http') 
 export async function measureSession(session, plan) {
   try {
     const argsFor = plan.argsFor ?? ((/** @type {number} */ index) => ({ text: `call ${index}` }));
-    const call = (/** @type {number} */ index) => session.callTool(plan.tool, argsFor(index));
+    const { request } = plan;
+    const call = request
+      ? (/** @type {number} */ index) =>
+          /** @type {{ request(method: string, params: unknown): Promise<unknown> }} */ (
+            /** @type {unknown} */ (session)
+          ).request(request.method, request.params(index))
+      : (/** @type {number} */ index) => session.callTool(plan.tool, argsFor(index));
     await runLoad(call, { total: plan.warmupCalls, concurrency: Math.min(8, plan.concurrency) });
-    const sampleResult = await session.callTool(plan.tool, argsFor(-1));
+    const sampleResult = await call(-1);
     const sequential = await runLoad(call, { total: plan.sequentialCalls, concurrency: 1 });
     const concurrent = await runLoad(call, { total: plan.concurrentCalls, concurrency: plan.concurrency });
     return {

@@ -9,7 +9,14 @@ import http2 from 'node:http2';
 import https from 'node:https';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CallToolRequestSchema,
+  GetPromptRequestSchema,
+  ListPromptsRequestSchema,
+  ListResourcesRequestSchema,
+  ListToolsRequestSchema,
+  ReadResourceRequestSchema,
+} from '@modelcontextprotocol/sdk/types.js';
 
 /**
  * @typedef {object} FarmOptions
@@ -64,6 +71,10 @@ export function farmTools(count) {
   return tools;
 }
 
+/** The one resource each farm connector serves, and its one prompt (the bench reads and gets them). */
+export const FARM_RESOURCE_URI = 'farm:///doc.txt';
+export const FARM_PROMPT = 'greet';
+
 /** The text every farm connector answers for a call; the bench compares results against it. */
 export function expectedEchoText(/** @type {string} */ connectorId, /** @type {string} */ text) {
   return `${connectorId}: ${text}`;
@@ -96,8 +107,28 @@ export async function startUpstreamFarm(options) {
   const tlsSockets = new WeakSet();
 
   const newServer = (/** @type {string} */ connectorId) => {
-    const server = new Server({ name: connectorId, version: '1.0.0' }, { capabilities: { tools: {} } });
+    const server = new Server(
+      { name: connectorId, version: '1.0.0' },
+      { capabilities: { tools: {}, resources: {}, prompts: {} } },
+    );
     server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools }));
+    server.setRequestHandler(ListResourcesRequestSchema, async () => ({
+      resources: [{ uri: FARM_RESOURCE_URI, name: 'doc', mimeType: 'text/plain' }],
+    }));
+    server.setRequestHandler(ReadResourceRequestSchema, async (request) => {
+      if (options.callDelayMs) await sleep(options.callDelayMs);
+      return { contents: [{ uri: request.params.uri, mimeType: 'text/plain', text: `${connectorId} doc` }] };
+    });
+    server.setRequestHandler(ListPromptsRequestSchema, async () => ({
+      prompts: [{ name: FARM_PROMPT, arguments: [{ name: 'who', required: true }] }],
+    }));
+    server.setRequestHandler(GetPromptRequestSchema, async (request) => {
+      if (options.callDelayMs) await sleep(options.callDelayMs);
+      const who = String(request.params.arguments?.who ?? '');
+      return {
+        messages: [{ role: 'user', content: { type: 'text', text: `${connectorId}: hello ${who}` } }],
+      };
+    });
     server.setRequestHandler(CallToolRequestSchema, async (request) => {
       stats.toolCalls += 1;
       if (options.callDelayMs) await sleep(options.callDelayMs);

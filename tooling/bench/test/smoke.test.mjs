@@ -23,4 +23,20 @@ describe('bench smoke run', () => {
     expect(results.rows[0]?.ours?.median).toBeGreaterThan(0);
     expect(results.rows[0]?.met).toBeNull();
   });
+
+  it('reads a resource and gets a prompt through the host with the upstream’s answers, judging no timing in smoke mode', async () => {
+    const results = await runBench({ smoke: true, runs: 1, scenarios: ['11'], quiet: true });
+    expect(results.failures).toEqual([]);
+    expect(results.rows.map((row) => row.scenario)).toEqual([
+      '11 resources/read',
+      '11 resources/read',
+      '11 prompts/get',
+      '11 prompts/get',
+    ]);
+    for (const row of results.rows) {
+      expect(row.baseline?.median).toBeGreaterThan(0);
+      expect(row.ours?.median).toBeGreaterThan(0);
+      expect(row.met).toBeNull();
+    }
+  });
 });

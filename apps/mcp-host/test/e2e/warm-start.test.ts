@@ -21,6 +21,20 @@ let env: Record<string, string>;
 const hosts: HostProcess[] = [];
 const clients: E2eClient[] = [];
 let toolsBeforeKill: Tool[];
+let catalogueBeforeKill: { resources: string[]; templates: string[]; prompts: string[] };
+
+async function catalogueOf(client: E2eClient): Promise<typeof catalogueBeforeKill> {
+  const [{ resources }, { resourceTemplates }, { prompts }] = await Promise.all([
+    client.client.listResources(),
+    client.client.listResourceTemplates(),
+    client.client.listPrompts(),
+  ]);
+  return {
+    resources: resources.map((resource) => resource.uri).sort(),
+    templates: resourceTemplates.map((template) => template.uriTemplate).sort(),
+    prompts: prompts.map((prompt) => prompt.name).sort(),
+  };
+}
 
 function byName(tools: readonly Tool[]): Tool[] {
   return [...tools].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -59,6 +73,7 @@ beforeAll(async () => {
   });
   const client = await connectHttp(`${first.baseUrl}/mcp`);
   toolsBeforeKill = (await client.client.listTools()).tools;
+  catalogueBeforeKill = await catalogueOf(client);
   await client.close();
   expect(await first.stop('SIGKILL')).toBe('SIGKILL');
   await Promise.all([alpha.close(), everything.stop(), publisher.close()]);
@@ -90,6 +105,20 @@ describe('5. warm start from the persisted catalogue', () => {
       { id: 'alpha', catalogue: 'persisted' },
       { id: 'everything', catalogue: 'persisted' },
     ]);
+  });
+
+  it('lists the persisted resources, templates and prompts too, before any connector reconnects', async () => {
+    const client = clients[0] as E2eClient;
+    const catalogue = await catalogueOf(client);
+    expect(catalogue.resources).toContain('alpha+note:///readme');
+    expect(catalogue.prompts).toContain('alpha.summarize');
+    expect(catalogue.prompts.some((name) => name.startsWith('everything.'))).toBe(true);
+    expect(catalogue).toEqual(catalogueBeforeKill);
+  });
+
+  it('answers a read of a persisted resource of a connector that is gone with an error naming it', async () => {
+    const client = clients[0] as E2eClient;
+    await expect(client.client.readResource({ uri: 'alpha+note:///readme' })).rejects.toThrow(/alpha/);
   });
 
   it('answers a call to a persisted tool of a connector that is gone with an isError result naming it', async () => {

@@ -74,6 +74,18 @@ describe('hosts sharing one Redis', () => {
 
     expect(toolNames(newcomer.registry)).toContain('alpha.echo');
     expect(newcomer.manager.status().connectors.find((c) => c.id === 'alpha')?.catalogue).toBe('persisted');
+    // The whole catalogue, not only the tools: resources, templates and prompts come from Redis too.
+    expect(newcomer.registry.listResources().map((resource) => resource.uri)).toEqual(
+      first.registry.listResources().map((resource) => resource.uri),
+    );
+    expect(newcomer.registry.listResources().map((resource) => resource.uri)).toContain('alpha+note:///readme');
+    expect(newcomer.registry.listResourceTemplates().map((template) => template.uriTemplate)).toEqual([
+      'alpha+note:///notes/{id}',
+    ]);
+    expect(newcomer.registry.listPrompts().map((prompt) => prompt.name).sort()).toEqual([
+      'alpha.summarize',
+      'alpha.with-readme',
+    ]);
   });
 
   it('a host joining the fleet connects each connector once, and leaves no connection behind on disconnect', async () => {

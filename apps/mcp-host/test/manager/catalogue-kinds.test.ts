@@ -1,0 +1,44 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type ChangingServer, startChangingServer } from './changing-server.js';
+import { entry, mapOf, metricValue, TestBed, toolNames } from './fixtures.js';
+
+let bed: TestBed;
+let toolsOnly: ChangingServer;
+beforeEach(async () => {
+  bed = await new TestBed().start();
+  toolsOnly = await startChangingServer();
+});
+afterEach(async () => {
+  await bed.close();
+  await toolsOnly.close();
+});
+
+describe('each connector serves the kinds it offers', () => {
+  it('a connector that offers only tools is skipped for the other kinds, not an error', async () => {
+    const demo = await bed.demo('notes');
+    bed.publisher.publish(mapOf([entry('tools-only', toolsOnly.url), entry('notes', demo.streamableUrl)]));
+    const { manager, registry, metrics, logs } = bed.manager({ stateDir: await bed.tempDir() });
+    await manager.start();
+
+    expect(toolNames(registry)).toContain('tools-only.hello');
+    expect(registry.listResources().map((resource) => resource.uri)).toEqual([
+      'notes+note:///readme',
+      'notes+note:///logo.png',
+    ]);
+    expect(registry.listPrompts().every((prompt) => prompt.metadata.connectorId === 'notes')).toBe(true);
+    const status = manager.status().connectors.find((connector) => connector.id === 'tools-only');
+    expect(status).toMatchObject({
+      state: 'up',
+      toolCount: 1,
+      resourceCount: 0,
+      resourceTemplateCount: 0,
+      promptCount: 0,
+      lastError: null,
+    });
+    expect(logs.filter((line) => line.level >= 40 && line.connectorId === 'tools-only')).toEqual([]);
+    expect(manager.status().registry).toMatchObject({ resourceCount: 2, resourceTemplateCount: 1, promptCount: 2 });
+    expect(
+      await metricValue(metrics, 'mcp_connector_catalogue_items', { connector_id: 'notes', kind: 'prompts' }),
+    ).toBe(2);
+  });
+});
