@@ -1,32 +1,16 @@
 import type { Readable, Writable } from 'node:stream';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { McpSessionGroup } from './mcp/index.js';
-import type {
-  CatalogueSource,
-  HostServerInfo,
-  HostServerLogger,
-  HostServerTimers,
-  McpSurface,
-  UpstreamRouter,
-} from './types.js';
+import { McpSessionGroup, type McpSessionGroupOptions } from './mcp/index.js';
+import type { HostServerLogger, McpSurface } from './types.js';
 
-/** Options of {@link serveStdio}. */
-export interface StdioServerOptions {
-  /** What to serve; usually a `VersionedToolRegistry`. */
-  readonly registry: CatalogueSource;
-  /** Where reads, prompts, completions and subscriptions go (the connector manager's router). */
-  readonly upstream?: UpstreamRouter;
-  /** Budget of the `instructions` sent in `initialize`, in UTF-8 bytes (default 16384; 0: none). */
-  readonly instructionsMaxBytes?: number;
-  readonly serverInfo: HostServerInfo;
+/** Options of {@link serveStdio}: what every session serves, and the two streams. */
+export interface StdioServerOptions extends McpSessionGroupOptions {
   /** Must not write to `stdout`: that is the MCP channel. The host's pino logger writes to stderr. */
   readonly logger?: HostServerLogger;
   /** Where requests arrive. Default `process.stdin`. */
   readonly stdin?: Readable;
   /** Where answers go. Default `process.stdout`. */
   readonly stdout?: Writable;
-  /** Timers for drain deadlines. Default the global ones. */
-  readonly timers?: HostServerTimers;
 }
 
 /** The stdio surface: one session for the process that spawned us. */

@@ -2,32 +2,18 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { HostMetrics } from '../../metrics.js';
 import { HostServerError } from '../errors.js';
-import { McpSessionGroup } from '../mcp/index.js';
-import type {
-  CatalogueSource,
-  HostServerInfo,
-  HostServerLogger,
-  HostServerTimers,
-  McpSurface,
-  UpstreamRouter,
-} from '../types.js';
+import { McpSessionGroup, type McpSessionGroupOptions } from '../mcp/index.js';
+import type { HostServerLogger, HostServerTimers, McpSurface } from '../types.js';
 import { sendJson, sendJsonRpcError } from './http-responses.js';
 import { StreamableHttpSessions } from './http-sessions.js';
 import { createOpsRoutes, OPS_PATHS, type OpsPath, type Readiness } from './ops-routes.js';
 import { bracketIpv6, createRequestGuard, type RequestGuard } from './request-guard.js';
 import { isStatusPagePath, STATUS_PAGE_PATHS, serveStatusPage } from './status-page/index.js';
 
-/** Options of {@link createHostHttpServer}. */
-export interface HostHttpServerOptions {
-  /** What to serve; usually a `VersionedToolRegistry`. */
-  readonly registry: CatalogueSource;
-  /** Where reads, prompts, completions and subscriptions go (the connector manager's router). */
-  readonly upstream?: UpstreamRouter;
-  /** Budget of the `instructions` sent in `initialize`, in UTF-8 bytes (default 16384; 0: none). */
-  readonly instructionsMaxBytes?: number;
+/** Options of {@link createHostHttpServer}: what every session serves (as `McpSessionGroup` takes it), and HTTP's own. */
+export interface HostHttpServerOptions extends McpSessionGroupOptions {
   /** Renders `/metrics`. */
   readonly metrics: Pick<HostMetrics, 'render'>;
-  readonly logger?: HostServerLogger;
   /** Address to bind. Default `127.0.0.1`: loopback only. */
   readonly host?: string;
   /** Port to bind. Default 0: an ephemeral port (read it from the result). */
@@ -40,8 +26,6 @@ export interface HostHttpServerOptions {
   readonly getStatus: () => unknown;
   /** `/readyz` answers 200 once this is true (503 before, and while draining). */
   readonly isReady: () => Readiness;
-  /** Name and version reported in `initialize`. */
-  readonly serverInfo: HostServerInfo;
   /** Largest accepted request body. Default 4 MiB. */
   readonly maxRequestBodyBytes?: number;
   /**

@@ -4,7 +4,7 @@ import { upstreamErrorAnswer } from '../../forwarding/index.js';
 import type { CatalogueSource, HostServerLogger, UpstreamRouter } from '../types.js';
 import type { InFlightCalls } from './in-flight-calls.js';
 import type { SubscriptionBook } from './subscriptions.js';
-import { type Extra, progressForwarder } from './tool-call.js';
+import { type Extra, runClientRequest } from './tool-call.js';
 import type { PublicUri } from './uri-rewriting.js';
 
 /** What the handlers of resources, prompts and completion share, across every session of one surface. */
@@ -37,19 +37,13 @@ export async function forwardToConnector<T>(
       `The host is shutting down and accepts no new requests; send ${request.what} again once it is back.`,
     );
   }
-  const endCall = routing.calls.begin();
-  const progress = progressForwarder(extra, routing.logger);
-  const context: ToolCallContext = progress
-    ? { signal: extra.signal, onProgress: progress.forward }
-    : { signal: extra.signal };
-  try {
-    return await run(context);
-  } catch (error) {
-    throw upstreamErrorAnswer(error, request.connectorId, request.what);
-  } finally {
-    progress?.stop();
-    endCall();
-  }
+  return runClientRequest(routing, extra, async (context) => {
+    try {
+      return await run(context);
+    } catch (error) {
+      throw upstreamErrorAnswer(error, request.connectorId, request.what);
+    }
+  });
 }
 
 /** The URI rewriting for answers of `connectorId`. */

@@ -55,22 +55,33 @@ export async function routeToolCall(
     );
   }
 
+  return runClientRequest(routing, extra, async (context) => {
+    const result = await answerHandlerCall(
+      tool,
+      () => tool.handler(request.params.arguments ?? {}, context),
+      { signal: extra.signal, logger: routing.logger },
+    );
+    const toPublic = routing.publicUri?.(tool.metadata.connectorId);
+    return toPublic ? rewriteToolResult(result, toPublic) : result;
+  });
+}
+
+/**
+ * Runs one request the host works on for a client (a tool call, a read, a prompt, a completion): counted in flight
+ * until it settles, given the client's cancellation signal and, when the client asked for progress, a forwarder.
+ */
+export async function runClientRequest<T>(
+  routing: Pick<ToolCallRouting, 'calls' | 'logger'>,
+  extra: Extra,
+  run: (context: ToolCallContext) => Promise<T>,
+): Promise<T> {
   const endCall = routing.calls.begin();
   const progress = progressForwarder(extra, routing.logger);
   const context: ToolCallContext = progress
     ? { signal: extra.signal, onProgress: progress.forward }
     : { signal: extra.signal };
   try {
-    const result = await answerHandlerCall(
-      tool,
-      () => tool.handler(request.params.arguments ?? {}, context),
-      {
-        signal: extra.signal,
-        logger: routing.logger,
-      },
-    );
-    const toPublic = routing.publicUri?.(tool.metadata.connectorId);
-    return toPublic ? rewriteToolResult(result, toPublic) : result;
+    return await run(context);
   } finally {
     progress?.stop();
     endCall();
