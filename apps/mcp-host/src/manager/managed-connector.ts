@@ -11,6 +11,7 @@ import { ConnectorManagerError, describeFailure } from '../errors.js';
 import type { ConnectorStatus } from '../status/index.js';
 import { createConnectorProxy } from '../upstream/index.js';
 import { AvailabilityWait, type AwaitedConnector } from './availability-wait.js';
+import { CarriedSubscriptions } from './carried-subscriptions.js';
 import { ConnectorCalls, type UpstreamRequest } from './connector-calls.js';
 import { HeldCatalogue } from './held-catalogue.js';
 import type { ManagedConnectorDeps } from './managed-connector-deps.js';
@@ -33,6 +34,7 @@ export class ManagedConnector {
   #connectedAtMs: number | null = null;
   #connecting: Promise<void> | undefined;
   #disposed = false;
+  readonly #carried = new CarriedSubscriptions();
   readonly #availability: AvailabilityWait;
   /** This connector as a call waiting for its connection sees it. */
   readonly #awaited: AwaitedConnector;
@@ -211,10 +213,21 @@ export class ManagedConnector {
       if (this.#disposed) return;
       this.#registerLive({ ...catalogue, instructions: proxy.instructions });
       this.#lastError = null;
+      this.#carried.takeUp(proxy, this.id, this.#deps.logger);
     } catch (error) {
       if (!this.#disposed) this.#lastError = { message: describeFailure(error), atMs: this.#deps.clock() };
       throw error;
     }
+  }
+
+  /** The upstream resource subscriptions held now (the proxy keeps them across its own reconnects). */
+  get subscriptions(): ReadonlySet<string> {
+    return this.#proxy?.subscriptions ?? new Set();
+  }
+
+  /** Subscriptions of the connector this one replaces (its connection changed): taken up once this one connects. */
+  carrySubscriptions(uris: readonly string[]): void {
+    this.#carried.carry(uris);
   }
 
   /** Re-reviews the last live listing (after pins were approved): a withheld tool comes back. */

@@ -54,10 +54,13 @@ export class RunningConnectors {
   /** Disconnects the connector of `spec.id` and creates its successor, which lists the old catalogue until it connects. */
   async replace(spec: ConnectorSpec): Promise<ManagedConnector> {
     const previous = this.byId.get(spec.id);
+    // Read before the disconnect, which ends them: the successor subscribes again once it is connected.
+    const subscriptions = [...(previous?.subscriptions ?? [])];
     await previous?.disconnect();
     const connector = this.create(spec);
     // Keep the old catalogue listed (handlers now wait for the new connection) until the new listing replaces them.
     if (previous?.catalogue) connector.adoptCatalogue(previous.catalogue);
+    connector.carrySubscriptions(subscriptions);
     return connector;
   }
 

@@ -78,14 +78,18 @@ describe('hosts sharing one Redis', () => {
     expect(newcomer.registry.listResources().map((resource) => resource.uri)).toEqual(
       first.registry.listResources().map((resource) => resource.uri),
     );
-    expect(newcomer.registry.listResources().map((resource) => resource.uri)).toContain('alpha+note:///readme');
+    expect(newcomer.registry.listResources().map((resource) => resource.uri)).toContain(
+      'alpha+note:///readme',
+    );
     expect(newcomer.registry.listResourceTemplates().map((template) => template.uriTemplate)).toEqual([
       'alpha+note:///notes/{id}',
     ]);
-    expect(newcomer.registry.listPrompts().map((prompt) => prompt.name).sort()).toEqual([
-      'alpha.summarize',
-      'alpha.with-readme',
-    ]);
+    expect(
+      newcomer.registry
+        .listPrompts()
+        .map((prompt) => prompt.name)
+        .sort(),
+    ).toEqual(['alpha.summarize', 'alpha.with-readme']);
   });
 
   it('a host joining the fleet connects each connector once, and leaves no connection behind on disconnect', async () => {
