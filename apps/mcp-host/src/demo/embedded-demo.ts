@@ -74,6 +74,25 @@ export async function startDemo(
   print(`  upstreams     notes ${notes.streamableUrl} (Streamable HTTP), research ${research.sseUrl} (SSE)`);
   print('');
   for (const tool of host.registry.listTools()) print(`  ${tool.name.padEnd(18)} ${tool.description ?? ''}`);
+  const { registry } = host;
+  print(
+    `  resources     ${registry
+      .listResources()
+      .map((resource) => resource.uri)
+      .join(', ')}`,
+  );
+  print(
+    `  templates     ${registry
+      .listResourceTemplates()
+      .map((template) => template.uriTemplate)
+      .join(', ')}`,
+  );
+  print(
+    `  prompts       ${registry
+      .listPrompts()
+      .map((prompt) => prompt.name)
+      .join(', ')}`,
+  );
   print('');
   print(`Point an MCP client at  ${host.url}`);
   print(`  e.g. npx @modelcontextprotocol/inspector  (transport: Streamable HTTP, URL above)`);
