@@ -17,6 +17,7 @@ import {
 import {
   ConnectPhaseGate,
   DeferredLogger,
+  FirstListWait,
   type GateTimers,
   type StartupLogger,
   WarmCatalogue,
@@ -58,7 +59,7 @@ export interface StartHostOptions {
    * Default 0: load it as soon as the surface listens.
    */
   connectPhaseDelayMs?: number;
-  /** Timers of that wait; injectable for tests. */
+  /** Timers of that wait and of a cold start's first-list wait; injectable for tests. */
   timers?: GateTimers;
 }
 
@@ -116,6 +117,7 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
   let phase: ConnectPhase | undefined;
   let started = false;
   let warmState: WarmState | undefined;
+  let firstList: FirstListWait | undefined;
 
   let opened: OpenedSurface;
   if (config.refreshSync) {
@@ -148,6 +150,11 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
     });
     warmState = warm.state;
     const servesEarly = warm.hasCatalogue;
+    // A cold start has nothing to list yet: its first lists wait for the first sync (bounded), not a warm one's.
+    if (settings.firstList.wait && !servesEarly) {
+      const { boundMs } = settings.firstList;
+      firstList = new FirstListWait({ boundMs, logger, ...(options.timers && { timers: options.timers }) });
+    }
     opened = await openSurface(config, settings, options, {
       registry: gate.watchListings(registry),
       upstream: lateUpstream({
@@ -168,6 +175,7 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
       },
       getStatus: () => (started ? (phase as ConnectPhase).manager.status() : warm.status()),
       isReady: () => (started ? (phase as ConnectPhase).manager.ready : warm.ready),
+      firstListReady: () => firstList?.ready(),
     });
     surface = opened.surface;
     // "Listening" means "serving the warm state": the persisted catalogue now, or else the manager's start. The
@@ -181,6 +189,7 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
       phase = await phasePromise;
       await phase.manager.start();
     } catch (error) {
+      firstList?.release();
       warm.abandon(error);
       await phase?.manager.disconnect();
       await surface.close();
@@ -189,11 +198,14 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
     if (!servesEarly && opened.url !== undefined) options.onListening?.(opened.url);
     started = true;
     warm.handOver((connectorId) => phase?.manager.upstream.runs(connectorId) ?? false);
+    firstList?.releaseAfterFirstSync(phase.manager);
   }
 
   const { manager, logger: hostLogger } = phase;
   let shuttingDown: Promise<number> | undefined;
   const shutdown = async (): Promise<number> => {
+    // Lists still waiting for the first sync answer with what is there, before the surface closes.
+    firstList?.release();
     await manager.stopRefreshing();
     const cutShort = await opened.surface.drain(config.shutdownGraceMs);
     if (cutShort > 0)
@@ -250,7 +262,8 @@ interface OpenedSurface {
   readonly closed: Promise<void>;
 }
 
-interface SurfaceWiring extends Pick<HostHttpServerOptions, 'metrics' | 'getStatus' | 'isReady'> {
+interface SurfaceWiring
+  extends Pick<HostHttpServerOptions, 'metrics' | 'getStatus' | 'isReady' | 'firstListReady'> {
   readonly registry: VersionedToolRegistry;
   readonly upstream: UpstreamRouter;
   readonly logger: StartupLogger;
@@ -262,31 +275,20 @@ async function openSurface(
   options: StartHostOptions,
   wiring: SurfaceWiring,
 ): Promise<OpenedSurface> {
-  const serverInfo = { name: 'cortex-mcp-host', version: HOST_VERSION };
-  const { registry, upstream, logger } = wiring;
-  const { instructionsMaxBytes } = settings.catalogue;
+  const { metrics, getStatus, isReady, ...shared } = wiring;
+  const group = {
+    ...shared,
+    instructionsMaxBytes: settings.catalogue.instructionsMaxBytes,
+    serverInfo: { name: 'cortex-mcp-host', version: HOST_VERSION },
+  };
   if (config.transport === 'stdio') {
     const stdio = await serveStdio({
-      registry,
-      upstream,
-      instructionsMaxBytes,
-      serverInfo,
-      logger,
+      ...group,
       ...(options.stdin && { stdin: options.stdin }),
       ...(options.stdout && { stdout: options.stdout }),
     });
     return { surface: stdio, closed: stdio.closed };
   }
-  const http = await createHostHttpServer({
-    registry,
-    upstream,
-    instructionsMaxBytes,
-    metrics: wiring.metrics,
-    logger,
-    serverInfo,
-    ...settings.server,
-    getStatus: wiring.getStatus,
-    isReady: wiring.isReady,
-  });
+  const http = await createHostHttpServer({ ...group, metrics, ...settings.server, getStatus, isReady });
   return { surface: http, url: http.url, closed: new Promise<void>(() => {}) };
 }

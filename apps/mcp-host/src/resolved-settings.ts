@@ -32,7 +32,26 @@ export interface ResolvedSettings {
   readonly upstream: UpstreamSettings;
   readonly specDefaults: SpecDefaults;
   readonly catalogue: CatalogueSettings;
+  readonly firstList: FirstListSettings;
 }
+
+/**
+ * Whether a cold start's first lists wait for the first sync, and for how long at most (startup/'s
+ * `FirstListWait` applies the bound). The margin past the connect timeout covers what the first sync does around
+ * its connects: loading the connect phase, the map, saving the catalogue.
+ */
+export interface FirstListSettings {
+  /** False: lists answer at once, whatever has connected. */
+  readonly wait: boolean;
+  /** The most a list waits, from the first list that waits: `connectTimeoutMs` + {@link FIRST_LIST_MARGIN_MS}. */
+  readonly boundMs: number;
+}
+
+/** What a cold start's first list may wait beyond the connect timeout, in ms. */
+export const FIRST_LIST_MARGIN_MS = 1_000;
+
+/** The longest delay `setTimeout` honours. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 /** How the catalogue names what it serves and what `initialize` says: the registry's and the MCP surface's settings. */
 export interface CatalogueSettings {
@@ -117,6 +136,10 @@ export function resolveSettings(config: HostConfig): ResolvedSettings {
     upstream,
     specDefaults,
     catalogue: { namePrefix: config.namePrefix, instructionsMaxBytes: config.instructionsMaxBytes },
+    firstList: {
+      wait: config.firstListWait,
+      boundMs: Math.min(config.connectTimeoutMs + FIRST_LIST_MARGIN_MS, MAX_TIMER_MS),
+    },
     manager: {
       serviceMapUrl: config.serviceMapUrl,
       signatureKeys: config.signatureKeys,

@@ -60,6 +60,7 @@ const shape = {
       .optional(),
   ),
   refreshSync: described('refreshSync', z.preprocess(textToBoolean, z.boolean()).default(false)),
+  firstListWait: described('firstListWait', z.preprocess(textToBoolean, z.boolean()).default(true)),
   refreshIntervalMs: described('refreshIntervalMs', integer(1_000, ONE_DAY_MS).default(300_000)),
   jitterFactor: described('jitterFactor', z.preprocess(textToNumber, z.number().min(0).lt(1)).default(0.2)),
   concurrency: described('concurrency', integer(1, 64).default(4)),

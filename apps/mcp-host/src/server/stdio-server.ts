@@ -37,6 +37,7 @@ export async function serveStdio(options: StdioServerOptions): Promise<StdioSurf
     ...(options.upstream && { upstream: options.upstream }),
     ...(options.instructionsMaxBytes !== undefined && { instructionsMaxBytes: options.instructionsMaxBytes }),
     serverInfo: options.serverInfo,
+    firstListReady: options.firstListReady,
     logger,
     ...(options.timers && { timers: options.timers }),
   });

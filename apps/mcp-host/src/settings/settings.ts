@@ -4,6 +4,7 @@ export const hostSettingKeys = [
   'signatureKeys',
   'apiKey',
   'refreshSync',
+  'firstListWait',
   'refreshIntervalMs',
   'jitterFactor',
   'concurrency',
@@ -142,6 +143,15 @@ const table: Record<HostSettingKey, SettingEntry> = {
     type: 'true, false, 1 or 0',
     default: 'false (serve at once, refresh in the background)',
     description: 'Rollback mode: sync before serving and run no background refresh.',
+  },
+  firstListWait: {
+    env: ['MCP_FIRST_LIST_WAIT'],
+    flag: string('--first-list-wait', 'true|false'),
+    shortcuts: [{ flag: '--no-first-list-wait', value: 'false' }],
+    type: 'true, false, 1 or 0',
+    default: 'true',
+    description:
+      'With no persisted catalogue to serve, the first tools, resources, templates and prompts lists wait until every connector of the first sync has connected or failed, at most connectTimeoutMs + 1 s; false (--no-first-list-wait) answers them at once.',
   },
   refreshIntervalMs: {
     env: ['MCP_CONNECTOR_REFRESH_INTERVAL_MS'],

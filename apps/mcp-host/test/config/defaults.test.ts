@@ -45,6 +45,7 @@ const inUse: Record<HostSettingKey, unknown> = {
   signatureKeys: manager.signatureKeys,
   apiKey: manager.apiKey,
   refreshSync: manager.refreshSync,
+  firstListWait: settings.firstList.wait,
   refreshIntervalMs: manager.refreshIntervalMs,
   jitterFactor: manager.jitterFactor,
   concurrency: manager.concurrency,

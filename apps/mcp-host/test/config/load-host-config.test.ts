@@ -41,6 +41,7 @@ describe('loadHostConfig defaults', () => {
     expect(config).toMatchObject({
       signatureKeys: [],
       refreshSync: false,
+      firstListWait: true,
       refreshIntervalMs: 300_000,
       jitterFactor: 0.2,
       concurrency: 4,

@@ -12,6 +12,7 @@ const samples: Record<HostSettingKey, { text: string; value: unknown; command?: 
   signatureKeys: { text: 'k1', value: ['k1'] },
   apiKey: { text: 'sk-1', value: 'sk-1' },
   refreshSync: { text: 'true', value: true },
+  firstListWait: { text: 'false', value: false },
   refreshIntervalMs: { text: '60000', value: 60_000 },
   jitterFactor: { text: '0.5', value: 0.5 },
   concurrency: { text: '16', value: 16 },
@@ -77,6 +78,7 @@ describe('the settings table', () => {
     expect(envOf('signatureKeys')).toEqual(['CONNECTORS_SIGNATURE_KEY', 'CONNECTORS_SIGNATURE_KEYS']);
     expect(envOf('apiKey')).toEqual(['CONNECTORS_API_KEY']);
     expect(envOf('refreshSync')).toEqual(['MCP_CONNECTOR_REFRESH_SYNC']);
+    expect(envOf('firstListWait')).toEqual(['MCP_FIRST_LIST_WAIT']);
     expect(envOf('refreshIntervalMs')).toEqual(['MCP_CONNECTOR_REFRESH_INTERVAL_MS']);
     expect(envOf('concurrency')).toEqual(['MCP_CONNECTOR_CONCURRENCY']);
     expect(envOf('concurrencyMode')).toEqual(['MCP_CONNECTOR_CONCURRENCY_MODE']);

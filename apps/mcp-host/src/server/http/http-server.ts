@@ -83,6 +83,7 @@ export async function createHostHttpServer(options: HostHttpServerOptions): Prom
     ...(options.upstream && { upstream: options.upstream }),
     ...(options.instructionsMaxBytes !== undefined && { instructionsMaxBytes: options.instructionsMaxBytes }),
     serverInfo: options.serverInfo,
+    firstListReady: options.firstListReady,
     logger,
     timers,
   });

@@ -29,6 +29,12 @@ export interface McpSessionGroupOptions {
   readonly logger?: HostServerLogger;
   /** Timers for drain deadlines. Default the global ones. */
   readonly timers?: HostServerTimers;
+  /**
+   * What every list (`tools/list`, `resources/list`, `resources/templates/list`, `prompts/list`) awaits before it
+   * answers, or undefined to answer at once. The host holds a cold start's first lists until its first sync has
+   * settled, within a bound it applies itself. Default: lists never wait.
+   */
+  readonly firstListReady?: (() => Promise<void> | undefined) | undefined;
 }
 
 const silent: HostServerLogger = { warn: () => {} };
@@ -89,6 +95,7 @@ export class McpSessionGroup implements McpSurface {
       isDraining: () => this.#draining,
       logger: this.#logger,
       publicUri: (connectorId) => publicUriOf(catalogue, connectorId),
+      firstListReady: options.firstListReady,
     };
     this.#unsubscribe = catalogue.onChange((event) => this.#notifyListsChanged(event));
   }

@@ -44,12 +44,26 @@ function method<M extends string>(name: M) {
   return z.looseObject({ method: z.literal(name), params: z.unknown().optional() });
 }
 
-/** What one session is wired to: tool calls, and everything else the catalogue serves. */
-export type SessionRouting = ToolCallRouting & CatalogueRouting;
+/** What one session is wired to: tool calls, everything else the catalogue serves, and when lists may answer. */
+export type SessionRouting = ToolCallRouting &
+  CatalogueRouting & {
+    /**
+     * Undefined when lists answer at once; else what a list awaits first (a cold start's first lists wait for the
+     * first sync, bounded by whoever provides the promise).
+     */
+    readonly firstListReady?: (() => Promise<void> | undefined) | undefined;
+  };
+
+/** A list's answer, once the surface lets lists through. Synchronous when nothing holds them. */
+function whenListsReady<T>(routing: SessionRouting, answer: () => T): T | Promise<T> {
+  const ready = routing.firstListReady?.();
+  return ready ? ready.then(answer) : answer();
+}
 
 /**
- * One SDK `Server` for one client session, wired to the catalogue: lists answer from the current snapshots,
- * `tools/call` routes to the tool's handler, reads, prompts, completions and subscriptions to the owning connector.
+ * One SDK `Server` for one client session, wired to the catalogue: lists answer from the current snapshots (once
+ * `routing.firstListReady` lets them), `tools/call` routes to the tool's handler, reads, prompts, completions and
+ * subscriptions to the owning connector.
  * The low-level `Server` is used on purpose: schemas and items pass through as the upstream wrote them, with no zod
  * round trip.
  */
@@ -66,12 +80,18 @@ export function createMcpSession(
       ...(instructions === undefined ? {} : { instructions }),
     },
   );
-  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listedTools(routing.tools.listTools()) }));
+  server.setRequestHandler(ListToolsRequestSchema, () =>
+    whenListsReady(routing, () => ({ tools: listedTools(routing.tools.listTools()) })),
+  );
   server.setRequestHandler(method('tools/call'), (request, extra) =>
     routeToolCall(routing, request as CallToolRequest, extra),
   );
-  server.setRequestHandler(method('resources/list'), () => listResources(routing));
-  server.setRequestHandler(method('resources/templates/list'), () => listResourceTemplates(routing));
+  server.setRequestHandler(method('resources/list'), () =>
+    whenListsReady(routing, () => listResources(routing)),
+  );
+  server.setRequestHandler(method('resources/templates/list'), () =>
+    whenListsReady(routing, () => listResourceTemplates(routing)),
+  );
   server.setRequestHandler(method('resources/read'), (request, extra) =>
     readResource(routing, request.params, extra),
   );
@@ -81,7 +101,7 @@ export function createMcpSession(
   server.setRequestHandler(method('resources/unsubscribe'), (request) =>
     unsubscribeResource(routing, server, request.params),
   );
-  server.setRequestHandler(method('prompts/list'), () => listPrompts(routing));
+  server.setRequestHandler(method('prompts/list'), () => whenListsReady(routing, () => listPrompts(routing)));
   server.setRequestHandler(method('prompts/get'), (request, extra) =>
     getPrompt(routing, request.params, extra),
   );
