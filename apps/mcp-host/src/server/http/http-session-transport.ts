@@ -6,7 +6,6 @@ import {
   type MessageExtraInfo,
   type RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
-import { HostServerError } from '../errors.js';
 import type { HostServerTimers } from '../types.js';
 import { StandaloneEventStream } from './event-stream.js';
 import {
@@ -18,6 +17,14 @@ import {
 import { readJsonBody, sendJsonRpcError } from './http-responses.js';
 import { isAnswer, parseJsonRpcBody } from './json-rpc-body.js';
 import { PostExchange } from './post-exchange.js';
+import {
+  invalidRequest,
+  NOT_INITIALIZED,
+  refuse,
+  SECOND_STREAM,
+  SESSION_GONE,
+  undeliverable,
+} from './session-refusals.js';
 
 /** Options of {@link HttpSessionTransport}. */
 export interface HttpSessionTransportOptions {
@@ -39,21 +46,6 @@ export interface HttpSessionTransportOptions {
 }
 
 const DEFAULT_KEEP_ALIVE_INTERVAL_MS = 15_000;
-const NOT_INITIALIZED: HttpRefusal = {
-  status: 400,
-  code: -32000,
-  message: 'Bad Request: the session is not initialized yet. Send initialize first.',
-};
-const SECOND_STREAM: HttpRefusal = {
-  status: 409,
-  code: -32000,
-  message: 'Conflict: this session already has its GET event stream open. Close it before opening another.',
-};
-const SESSION_GONE: HttpRefusal = {
-  status: 404,
-  code: -32001,
-  message: 'Session not found: it ended. Start a new session with an initialize request.',
-};
 
 /**
  * One MCP session's Streamable HTTP transport (spec 2025-03-26 and 2025-06-18), working on `node:http` requests
@@ -280,19 +272,4 @@ export class HttpSessionTransport implements Transport {
     await this.close();
     response.writeHead(200, { 'mcp-session-id': this.sessionId }).end();
   }
-}
-
-function refuse(response: ServerResponse, refusal: HttpRefusal): void {
-  sendJsonRpcError(response, refusal.status, refusal.code, refusal.message);
-}
-
-function invalidRequest(reason: string): HttpRefusal {
-  return { status: 400, code: -32600, message: `Invalid Request: ${reason}` };
-}
-
-function undeliverable(requestId: RequestId | undefined, relation: string): HostServerError {
-  return new HostServerError(
-    'undeliverable',
-    `A message that ${relation} request ${JSON.stringify(requestId)} has nowhere to go: that request is not open on this session (answered, cancelled, or never received).`,
-  );
 }
