@@ -7,6 +7,7 @@ import {
   type RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { HostServerTimers } from '../types.js';
+import { cancelWhenAbandoned } from './abandoned-requests.js';
 import { StandaloneEventStream } from './event-stream.js';
 import {
   getHeadersRefusal,
@@ -57,8 +58,9 @@ const DEFAULT_KEEP_ALIVE_INTERVAL_MS = 15_000;
  *   sends a related message first (see {@link PostExchange}).
  * - GET: the standalone event stream for unrelated server messages; one per session (a second gets 409).
  * - DELETE: closes the session and answers 200.
- * - A client that goes away mid-call breaks nothing: the call runs on and its answer is dropped. Only a
- *   `notifications/cancelled` cancels (the SDK server aborts the handler's signal).
+ * - Cancellation: a `notifications/cancelled` aborts the handler's signal (the SDK server does it) and the request
+ *   gets no answer. A POST whose response closes before its requests are answered (the client went away) cancels
+ *   them the same way ({@link cancelWhenAbandoned}); closing the session aborts every handler still running.
  */
 export class HttpSessionTransport implements Transport {
   onclose?: () => void;
@@ -200,6 +202,12 @@ export class HttpSessionTransport implements Transport {
     const exchange = new PostExchange(response, this.sessionId, parsed.requestIds.length, parsed.batch);
     for (const id of parsed.requestIds) this.#exchanges.set(id, exchange);
     for (const message of parsed.messages) this.#deliver(message, extra);
+    cancelWhenAbandoned(
+      response,
+      parsed.requestIds,
+      (id) => this.#exchanges.get(id) === exchange,
+      (cancellation) => this.#deliver(cancellation, extra),
+    );
   }
 
   /** Why a POST that passed its header and body checks cannot be taken on this session, if it cannot. */
