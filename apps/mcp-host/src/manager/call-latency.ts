@@ -12,11 +12,15 @@ export interface CallLatencyWindowOptions {
   readonly historyLength?: number;
 }
 
+/** How a counted call ended: answered, failed (refusals included), or cancelled by its client. */
+type CallOutcome = 'answered' | 'failed' | 'cancelled';
+
 /** One closed or current history bucket. */
 interface Bucket {
   readonly index: number;
   count: number;
   errors: number;
+  cancelled: number;
   /** This bucket's durations (the latest `capacity` of them), reduced to p50 when the bucket closes. */
   durations: number[];
   /** Set when the bucket closes; undefined while it is the current one. */
@@ -42,6 +46,7 @@ export class CallLatencyWindow {
   #next = 0;
   #count = 0;
   #errors = 0;
+  #cancelled = 0;
   readonly #buckets: Bucket[] = [];
 
   constructor(options: CallLatencyWindowOptions) {
@@ -53,18 +58,20 @@ export class CallLatencyWindow {
 
   /** Records one finished call: its duration in ms (negative counts as 0) and whether it failed. */
   record(durationMs: number, failed: boolean): void {
-    const duration = Number.isFinite(durationMs) ? Math.max(0, durationMs) : 0;
-    if (this.#ring.length < this.#capacity) this.#ring.push(duration);
-    else this.#ring[this.#next] = duration;
-    this.#next = (this.#next + 1) % this.#capacity;
-    const bucket = this.#countCall(failed);
-    if (bucket.durations.length >= this.#capacity) bucket.durations.shift();
-    bucket.durations.push(duration);
+    this.#recordRun(durationMs, failed ? 'failed' : 'answered');
+  }
+
+  /**
+   * Records a call its client cancelled (or abandoned by going away): it ran, so its duration counts like any
+   * other's, but it says nothing about the connector, so it is counted as cancelled, not as an error.
+   */
+  recordCancelled(durationMs: number): void {
+    this.#recordRun(durationMs, 'cancelled');
   }
 
   /** Records a call refused before it ran (open circuit): it counts as a failed call but has no duration. */
   recordRefused(): void {
-    this.#countCall(true);
+    this.#countCall('failed');
   }
 
   /** The `calls` member of the connector's `/status` entry, or undefined before the first call. */
@@ -75,6 +82,7 @@ export class CallLatencyWindow {
     return {
       count: this.#count,
       errors: this.#errors,
+      cancelled: this.#cancelled,
       p50Ms: percentile(sorted, 0.5),
       p95Ms: percentile(sorted, 0.95),
       history: this.#buckets
@@ -83,6 +91,7 @@ export class CallLatencyWindow {
           atMs: bucket.index * this.#bucketMs,
           count: bucket.count,
           errors: bucket.errors,
+          cancelled: bucket.cancelled,
           p50Ms:
             bucket.p50Ms !== undefined
               ? bucket.p50Ms
@@ -94,12 +103,27 @@ export class CallLatencyWindow {
     };
   }
 
-  #countCall(failed: boolean): Bucket {
-    this.#count += 1;
-    if (failed) this.#errors += 1;
+  #recordRun(durationMs: number, outcome: CallOutcome): void {
+    const duration = Number.isFinite(durationMs) ? Math.max(0, durationMs) : 0;
+    if (this.#ring.length < this.#capacity) this.#ring.push(duration);
+    else this.#ring[this.#next] = duration;
+    this.#next = (this.#next + 1) % this.#capacity;
+    const bucket = this.#countCall(outcome);
+    if (bucket.durations.length >= this.#capacity) bucket.durations.shift();
+    bucket.durations.push(duration);
+  }
+
+  #countCall(outcome: CallOutcome): Bucket {
     const bucket = this.#currentBucket();
+    this.#count += 1;
     bucket.count += 1;
-    if (failed) bucket.errors += 1;
+    if (outcome === 'failed') {
+      this.#errors += 1;
+      bucket.errors += 1;
+    } else if (outcome === 'cancelled') {
+      this.#cancelled += 1;
+      bucket.cancelled += 1;
+    }
     return bucket;
   }
 
@@ -119,7 +143,7 @@ export class CallLatencyWindow {
       );
       last.durations = [];
     }
-    const bucket: Bucket = { index, count: 0, errors: 0, durations: [], p50Ms: undefined };
+    const bucket: Bucket = { index, count: 0, errors: 0, cancelled: 0, durations: [], p50Ms: undefined };
     this.#buckets.push(bucket);
     while (this.#buckets.length > this.#historyLength) this.#buckets.shift();
     return bucket;

@@ -179,6 +179,8 @@ export class ConnectorCalls {
     if (errorKind === undefined || errorKind === 'upstream_error') this.#circuit.recordSuccess();
     else if (errorKind === 'unavailable' || errorKind === 'timeout') this.#circuit.recordFailure();
     else this.#circuit.recordNeutral();
-    this.#latency.record(durationMs, errorKind !== undefined);
+    // A cancelled call (the client's notifications/cancelled, or a client that went away) is no failure either.
+    if (errorKind === 'aborted') this.#latency.recordCancelled(durationMs);
+    else this.#latency.record(durationMs, errorKind !== undefined);
   }
 }

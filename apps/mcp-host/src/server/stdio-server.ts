@@ -17,7 +17,8 @@ export interface StdioServerOptions extends McpSessionGroupOptions {
 export interface StdioSurface extends McpSurface {
   /**
    * Resolves when the client has ended the session (closed our stdin, or our stdout failed) or `close()` ran.
-   * No request arrives after that, but calls still running may answer: `drain()`, then `close()`, then exit.
+   * Requests still running then are cancelled (their handlers' signals abort, so upstream calls are cancelled too):
+   * the client left, nothing would read their answers. Then `drain()`, `close()`, exit.
    */
   readonly closed: Promise<void>;
 }
@@ -46,19 +47,28 @@ export async function serveStdio(options: StdioServerOptions): Promise<StdioSurf
   const closed = new Promise<void>((resolve) => {
     markClosed = resolve;
   });
-  const onInputEnd = () => markClosed();
+  const server = group.open();
+  // The client closed our stdin (the MCP stdio shutdown, or the client process died): closing its session aborts
+  // every handler still running, as a `notifications/cancelled` would, instead of letting calls run to their
+  // timeout for a client that is gone.
+  const clientGone = () => {
+    markClosed();
+    server
+      .close()
+      .catch((error: unknown) => logger.debug?.({ err: error }, 'could not close the stdio session'));
+  };
   // An unhandled 'error' on stdout (EPIPE once the client is gone) would crash the process.
   const onOutputError = (error: Error) => {
     logger.warn({ err: error }, 'stdout failed; the MCP client is gone');
-    markClosed();
+    clientGone();
   };
-  stdin.once('end', onInputEnd);
-  stdin.once('close', onInputEnd);
+  stdin.once('end', clientGone);
+  stdin.once('close', clientGone);
   stdout.on('error', onOutputError);
 
   const transport = new StdioServerTransport(stdin, stdout);
   transport.onclose = () => markClosed();
-  await group.open().connect(transport);
+  await server.connect(transport);
 
   let closing: Promise<void> | undefined;
   return {
@@ -69,8 +79,8 @@ export async function serveStdio(options: StdioServerOptions): Promise<StdioSurf
     close: () => {
       closing ??= (async () => {
         await group.close();
-        stdin.off('end', onInputEnd);
-        stdin.off('close', onInputEnd);
+        stdin.off('end', clientGone);
+        stdin.off('close', clientGone);
         stdout.off('error', onOutputError);
         markClosed();
       })();

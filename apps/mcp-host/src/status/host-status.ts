@@ -104,9 +104,15 @@ export interface ConnectorStatus {
 
 /** A connector's tool calls: totals, latency percentiles over the latest calls, and a short p50 history. */
 export interface ConnectorCallStats {
-  /** Calls finished, failed ones included (an `isError` result, an exception, a refusal by the open circuit). */
+  /** Calls finished, failed and cancelled ones included. */
   readonly count: number;
+  /** Failed calls: an `isError` result, an exception, a timeout, a refusal by the open circuit. */
   readonly errors: number;
+  /**
+   * Calls cancelled by their client — a `notifications/cancelled`, or a client that went away mid-call (dropped
+   * connection, closed session, ended stdin). Not errors: they say nothing about the connector.
+   */
+  readonly cancelled: number;
   /**
    * Median and 95th percentile call duration, in ms, over the latest calls that ran (at most 100); null when every
    * call so far was refused by the open circuit (those have no duration, as in `mcp_tool_call_duration_seconds`).
@@ -119,6 +125,7 @@ export interface ConnectorCallStats {
     readonly atMs: number;
     readonly count: number;
     readonly errors: number;
+    readonly cancelled: number;
     readonly p50Ms: number | null;
   }[];
 }

@@ -48,9 +48,9 @@ describe('CallLatencyWindow', () => {
     clock.nowMs += 30_000; // two empty buckets: no entries for them
     window.record(7, false);
     expect(window.snapshot()?.history).toEqual([
-      { atMs: 100_000, count: 3, errors: 1, p50Ms: 20 },
-      { atMs: 110_000, count: 1, errors: 0, p50Ms: 50 },
-      { atMs: 140_000, count: 1, errors: 0, p50Ms: 7 },
+      { atMs: 100_000, count: 3, errors: 1, cancelled: 0, p50Ms: 20 },
+      { atMs: 110_000, count: 1, errors: 0, cancelled: 0, p50Ms: 50 },
+      { atMs: 140_000, count: 1, errors: 0, cancelled: 0, p50Ms: 7 },
     ]);
   });
 
@@ -73,9 +73,10 @@ describe('CallLatencyWindow', () => {
     expect(window.snapshot()).toEqual({
       count: 1,
       errors: 1,
+      cancelled: 0,
       p50Ms: null,
       p95Ms: null,
-      history: [{ atMs: 0, count: 1, errors: 1, p50Ms: null }],
+      history: [{ atMs: 0, count: 1, errors: 1, cancelled: 0, p50Ms: null }],
     });
     window.record(8, false);
     expect(window.snapshot()).toMatchObject({ count: 2, errors: 1, p50Ms: 8, p95Ms: 8 });
@@ -84,6 +85,22 @@ describe('CallLatencyWindow', () => {
   it('bounds a busy bucket to the latest `capacity` samples for its p50', () => {
     const { window } = windowAt(0, { capacity: 3 });
     for (const ms of [100, 100, 100, 1, 2, 3]) window.record(ms, false);
-    expect(window.snapshot()?.history).toEqual([{ atMs: 0, count: 6, errors: 0, p50Ms: 2 }]);
+    expect(window.snapshot()?.history).toEqual([{ atMs: 0, count: 6, errors: 0, cancelled: 0, p50Ms: 2 }]);
+  });
+
+  it('counts cancelled calls as cancelled, not as errors, with their durations', () => {
+    const { window } = windowAt(0);
+    window.record(10, false);
+    window.recordCancelled(30);
+    window.recordCancelled(20);
+    window.record(40, true);
+    expect(window.snapshot()).toEqual({
+      count: 4,
+      errors: 1,
+      cancelled: 2,
+      p50Ms: 20,
+      p95Ms: 40,
+      history: [{ atMs: 0, count: 4, errors: 1, cancelled: 2, p50Ms: 20 }],
+    });
   });
 });

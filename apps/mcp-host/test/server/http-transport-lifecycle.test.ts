@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { HostMetrics } from '../../src/metrics.js';
+import { ABANDONED_REASON } from '../../src/server/http/abandoned-requests.js';
 import { HttpSessionTransport } from '../../src/server/http/http-session-transport.js';
 import { createHostHttpServer, type HostHttpServer, HostServerError } from '../../src/server/index.js';
 import type { HostServerTimers } from '../../src/server/types.js';
@@ -40,23 +41,52 @@ async function start(timers?: HostServerTimers): Promise<RawMcpClient> {
   return raw;
 }
 
+/** Waits (one macrotask at a time, bounded) until `condition` holds: an abort arrives a few event-loop turns later. */
+async function until(condition: () => boolean, maxTurns = 1_000): Promise<void> {
+  for (let turn = 0; turn < maxTurns && !condition(); turn += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  expect(condition()).toBe(true);
+}
+
 describe('clients that go away or cancel', () => {
-  it('keeps serving the session when a client drops its connection mid-call', async () => {
+  it('cancels the call of a POST whose client drops the connection, and keeps serving the session', async () => {
     const raw = await start();
     const abort = new AbortController();
-    const dropped = raw.post(callRequest(1, 'local.gate'), {}, abort.signal);
-    await tools?.gateEntered.promise;
+    const dropped = raw.post(callRequest(1, 'local.wait'), {}, abort.signal);
+    const signal = await tools?.waitStarted.promise;
+    expect(signal?.aborted).toBe(false);
     abort.abort();
     await expect(dropped).rejects.toThrow();
 
-    const during = await raw.post(callRequest(2, 'local.echo', { text: 'still here' }));
-    expect(JSON.parse(during.text)).toMatchObject({ id: 2, result: { content: [{ text: 'still here' }] } });
-    tools?.gate.resolve(); // the dropped call finishes now; its answer has nowhere to go
-    const after = await raw.post(callRequest(3, 'local.echo', { text: 'and after' }));
-    expect(JSON.parse(after.text)).toMatchObject({ id: 3, result: { content: [{ text: 'and after' }] } });
-    // The dropped call's id is free again once it was answered.
+    // No notifications/cancelled was sent: the closed response alone aborts the handler.
+    await until(() => signal?.aborted === true);
+    expect(signal?.reason).toBe(ABANDONED_REASON);
+    const after = await raw.post(callRequest(2, 'local.echo', { text: 'still here' }));
+    expect(JSON.parse(after.text)).toMatchObject({ id: 2, result: { content: [{ text: 'still here' }] } });
+    // The dropped call's id is free again: it was cancelled, not left waiting for an answer.
     expect((await raw.post(callRequest(1, 'local.echo', { text: 'reused' }))).status).toBe(200);
     expect(server?.sessionCount).toBe(1);
+  });
+
+  it('cancels the call whose event-stream answer the client stops reading', async () => {
+    const raw = await start();
+    const stream = await raw.openPost(callRequest('s', 'local.wait', {}, { progressToken: 'p' }));
+    expect(stream.headers['content-type']).toBe('text/event-stream');
+    const signal = await tools?.waitStarted.promise;
+    await stream.next((message) => (message as { method?: string }).method === 'notifications/progress');
+    stream.close();
+    await until(() => signal?.aborted === true);
+    expect(signal?.reason).toBe(ABANDONED_REASON);
+  });
+
+  it('aborts the calls still running on a session the client deletes', async () => {
+    const raw = await start();
+    const waiting = raw.post(callRequest(5, 'local.wait'));
+    const signal = await tools?.waitStarted.promise;
+    expect((await raw.send('DELETE', undefined)).status).toBe(200);
+    expect(signal?.aborted).toBe(true);
+    expect(JSON.parse((await waiting).text)).toMatchObject({ id: 5, error: { code: -32000 } });
   });
 
   it('aborts the handler on notifications/cancelled and ends that POST with an empty event stream', async () => {

@@ -110,15 +110,17 @@ it('sends tools/list_changed and forwarded log messages to the stdio client', as
   expect((await client.listTools()).tools).toEqual([]);
 });
 
-it('resolves closed when the client closes stdin, while a running call can still finish after it', async () => {
-  const call = client.callTool({ name: 'local.gate', arguments: {} });
-  await observed.gateEntered.promise;
+it('cancels the calls still running when the client closes stdin, and resolves closed', async () => {
+  const call = client.callTool({ name: 'local.wait', arguments: {} });
+  const signal = await observed.waitStarted.promise;
   const draining = surface.drain(60_000);
 
-  await client.transport?.close();
+  await client.transport?.close(); // stdin ends, and no notifications/cancelled was sent
   await surface.closed;
 
-  observed.gate.resolve();
+  await observed.waitAborted.promise;
+  expect(signal.aborted).toBe(true);
+  // Nothing is left running, so the drain ends at once instead of at its deadline.
   expect(await draining).toBe(0);
   await call.catch(() => {}); // the client side is gone; only the server's bookkeeping matters here
 });

@@ -105,12 +105,22 @@ export class RawMcpClient {
    * Opens the GET stream and returns its status plus a reader: `next(predicate)` resolves with the first message
    * that matches, `close()` drops the connection.
    */
-  async openStream(headers: Record<string, string> = {}) {
+  openStream(headers: Record<string, string> = {}) {
+    return this.#openEvents('GET', undefined, headers);
+  }
+
+  /** POSTs `body` and reads its answer as it arrives, as {@link openStream} reads the GET stream. */
+  openPost(body: unknown, headers: Record<string, string> = {}) {
+    return this.#openEvents('POST', JSON.stringify(body), headers);
+  }
+
+  async #openEvents(method: 'GET' | 'POST', body: string | undefined, headers: Record<string, string>) {
     const abort = new AbortController();
     const response = await request(this.#url, {
-      method: 'GET',
+      method,
       dispatcher: this.agent,
-      headers: this.#headers('GET', headers),
+      headers: this.#headers(method, headers),
+      ...(body !== undefined && { body }),
       signal: abort.signal,
     });
     let buffered = '';
@@ -194,7 +204,10 @@ export interface TransportTools {
   waitStarted: ReturnType<typeof deferred<AbortSignal>>;
 }
 
-/** A registry with connector `local`: `echo`, `gate`, `progress-then-gate` (progress, then the gate), `wait`. */
+/**
+ * A registry with connector `local`: `echo`, `gate`, `progress-then-gate` (progress, then the gate), and `wait`
+ * (until cancelled; it reports progress first when the client asked for it).
+ */
 export function createTransportRegistry(): { registry: VersionedToolRegistry; tools: TransportTools } {
   const registry = new VersionedToolRegistry({ logger: { warn: () => {} } });
   const tools: TransportTools = { gate: deferred(), gateEntered: deferred(), waitStarted: deferred() };
@@ -231,6 +244,8 @@ export function createTransportRegistry(): { registry: VersionedToolRegistry; to
         new Promise((resolve) => {
           const signal = context.signal as AbortSignal;
           signal.addEventListener('abort', () => resolve({ content: [{ type: 'text', text: 'cancelled' }] }));
+          // With a progress token, the answer becomes an event stream at once.
+          context.onProgress?.({ progress: 0, message: 'waiting' });
           tools.waitStarted.resolve(signal);
         }),
     },

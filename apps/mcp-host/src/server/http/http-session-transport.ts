@@ -6,8 +6,8 @@ import {
   type MessageExtraInfo,
   type RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
-import { HostServerError } from '../errors.js';
 import type { HostServerTimers } from '../types.js';
+import { cancelWhenAbandoned } from './abandoned-requests.js';
 import { StandaloneEventStream } from './event-stream.js';
 import {
   getHeadersRefusal,
@@ -18,6 +18,14 @@ import {
 import { readJsonBody, sendJsonRpcError } from './http-responses.js';
 import { isAnswer, parseJsonRpcBody } from './json-rpc-body.js';
 import { PostExchange } from './post-exchange.js';
+import {
+  invalidRequest,
+  NOT_INITIALIZED,
+  refuse,
+  SECOND_STREAM,
+  SESSION_GONE,
+  undeliverable,
+} from './session-refusals.js';
 
 /** Options of {@link HttpSessionTransport}. */
 export interface HttpSessionTransportOptions {
@@ -39,21 +47,6 @@ export interface HttpSessionTransportOptions {
 }
 
 const DEFAULT_KEEP_ALIVE_INTERVAL_MS = 15_000;
-const NOT_INITIALIZED: HttpRefusal = {
-  status: 400,
-  code: -32000,
-  message: 'Bad Request: the session is not initialized yet. Send initialize first.',
-};
-const SECOND_STREAM: HttpRefusal = {
-  status: 409,
-  code: -32000,
-  message: 'Conflict: this session already has its GET event stream open. Close it before opening another.',
-};
-const SESSION_GONE: HttpRefusal = {
-  status: 404,
-  code: -32001,
-  message: 'Session not found: it ended. Start a new session with an initialize request.',
-};
 
 /**
  * One MCP session's Streamable HTTP transport (spec 2025-03-26 and 2025-06-18), working on `node:http` requests
@@ -65,8 +58,9 @@ const SESSION_GONE: HttpRefusal = {
  *   sends a related message first (see {@link PostExchange}).
  * - GET: the standalone event stream for unrelated server messages; one per session (a second gets 409).
  * - DELETE: closes the session and answers 200.
- * - A client that goes away mid-call breaks nothing: the call runs on and its answer is dropped. Only a
- *   `notifications/cancelled` cancels (the SDK server aborts the handler's signal).
+ * - Cancellation: a `notifications/cancelled` aborts the handler's signal (the SDK server does it) and the request
+ *   gets no answer. A POST whose response closes before its requests are answered (the client went away) cancels
+ *   them the same way ({@link cancelWhenAbandoned}); closing the session aborts every handler still running.
  */
 export class HttpSessionTransport implements Transport {
   onclose?: () => void;
@@ -208,6 +202,12 @@ export class HttpSessionTransport implements Transport {
     const exchange = new PostExchange(response, this.sessionId, parsed.requestIds.length, parsed.batch);
     for (const id of parsed.requestIds) this.#exchanges.set(id, exchange);
     for (const message of parsed.messages) this.#deliver(message, extra);
+    cancelWhenAbandoned(
+      response,
+      parsed.requestIds,
+      (id) => this.#exchanges.get(id) === exchange,
+      (cancellation) => this.#deliver(cancellation, extra),
+    );
   }
 
   /** Why a POST that passed its header and body checks cannot be taken on this session, if it cannot. */
@@ -280,19 +280,4 @@ export class HttpSessionTransport implements Transport {
     await this.close();
     response.writeHead(200, { 'mcp-session-id': this.sessionId }).end();
   }
-}
-
-function refuse(response: ServerResponse, refusal: HttpRefusal): void {
-  sendJsonRpcError(response, refusal.status, refusal.code, refusal.message);
-}
-
-function invalidRequest(reason: string): HttpRefusal {
-  return { status: 400, code: -32600, message: `Invalid Request: ${reason}` };
-}
-
-function undeliverable(requestId: RequestId | undefined, relation: string): HostServerError {
-  return new HostServerError(
-    'undeliverable',
-    `A message that ${relation} request ${JSON.stringify(requestId)} has nowhere to go: that request is not open on this session (answered, cancelled, or never received).`,
-  );
 }
