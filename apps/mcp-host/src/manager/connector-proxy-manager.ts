@@ -168,7 +168,7 @@ export class ConnectorProxyManager {
     this.#parts.scheduler?.start();
   }
 
-  /** The watch saw the registry file change: when its servers did, sync (after a sync in flight, which read it before). */
+  /** The registry file changed on disk: if its servers did, sync, after a sync in flight (it read them before). */
   async #registryFileChanged(): Promise<void> {
     if (this.#closing || this.#abort.signal.aborted || !(await this.#desired.reloadRegistryFile())) return;
     await this.#inflight?.catch(() => undefined);

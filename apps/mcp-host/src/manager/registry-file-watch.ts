@@ -78,7 +78,10 @@ export class RegistryFileWatch {
     this.#fileName = path.basename(options.registryPath);
   }
 
-  /** Starts watching, or again after a failure; resolves once watching (or failed). A no-op while watching or after `stop()`. */
+  /**
+   * Starts watching, or again after a failure; resolves once it watches (or failed). A no-op while watching or after
+   * `stop()`.
+   */
   start(): Promise<void> {
     if (this.#stopped || this.#watcher) return Promise.resolve();
     this.#opening ??= this.#open().finally(() => {
