@@ -74,6 +74,7 @@ export type PipelineTuning = Pick<
   | 'circuitFailureThreshold'
   | 'circuitOpenMs'
   | 'toolPinPolicy'
+  | 'registryWatchDebounceMs'
 >;
 
 /** The pipeline's tuning from the configuration; with the schema's defaults, what a host runs with by default. */
@@ -93,6 +94,7 @@ export function pipelineTuning(
     | 'circuitFailureThreshold'
     | 'circuitOpenMs'
     | 'toolPinPolicy'
+    | 'registryWatchDebounceMs'
   >,
 ): PipelineTuning {
   return {
@@ -111,12 +113,13 @@ export function pipelineTuning(
     circuitFailureThreshold: config.circuitFailureThreshold,
     circuitOpenMs: config.circuitOpenMs,
     toolPinPolicy: config.toolPinPolicy,
+    registryWatchDebounceMs: config.registryWatchDebounceMs,
   };
 }
 
 /**
  * The sync pipeline's tuning at its documented defaults (adaptive connects, the pool, the circuit, tool pinning, the
- * map's ETag), for code that builds a `ConnectorProxyManager` by hand (the bench, the soak test, embedders): the
+ * map's ETag, the registry file's watch), for code that builds a `ConnectorProxyManager` by hand (the bench, the soak test, embedders): the
  * manager has no defaults of its own for a setting.
  */
 export function defaultPipelineTuning(): PipelineTuning {

@@ -58,3 +58,39 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+/** `read_only`: changes that this cache, unable to read its file at start-up, will never write. */
+export function readOnlyError(registryPath: string, pendingChanges: number): RegistryStoreError {
+  return new RegistryStoreError(
+    'read_only',
+    `MCP registry ${registryPath} could not be read at start-up, so this cache never writes it; ${pendingChanges} change(s) exist only in memory. Fix the file's permissions and restart.`,
+    { registryPath },
+  );
+}
+
+/** `closed`: a change or `init()` after `close()`. */
+export function closedError(registryPath: string): RegistryStoreError {
+  return new RegistryStoreError(
+    'closed',
+    `RegistryMemoryCache for ${registryPath} is closed; create a new one to make changes.`,
+    { registryPath },
+  );
+}
+
+/** `not_initialized`: the cache was used before `init()` resolved. */
+export function notInitializedError(registryPath: string): RegistryStoreError {
+  return new RegistryStoreError(
+    'not_initialized',
+    `RegistryMemoryCache for ${registryPath} was used before init() resolved; await init() first.`,
+    { registryPath },
+  );
+}
+
+/** `write_failed`: a flush could not write; the changes stay in memory, dirty. */
+export function writeFailedError(registryPath: string, cause: unknown): RegistryStoreError {
+  return new RegistryStoreError(
+    'write_failed',
+    `Could not write MCP registry ${registryPath} (${describeError(cause)}). The changes are kept in memory and retried on the next flush; make sure the directory is writable and the disk has space.`,
+    { registryPath, cause },
+  );
+}

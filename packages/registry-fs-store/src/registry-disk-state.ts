@@ -137,7 +137,16 @@ function entries(count: number): string {
   return `${count} entr${count === 1 ? 'y' : 'ies'}`;
 }
 
-async function quarantine(registryPath: string, options: DiskStateOptions): Promise<string | undefined> {
+/**
+ * Moves a damaged registry file aside to `servers.json.corrupt-<time>`, bytes intact. `undefined` when another
+ * process moved it first.
+ *
+ * @throws RegistryStoreError `read_failed` when it cannot be moved (it was left untouched).
+ */
+export async function quarantine(
+  registryPath: string,
+  options: DiskStateOptions,
+): Promise<string | undefined> {
   const target = quarantinePathFor(registryPath, options.clock());
   try {
     await options.fs.rename(registryPath, target);
@@ -153,7 +162,8 @@ async function quarantine(registryPath: string, options: DiskStateOptions): Prom
   }
 }
 
-function unsupportedVersion(registryPath: string, version: number): RegistryStoreError {
+/** The error for a file written by a newer format version (it is left untouched). */
+export function unsupportedVersion(registryPath: string, version: number): RegistryStoreError {
   return new RegistryStoreError(
     'unsupported_version',
     `Registry file ${registryPath} has format version ${version}, newer than this package reads (${REGISTRY_FILE_VERSION}). Upgrade @cortex-mcp/registry-fs-store; the file was left untouched.`,

@@ -61,6 +61,11 @@ export function serializeRegistry(servers: Iterable<ServerInfo>): string {
   return `${JSON.stringify({ version: REGISTRY_FILE_VERSION, servers: sorted }, null, 2)}\n`;
 }
 
+/** Whether two stored entries are the same (both are canonical copies: their keys come in one order). */
+export function sameServer(a: ServerInfo, b: ServerInfo): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
 /** Orders names by UTF-16 code units: the same order on every machine and locale. */
 export function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -1,4 +1,10 @@
-import { describeError, RegistryStoreError } from './errors.js';
+import {
+  closedError,
+  notInitializedError,
+  RegistryStoreError,
+  readOnlyError,
+  writeFailedError,
+} from './errors.js';
 import { FlushReporter } from './flush-reporter.js';
 import { FlushTimer } from './flush-timer.js';
 import {
@@ -11,6 +17,7 @@ import { compareNames, type LoadProblem, validateServerInfo } from './registry-f
 import { type KnownFile, writeMergedRegistry } from './registry-flush.js';
 import { type LoadedRegistry, loadRegistryFile } from './registry-loader.js';
 import type { RegistryLockOptions } from './registry-lock.js';
+import { adoptEntries, rereadRegistryFile } from './registry-reload.js';
 import type { ServerInfo, ServerInfoInput } from './schema.js';
 
 /** Shared by every instance so two caches in one process never pick the same temp name. */
@@ -106,7 +113,7 @@ export class RegistryMemoryCache {
    * @throws RegistryStoreError `read_failed`, `unsupported_version`, `closed`.
    */
   init(): Promise<void> {
-    if (this.lifecycle === 'closed') return Promise.reject(this.closedError());
+    if (this.lifecycle === 'closed') return Promise.reject(closedError(this.registryPath));
     this.initPromise ??= this.load().catch((error: unknown) => {
       this.initPromise = undefined;
       throw error;
@@ -176,9 +183,35 @@ export class RegistryMemoryCache {
     await this.flushPending();
   }
 
+  /**
+   * Reads the file again and adopts what others wrote (except names changed here since); resolves with whether the
+   * entries changed. The text last read or written here is not parsed; a missing file is empty, as at `init()`; a
+   * damaged one is moved aside as at `init()`, but the entries held here (the last good file, newer than the backup)
+   * stay and are written back at once. Never overlaps a flush; a read-only or closed cache does not read.
+   *
+   * @throws RegistryStoreError `read_failed`, `unsupported_version` (nothing changed), `not_initialized`.
+   */
+  async reload(): Promise<boolean> {
+    this.assertInitialized();
+    while (this.inFlight) await this.inFlight.catch(() => undefined);
+    if (this.lifecycle === 'closed' || this.readOnly) return false;
+    const reading = rereadRegistryFile(this.registryPath, this.known, this.servers.size, this.options);
+    this.inFlight = reading.then(ignore, ignore);
+    const found = await reading.finally(() => {
+      this.inFlight = undefined;
+    });
+    if (found.kind === 'unchanged') return false;
+    this.known = found.kind === 'ok' ? found.file : undefined;
+    if (found.kind !== 'damaged')
+      return adoptEntries(this.servers, this.pending, found.kind === 'ok' ? found.file.servers : new Map());
+    for (const name of this.servers.keys()) this.markChanged(name);
+    await this.flushPending().catch(ignore); // logged by the flush, retried by the timer
+    return false;
+  }
+
   private async load(): Promise<void> {
     const loaded = await loadRegistryFile(this.registryPath, this.options);
-    if (this.lifecycle === 'closed') throw this.closedError();
+    if (this.lifecycle === 'closed') throw closedError(this.registryPath);
     for (const server of loaded.servers) this.servers.set(server.name, server);
     if (loaded.cleanText !== undefined)
       this.known = { text: loaded.cleanText, servers: new Map(this.servers) };
@@ -198,7 +231,7 @@ export class RegistryMemoryCache {
   private async flushPending(): Promise<void> {
     while (this.inFlight) await this.inFlight.catch(() => undefined);
     if (!this.dirty) return;
-    if (this.readOnly) throw this.readOnlyError();
+    if (this.readOnly) throw readOnlyError(this.registryPath, this.pending.size);
     const attempt = this.writeSnapshot();
     this.inFlight = attempt;
     try {
@@ -221,17 +254,12 @@ export class RegistryMemoryCache {
       written = await writeMergedRegistry(this.registryPath, changes, this.known, this.writeOptions);
     } catch (error) {
       this.reporter.failure(error);
-      if (error instanceof RegistryStoreError) throw error;
-      throw new RegistryStoreError(
-        'write_failed',
-        `Could not write MCP registry ${this.registryPath} (${describeError(error)}). The changes are kept in memory and retried on the next flush; make sure the directory is writable and the disk has space.`,
-        { registryPath: this.registryPath, cause: error },
-      );
+      throw error instanceof RegistryStoreError ? error : writeFailedError(this.registryPath, error);
     }
     this.known = written.file;
     this.flushedGeneration = generation;
     for (const [name, changedAt] of this.pending) if (changedAt <= generation) this.pending.delete(name);
-    this.adopt(written.file.servers);
+    adoptEntries(this.servers, this.pending, written.file.servers);
     this.reporter.success(
       {
         durationMs: this.options.clock() - startedMs,
@@ -243,14 +271,6 @@ export class RegistryMemoryCache {
     );
   }
 
-  /** Takes the file's entries (others' changes included), except names changed here during the write. */
-  private adopt(onDisk: ReadonlyMap<string, ServerInfo>): void {
-    for (const name of [...this.servers.keys()]) {
-      if (!onDisk.has(name) && !this.pending.has(name)) this.servers.delete(name);
-    }
-    for (const [name, server] of onDisk) if (!this.pending.has(name)) this.servers.set(name, server);
-  }
-
   private armTimer(): void {
     if (this.lifecycle === 'closed') return;
     if (this.readOnly) return; // nothing will ever be written: no point in waking up
@@ -258,35 +278,17 @@ export class RegistryMemoryCache {
   }
 
   private assertInitialized(): void {
-    if (this.lifecycle === 'new') {
-      throw new RegistryStoreError(
-        'not_initialized',
-        `RegistryMemoryCache for ${this.registryPath} was used before init() resolved; await init() first.`,
-        { registryPath: this.registryPath },
-      );
-    }
+    if (this.lifecycle === 'new') throw notInitializedError(this.registryPath);
   }
 
   private assertWritable(): void {
     this.assertInitialized();
-    if (this.lifecycle === 'closed') throw this.closedError();
+    if (this.lifecycle === 'closed') throw closedError(this.registryPath);
   }
+}
 
-  private readOnlyError(): RegistryStoreError {
-    return new RegistryStoreError(
-      'read_only',
-      `MCP registry ${this.registryPath} could not be read at start-up, so this cache never writes it; ${this.pending.size} change(s) exist only in memory. Fix the file's permissions and restart.`,
-      { registryPath: this.registryPath },
-    );
-  }
-
-  private closedError(): RegistryStoreError {
-    return new RegistryStoreError(
-      'closed',
-      `RegistryMemoryCache for ${this.registryPath} is closed; create a new one to make changes.`,
-      { registryPath: this.registryPath },
-    );
-  }
+function ignore(): undefined {
+  return undefined;
 }
 
 function copy(server: ServerInfo): ServerInfo {

@@ -116,6 +116,7 @@ const shape = {
     list(z.string().regex(/^[a-z][a-z0-9+.-]*:\/\/[^\s/?#@,]+$/i)).default([]),
   ),
   registryPath: described('registryPath', text().optional()),
+  registryWatchDebounceMs: described('registryWatchDebounceMs', integer(0, 60_000).default(250)),
   stateDir: described('stateDir', text().optional()),
   shutdownGraceMs: described('shutdownGraceMs', integer(0, MAX_TIMER_MS).default(10_000)),
   logLevel: described('logLevel', z.preprocess(textToKeyword, z.enum(LOG_LEVELS)).default('info')),

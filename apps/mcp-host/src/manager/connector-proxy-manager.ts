@@ -2,7 +2,7 @@ import type { RegistryMemoryCache } from '@cortex-mcp/registry-fs-store';
 import type { Agent } from 'undici';
 import { catalogueFingerprint, metadataDiffers, type ServedCatalogue } from '../connectors/index.js';
 import { ConnectorManagerError } from '../errors.js';
-import { planWarmStart, readWarmState, type WarmState } from '../state/index.js';
+import { planWarmStart } from '../state/index.js';
 import { emptyMapStatus, type HostStatus, registryStatus, type SyncSummary } from '../status/index.js';
 import { DesiredConnectors } from './desired-connectors.js';
 import type { ManagedConnector } from './managed-connector.js';
@@ -25,7 +25,7 @@ import { UpstreamRequests } from './upstream-requests.js';
  */
 export class ConnectorProxyManager {
   readonly #options: ResolvedManagerOptions;
-  /** The pool, the state files, the map source, the early map retry and the scheduler (`createManagerParts`). */
+  /** The pool, the state files, the map source, the map retry, the scheduler, the registry watch (`createManagerParts`). */
   readonly #parts: ManagerParts;
   readonly #connectors: RunningConnectors;
   /** Reads, prompts, completions and subscriptions, routed to the running connector that owns them. */
@@ -56,6 +56,7 @@ export class ConnectorProxyManager {
       fleetMapArrived: () => {
         if (this.#warmStateLoaded) void this.#run('fleet', false).catch(() => undefined);
       },
+      registryFileChanged: () => void this.#registryFileChanged(),
     });
     this.#connectors = new RunningConnectors({
       options: resolved,
@@ -93,8 +94,8 @@ export class ConnectorProxyManager {
 
   /**
    * Loads the warm state (registry file, persisted map, persisted catalogues: their tools are registered at once).
-   * Sync mode: then runs one full sync and resolves after it. Async mode: resolves at once, syncs in the background
-   * and starts the scheduler. Idempotent.
+   * Sync mode: then runs one full sync and resolves after it. Async mode: starts watching the registry file, then
+   * resolves, syncs in the background and starts the scheduler. Idempotent.
    *
    * @throws {ConnectorManagerError} `closed` after `disconnect()`.
    */
@@ -147,7 +148,7 @@ export class ConnectorProxyManager {
     this.#parts.mapRetry.cancel();
     // A map load in flight (a hung endpoint) would otherwise hold the shutdown for the whole map timeout.
     this.#abort.abort();
-    await this.#parts.scheduler?.stop();
+    await Promise.all([this.#parts.scheduler?.stop(), this.#parts.registryWatch?.stop()]);
   }
 
   /** Stops the scheduler, disconnects every proxy, saves the state, closes the registry file and the agent. Idempotent. */
@@ -162,8 +163,16 @@ export class ConnectorProxyManager {
       await this.#run('start', false);
       return;
     }
+    await this.#parts.registryWatch?.start(); // before the first sync: no edit from now on goes unseen
     void this.#run('start', false).catch(() => undefined);
     this.#parts.scheduler?.start();
+  }
+
+  /** The registry file changed on disk: if its servers did, sync, after a sync in flight (it read them before). */
+  async #registryFileChanged(): Promise<void> {
+    if (this.#closing || this.#abort.signal.aborted || !(await this.#desired.reloadRegistryFile())) return;
+    await this.#inflight?.catch(() => undefined);
+    await this.#run('registry-file', false).catch(() => undefined);
   }
 
   /**
@@ -172,7 +181,7 @@ export class ConnectorProxyManager {
    * which only the manager joins, can add to what the plan sees.
    */
   async #loadWarmState(): Promise<void> {
-    const state = this.#options.warmState ?? (await this.#readWarmState());
+    const state = this.#options.warmState ?? (await this.#parts.readWarmState());
     this.#desired.adoptRegistryFile(state);
     await this.#parts.store.removeOrphanedTempFiles();
     await this.#parts.mapSource?.restore(state.map, state.mapMeta);
@@ -195,23 +204,14 @@ export class ConnectorProxyManager {
     this.#warmStateLoaded = true;
   }
 
-  #readWarmState(): Promise<WarmState> {
-    const { registryPath, serviceMapUrl, signatureKeys, clock, logger } = this.#options;
-    return readWarmState({
-      store: this.#parts.store,
-      registryPath,
-      serviceMapUrl,
-      signatureKeys,
-      clock,
-      logger,
-    });
-  }
-
   async #sync(reason: string, forceMapLoad: boolean): Promise<SyncSummary> {
     const { clock, metrics, logger } = this.#options;
     const startedAtMs = clock();
     this.#syncing = true;
     try {
+      // The start just read the registry file; any later sync reads it again (with no watch, the only reading).
+      void this.#parts.registryWatch?.start();
+      if (reason !== 'start') await this.#desired.reloadRegistryFile();
       await this.#connectors.reviewChangedPins(() => this.#parts.pins.load());
       const map = await this.#parts.mapSource?.obtain(this.#abort.signal, forceMapLoad);
       metrics.syncDuration.observe({ phase: 'map' }, (clock() - startedAtMs) / 1000);
@@ -276,7 +276,7 @@ export class ConnectorProxyManager {
   }
 
   async #shutdown(): Promise<void> {
-    await this.#parts.scheduler?.stop();
+    await Promise.all([this.#parts.scheduler?.stop(), this.#parts.registryWatch?.stop()]);
     this.#parts.mapRetry.cancel();
     this.#abort.abort();
     await this.#connectors.disconnectAll();

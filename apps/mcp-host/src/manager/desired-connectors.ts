@@ -19,14 +19,17 @@ export interface DesiredConnectorsOptions {
 
 /**
  * Which connectors the host should run: the map's, then the registry file's servers (whose cache it holds from
- * the warm state on), with the connector specs' defaults. Keeps the disabled specs and the registry-file servers
- * skipped for a map connector's id for `/status`, and warns once per skipped server.
+ * the warm state on, and reads again when the file changes), with the connector specs' defaults. Keeps the disabled
+ * specs and the registry-file servers skipped for a map connector's id for `/status`, and warns once per skipped
+ * server.
  */
 export class DesiredConnectors {
   readonly #options: DesiredConnectorsOptions;
   readonly #warnedDuplicates = new Set<string>();
   #registryFile: RegistryMemoryCache | undefined;
   #registryRead = false;
+  /** A re-read failed and was warned about: the next failures log at debug until one succeeds. */
+  #rereadFailing = false;
   #disabled: ConnectorSpec[] = [];
   #skipped: ServerInfo[] = [];
 
@@ -46,6 +49,32 @@ export class DesiredConnectors {
       { err: describeFailure(state.registryFailure) },
       'could not read the registry file; continuing without its servers',
     );
+  }
+
+  /**
+   * Reads the registry file again (it changed on disk, or a refresh runs); resolves with whether its servers changed.
+   * The text the host last read or wrote itself changes nothing. A file that could not be read at start is read as a
+   * start would read it. A failure keeps the servers as they were and is warned about once per failure streak; a
+   * damaged file is quarantined by the store, which keeps and writes back the servers it held.
+   */
+  async reloadRegistryFile(): Promise<boolean> {
+    const file = this.#registryFile;
+    if (file === undefined) return false;
+    try {
+      const changed = this.#registryRead ? await file.reload() : await file.init().then(() => true);
+      this.#registryRead = true;
+      this.#rereadFailing = false;
+      this.#options.logger.debug({ changed }, 'registry file read again');
+      return changed;
+    } catch (error) {
+      const level = this.#rereadFailing ? 'debug' : 'warn';
+      this.#rereadFailing = true;
+      this.#options.logger[level](
+        { err: describeFailure(error) },
+        'could not read the registry file again; keeping its servers as they were',
+      );
+      return false;
+    }
   }
 
   /** The registry-file store (for upserts), once the warm state is adopted and a registry path is set. */

@@ -15,5 +15,6 @@ export type {
 } from './options.js';
 export { isCongestionFailure } from './parallel-connect.js';
 export { planReconcile, type ReconcilePlan, type RunningConnector } from './reconcile.js';
+export type { DirectoryEvents, DirectoryWatcher, WatchDirectory } from './registry-file-watch.js';
 export type { ManagerTimers } from './timers.js';
 export { type ConnectorInstructions, UpstreamRequests } from './upstream-requests.js';

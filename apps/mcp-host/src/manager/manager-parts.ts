@@ -1,8 +1,16 @@
 import { RefreshScheduler } from '@cortex-mcp/refresh-scheduler';
-import { CatalogueBook, STATE_FILES, ToolPinBook, WarmStateStore } from '../state/index.js';
+import {
+  CatalogueBook,
+  readWarmState,
+  STATE_FILES,
+  ToolPinBook,
+  type WarmState,
+  WarmStateStore,
+} from '../state/index.js';
 import { createHostPool, type UpstreamPool } from '../upstream/index.js';
 import { MapRetry } from './map-retry.js';
 import type { ResolvedManagerOptions } from './options.js';
+import { RegistryFileWatch } from './registry-file-watch.js';
 import { ServiceMapSource } from './service-map-source.js';
 
 /** What the manager is made of, each built from its resolved options. */
@@ -11,11 +19,15 @@ export interface ManagerParts {
   readonly store: WarmStateStore;
   readonly catalogue: CatalogueBook;
   readonly pins: ToolPinBook;
+  /** Reads the warm state (registry file, persisted map, catalogues), when the host's fast path did not. */
+  readonly readWarmState: () => Promise<WarmState>;
   /** Undefined without a map URL (registry-file servers only). */
   readonly mapSource: ServiceMapSource | undefined;
   readonly mapRetry: MapRetry;
   /** Undefined in sync mode: no background refresh. */
   readonly scheduler: RefreshScheduler | undefined;
+  /** Undefined in sync mode, without a registry file, or with `registryWatchDebounceMs` 0. */
+  readonly registryWatch: RegistryFileWatch | undefined;
 }
 
 /** When the parts ask the manager for a sync. */
@@ -27,6 +39,8 @@ export interface ManagerTriggers {
   readonly sync: (reason: string, forceMapLoad: boolean) => Promise<unknown>;
   /** Another host's map arrived through Redis. */
   readonly fleetMapArrived: () => void;
+  /** The registry file may have changed on disk (the watch saw it). */
+  readonly registryFileChanged: () => void;
 }
 
 /** First early retry after a failed map load with no fresh map; doubles up to the refresh interval. */
@@ -34,8 +48,8 @@ const MAP_RETRY_BASE_DELAY_MS = 1_000;
 
 /**
  * Builds the manager's parts: the upstream pool (`createHostPool`, as `mcp-host doctor` builds it), the warm-state
- * files with their write timings, the map source (with the fleet when Redis is configured), the early map retry and
- * the jittered scheduler.
+ * files with their write timings, the map source (with the fleet when Redis is configured), the early map retry,
+ * the jittered scheduler and the registry file's watch.
  */
 export function createManagerParts(options: ResolvedManagerOptions, triggers: ManagerTriggers): ManagerParts {
   const { clock, logger, metrics, random, timers } = options;
@@ -87,14 +101,31 @@ export function createManagerParts(options: ResolvedManagerOptions, triggers: Ma
         random,
         timers,
       });
+  const { registryPath, registryWatchDebounceMs: debounceMs } = options;
+  const registryWatch =
+    options.refreshSync || registryPath === undefined || debounceMs === 0
+      ? undefined
+      : new RegistryFileWatch({
+          registryPath,
+          debounceMs,
+          watchDirectory: options.watchDirectory,
+          timers,
+          logger,
+          onChange: triggers.registryFileChanged,
+        });
   return {
     pool,
     store,
     catalogue: new CatalogueBook(store, clock),
     pins: new ToolPinBook({ policy: options.toolPinPolicy, storage: store, logger, clock }),
+    readWarmState: () => {
+      const { serviceMapUrl, signatureKeys } = options;
+      return readWarmState({ store, registryPath, serviceMapUrl, signatureKeys, clock, logger });
+    },
     mapSource,
     mapRetry,
     scheduler,
+    registryWatch,
   };
 }
 

@@ -6,6 +6,7 @@ import type { HostMetrics } from '../metrics.js';
 import type { ToolPinPolicy, WarmState } from '../state/index.js';
 import type { UpstreamSettings } from '../upstream/index.js';
 import type { LoadProbe } from './adaptive-limit.js';
+import { type WatchDirectory, watchDirectory } from './registry-file-watch.js';
 import { globalTimers, type ManagerTimers } from './timers.js';
 
 /** Options of `new ConnectorProxyManager(options)`. */
@@ -62,6 +63,13 @@ export interface ConnectorProxyManagerOptions {
   serviceMapEtag: boolean;
   /** The registry file (`servers.json`); undefined means no registry-file servers. */
   registryPath?: string | undefined;
+  /**
+   * Watch the registry file (its directory, since writers replace it by rename): an edit is re-read and synced once
+   * the file has been quiet this long, in ms. `0`: no watching (each refresh still re-reads it). Never in sync mode.
+   */
+  registryWatchDebounceMs: number;
+  /** How the registry file's directory is watched. Default: `node:fs` `watch` (tests inject their own). */
+  watchDirectory?: WatchDirectory | undefined;
   /** Directory for the warm-start files (`service-map.json`, `map-meta.json`, `catalogue.json`); created if missing. */
   stateDir: string;
   /** Where connector tools are registered. */
@@ -141,6 +149,7 @@ export interface ResolvedManagerOptions extends ConnectorProxyManagerOptions {
   readonly random: () => number;
   readonly timers: ManagerTimers;
   readonly callRetryDelayMs: number;
+  readonly watchDirectory: WatchDirectory;
 }
 
 /**
@@ -186,6 +195,8 @@ export function resolveManagerOptions(options: ConnectorProxyManagerOptions): Re
   if (!options.stateDir) throw invalid('stateDir must name a directory for the warm-start files');
   if (!Number.isInteger(options.circuitFailureThreshold) || options.circuitFailureThreshold < 1)
     throw invalid('circuitFailureThreshold must be an integer >= 1');
+  if (!Number.isInteger(options.registryWatchDebounceMs) || options.registryWatchDebounceMs < 0)
+    throw invalid('registryWatchDebounceMs must be an integer >= 0 (0 = no watching)');
   if (!Number.isFinite(options.circuitOpenMs) || options.circuitOpenMs < 0)
     throw invalid('circuitOpenMs must be a number >= 0');
   if (!['warn', 'block', 'off'].includes(options.toolPinPolicy))
@@ -198,5 +209,6 @@ export function resolveManagerOptions(options: ConnectorProxyManagerOptions): Re
     random: options.random ?? Math.random,
     timers: options.timers ?? globalTimers,
     callRetryDelayMs: options.callRetryDelayMs ?? 250,
+    watchDirectory: options.watchDirectory ?? watchDirectory,
   };
 }

@@ -36,6 +36,7 @@ export const hostSettingKeys = [
   'allowedHosts',
   'allowedOrigins',
   'registryPath',
+  'registryWatchDebounceMs',
   'stateDir',
   'shutdownGraceMs',
   'logLevel',
@@ -386,6 +387,14 @@ const table: Record<HostSettingKey, SettingEntry> = {
     type: 'a file path',
     default: '$CORTEX_HOME, $XDG_CONFIG_HOME/cortex-os or ~/.config/cortex-os, then mcp/servers.json',
     description: 'The registry file of user-added servers.',
+  },
+  registryWatchDebounceMs: {
+    env: ['MCP_REGISTRY_WATCH_DEBOUNCE_MS'],
+    flag: string('--registry-watch-debounce-ms', 'ms'),
+    type: 'an integer from 0 to 60000 (milliseconds; 0 = no watching)',
+    default: '250',
+    description:
+      'The host watches its registry file: an edit (mcp-host servers add/remove, or by hand) is read and synced once the file has been quiet this long. 0 turns watching off: the file is then read again at each refresh. Rollback mode (refreshSync) never watches.',
   },
   stateDir: {
     env: ['MCP_HOST_STATE_DIR'],

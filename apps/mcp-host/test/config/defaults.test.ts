@@ -77,6 +77,7 @@ const inUse: Record<HostSettingKey, unknown> = {
   allowedHosts: settings.server.allowedHosts,
   allowedOrigins: settings.server.allowedOrigins,
   registryPath: settings.warmStart.registryPath,
+  registryWatchDebounceMs: manager.registryWatchDebounceMs,
   stateDir: settings.warmStart.stateDir,
   shutdownGraceMs: config.shutdownGraceMs,
   logLevel: config.logLevel,

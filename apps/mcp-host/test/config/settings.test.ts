@@ -44,6 +44,7 @@ const samples: Record<HostSettingKey, { text: string; value: unknown; command?: 
   allowedHosts: { text: 'a.example,b.example:8080', value: ['a.example', 'b.example:8080'] },
   allowedOrigins: { text: 'https://app.example', value: ['https://app.example'] },
   registryPath: { text: '/data/servers.json', value: path.resolve('/data/servers.json') },
+  registryWatchDebounceMs: { text: '0', value: 0 },
   stateDir: { text: '/data/state', value: path.resolve('/data/state') },
   shutdownGraceMs: { text: '0', value: 0 },
   logLevel: { text: 'trace', value: 'trace' },
