@@ -59,7 +59,10 @@ export async function startFleetBed(options: FleetBedOptions): Promise<FleetBed>
       async () =>
         (await statuses(hosts)).every(
           (status) =>
-            status.connectors.some((connector) => connector.id === 'alpha' && connector.available) &&
+            // `available` flips when the connection is up, before the live catalogue is registered: wait for both.
+            status.connectors.some(
+              (connector) => connector.id === 'alpha' && connector.available && connector.catalogue === 'live',
+            ) &&
             status.map.fleet?.redis.status === 'up',
         ),
       { timeoutMs: 30_000 },
