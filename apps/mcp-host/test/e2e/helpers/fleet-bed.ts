@@ -61,9 +61,9 @@ export async function startFleetBed(options: FleetBedOptions): Promise<FleetBed>
           (status) =>
             // `available` flips when the connection is up, before the live catalogue is registered: wait for both.
             status.connectors.some(
-              (connector) => connector.id === 'alpha' && connector.available && connector.catalogue === 'live',
-            ) &&
-            status.map.fleet?.redis.status === 'up',
+              (connector) =>
+                connector.id === 'alpha' && connector.available && connector.catalogue === 'live',
+            ) && status.map.fleet?.redis.status === 'up',
         ),
       { timeoutMs: 30_000 },
     );
