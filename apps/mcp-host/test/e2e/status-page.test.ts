@@ -168,6 +168,9 @@ describe('the status page in a browser', () => {
     expect(map).toMatch(/Freshness\s*(fresh|stale)/);
     expect(map).toMatch(/Last refresh\s*ok/);
     expect(await page.textContent('#registry')).toMatch(/Registry version\s*\d+/);
+    // Both demo connectors serve 2 resources, 1 template and 2 prompts each.
+    expect(await page.textContent('#registry')).toMatch(/Resources\s*4 \(\+ 2 templates\)/);
+    expect(await page.textContent('#registry')).toMatch(/Prompts\s*4/);
     expect(await page.locator('#syncs tbody tr').count()).toBeGreaterThan(0);
   });
 

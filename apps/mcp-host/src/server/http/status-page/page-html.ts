@@ -27,7 +27,7 @@ export const STATUS_PAGE_HTML = `<!doctype html>
 <section>
 <h2>Connectors</h2>
 <table id="connectors">
-<thead><tr><th>Connector</th><th>State</th><th>Transport</th><th class="num">Tools</th><th class="num">Resources</th><th class="num">Templates</th><th class="num">Prompts</th><th class="num">Calls</th><th class="num">Errors</th><th class="num">p50</th><th class="num">p95</th><th>p50 history</th><th>Last error</th></tr></thead>
+<thead><tr><th>Connector</th><th>State</th><th>Transport</th><th class="num">Tools</th><th class="num">Resources</th><th class="num">Templates</th><th class="num">Prompts</th><th class="num">Calls</th><th class="num">Errors</th><th class="num">Cancelled</th><th class="num">p50</th><th class="num">p95</th><th>p50 history</th><th>Last error</th></tr></thead>
 <tbody></tbody>
 </table>
 </section>

@@ -132,6 +132,7 @@ export const STATUS_PAGE_SCRIPT = `'use strict';
       cell(c.promptCount || 0, 'num'),
       cell(calls ? calls.count : 0, 'num'),
       cell(calls ? calls.errors : 0, calls && calls.errors ? 'num bad' : 'num'),
+      cell(calls ? calls.cancelled || 0 : 0, 'num'),
       cell(ms(calls && calls.p50Ms), 'num'),
       cell(ms(calls && calls.p95Ms), 'num'),
       cell(sparkline(calls ? calls.history.map(function (h) { return h.p50Ms; }) : [], 'p50 latency of ' + c.id + ' per 10 s')),
