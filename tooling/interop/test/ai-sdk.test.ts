@@ -3,8 +3,9 @@
 // once against the upstream and once against the host; the answers must match in the host's documented form.
 import { createMCPClient, type MCPClient } from '@ai-sdk/mcp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hostName, hostUri, promptAsServed, toolAsServed, urisAsServed } from './support/host-form.js';
+import { hostName, hostUri, toolAsServed, urisAsServed } from './support/host-form.js';
 import { interopBed } from './support/provided.js';
+import { itReadsAndGetsPromptsAlike } from './support/reads-and-prompts.js';
 
 const { upstreamUrl, hostUrl } = interopBed();
 let direct: MCPClient;
@@ -82,33 +83,7 @@ describe('Vercel AI SDK MCP client through the host', () => {
     expect(templates[1].resourceTemplates).toEqual(urisAsServed(templates[0].resourceTemplates));
   });
 
-  it.each(['note:///readme', 'note:///logo.png', 'note:///notes/beta'])(
-    'readResource %s: the same contents under the URI asked for',
-    async (uri) => {
-      const [upstream, served] = await Promise.all([
-        direct.readResource({ uri }),
-        host.readResource({ uri: hostUri(uri) }),
-      ]);
-      expect(served).toEqual(urisAsServed(upstream));
-    },
-  );
-
-  it('listPrompts: the same prompts under prefixed names', async () => {
-    const [upstream, served] = await Promise.all([direct.listPrompts(), host.listPrompts()]);
-    expect(upstream.prompts.length).toBeGreaterThan(0);
-    expect(served.prompts).toEqual(upstream.prompts.map(promptAsServed));
-  });
-
-  it.each([
-    ['summarize', { topic: 'release' }],
-    ['with-readme', {}],
-  ])('getPrompt %s: the same messages', async (name, args) => {
-    const [upstream, served] = await Promise.all([
-      direct.getPrompt({ name, arguments: args }),
-      host.getPrompt({ name: hostName(name), arguments: args }),
-    ]);
-    expect(served).toEqual(urisAsServed(upstream));
-  });
+  itReadsAndGetsPromptsAlike(() => ({ direct, host }));
 
   it('complete: the same values for a prompt argument and a template variable', async () => {
     const argument = { name: 'topic', value: 're' };

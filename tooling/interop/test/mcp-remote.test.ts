@@ -8,8 +8,9 @@ import { dirname, join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hostName, hostUri, promptAsServed, toolAsServed, urisAsServed } from './support/host-form.js';
+import { hostName, hostUri, toolAsServed, urisAsServed } from './support/host-form.js';
 import { interopBed } from './support/provided.js';
+import { itReadsAndGetsPromptsAlike } from './support/reads-and-prompts.js';
 
 const MCP_REMOTE = join(
   dirname(createRequire(import.meta.url).resolve('mcp-remote/package.json')),
@@ -84,33 +85,7 @@ describe('mcp-remote (stdio bridge) through the host', () => {
     expect(templates[1]).toEqual(urisAsServed(templates[0]));
   });
 
-  it.each(['note:///readme', 'note:///logo.png', 'note:///notes/beta'])(
-    'readResource %s: the same contents under the URI asked for',
-    async (uri) => {
-      const [upstream, served] = await Promise.all([
-        direct.readResource({ uri }),
-        host.readResource({ uri: hostUri(uri) }),
-      ]);
-      expect(served).toEqual(urisAsServed(upstream));
-    },
-  );
-
-  it('listPrompts: the same prompts under prefixed names', async () => {
-    const [upstream, served] = await Promise.all([direct.listPrompts(), host.listPrompts()]);
-    expect(upstream.prompts.length).toBeGreaterThan(0);
-    expect(served.prompts).toEqual(upstream.prompts.map(promptAsServed));
-  });
-
-  it.each([
-    ['summarize', { topic: 'release' }],
-    ['with-readme', {}],
-  ])('getPrompt %s: the same messages', async (name, args) => {
-    const [upstream, served] = await Promise.all([
-      direct.getPrompt({ name, arguments: args }),
-      host.getPrompt({ name: hostName(name), arguments: args }),
-    ]);
-    expect(served).toEqual(urisAsServed(upstream));
-  });
+  itReadsAndGetsPromptsAlike(() => ({ direct, host }));
 
   it('complete: the same values for a prompt argument and a template variable', async () => {
     const argument = { name: 'topic', value: 're' };

@@ -12,3 +12,4 @@ export {
   type RedisServerOptions,
   startRedisServer,
 } from './redis-server.js';
+export { waitFor } from './wait-for.js';

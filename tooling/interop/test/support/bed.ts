@@ -2,10 +2,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDemoConnector } from '@cortex-mcp/mcp-host';
+import { waitFor } from '@cortex-mcp/test-servers';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { startHostProcess } from './host-process.js';
-import { waitFor } from './wait.js';
 
 /** The connector id of the upstream in the host's registry file: the prefix of its names through the host. */
 export const NAMESPACE = 'demo';
@@ -59,20 +59,24 @@ async function waitForCatalogue(hostUrl: string): Promise<void> {
   const client = new Client({ name: 'interop-bed', version: '1.0.0' });
   await client.connect(new StreamableHTTPClientTransport(new URL(hostUrl)));
   try {
-    await waitFor('the host to serve the upstream’s catalogue', async () => {
-      const [tools, resources, templates, prompts] = await Promise.all([
-        client.listTools(),
-        client.listResources(),
-        client.listResourceTemplates(),
-        client.listPrompts(),
-      ]);
-      return (
-        tools.tools.some((tool) => tool.name === `${NAMESPACE}.echo`) &&
-        resources.resources.length > 0 &&
-        templates.resourceTemplates.length > 0 &&
-        prompts.prompts.length > 0
-      );
-    });
+    await waitFor(
+      'the host to serve the upstream’s catalogue',
+      async () => {
+        const [tools, resources, templates, prompts] = await Promise.all([
+          client.listTools(),
+          client.listResources(),
+          client.listResourceTemplates(),
+          client.listPrompts(),
+        ]);
+        return (
+          tools.tools.some((tool) => tool.name === `${NAMESPACE}.echo`) &&
+          resources.resources.length > 0 &&
+          templates.resourceTemplates.length > 0 &&
+          prompts.prompts.length > 0
+        );
+      },
+      { timeoutMs: 15_000, intervalMs: 100 },
+    );
   } finally {
     await client.close();
   }

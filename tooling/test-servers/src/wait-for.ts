@@ -1,13 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
- * Polls `probe` every `intervalMs` until it returns something other than `undefined`/`false`, and returns it.
- * Bounded in time: rejects after `timeoutMs` naming `what`, with the last probe error if there was one.
+ * Polls `probe` every `intervalMs` until it returns a value other than `undefined`/`false`, and returns that value.
+ * Bounded: rejects after `timeoutMs` naming `what`, with the last probe error if there was one.
  */
 export async function waitFor<T>(
   what: string,
   probe: () => T | undefined | false | Promise<T | undefined | false>,
-  { timeoutMs = 15_000, intervalMs = 100 }: { timeoutMs?: number; intervalMs?: number } = {},
+  { timeoutMs = 10_000, intervalMs = 50 }: { timeoutMs?: number; intervalMs?: number } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
