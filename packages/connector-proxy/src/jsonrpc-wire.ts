@@ -1,4 +1,4 @@
-import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage, MessageExtraInfo, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { notMcpError } from './http-errors.js';
 
 /*
@@ -8,6 +8,11 @@ import { notMcpError } from './http-errors.js';
  */
 
 type Loose = Record<string, unknown>;
+
+/** What a transport may tell about a delivered message: the request whose response stream carried it. */
+export interface RelatedMessageExtra extends MessageExtraInfo {
+  relatedRequestId?: RequestId;
+}
 
 /** True for a notification: a `method` and no `id`. */
 export function isNotification(message: unknown): boolean {

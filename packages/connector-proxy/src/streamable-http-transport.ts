@@ -8,6 +8,7 @@ import {
   cancelledRequestIdOf,
   includesInitialized,
   parseJsonRpcPayload,
+  type RelatedMessageExtra,
   requestIdsOf,
   responseIdOf,
 } from './jsonrpc-wire.js';
@@ -233,7 +234,9 @@ export class UndiciStreamableHttpTransport implements Transport {
         reject(new Error('the request was aborted while its answer arrived'));
         return;
       }
-      const parser = new SseParser((event) => this.#onEvent(event));
+      // Messages on a POST's stream belong to its request: say which (the SDK never batches requests).
+      const related = requestIds.length === 1 ? { relatedRequestId: requestIds[0] } : undefined;
+      const parser = new SseParser((event) => this.#onEvent(event, related));
       body.on('data', (chunk: Buffer) => parser.push(chunk));
       body.on('error', reject);
       body.on('end', () => {
@@ -244,7 +247,7 @@ export class UndiciStreamableHttpTransport implements Transport {
     });
   }
 
-  #onEvent(event: ServerSentEvent): void {
+  #onEvent(event: ServerSentEvent, related?: RelatedMessageExtra): void {
     if (event.event !== 'message' || event.data === '') return;
     let messages: JSONRPCMessage[];
     try {
@@ -253,13 +256,13 @@ export class UndiciStreamableHttpTransport implements Transport {
       this.#report(error as Error);
       return;
     }
-    for (const message of messages) this.#deliver(message);
+    for (const message of messages) this.#deliver(message, related);
   }
 
-  #deliver(message: JSONRPCMessage): void {
+  #deliver(message: JSONRPCMessage, related?: RelatedMessageExtra): void {
     const answered = responseIdOf(message);
     if (answered !== undefined) this.#unanswered.delete(answered);
-    this.onmessage?.(message);
+    this.onmessage?.(message, related);
   }
 
   #openStream(signal: RequestAbort): Promise<Dispatcher.ResponseData> {
