@@ -10,10 +10,16 @@ export {
 export { preserveNotificationOrder } from './message-order.js';
 export type {
   ConnectorTransportKind,
+  ProxyClientCapabilities,
   ProxyLogger,
   RemoteToolProxyOptions,
-  UpstreamLogEntry,
 } from './options.js';
+export type {
+  CallHandlers,
+  ServerRequest,
+  ServerRequestContext,
+  UpstreamLogEntry,
+} from './relay-types.js';
 export { RemoteToolProxy } from './remote-tool-proxy.js';
 export type { CallToolOptions } from './request-forwarding.js';
 export type { ConcreteTransportKind } from './transports.js';

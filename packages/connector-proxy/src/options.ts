@@ -1,9 +1,18 @@
-import type { Implementation, LoggingLevel, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type {
+  ClientCapabilities,
+  Implementation,
+  ListRootsResult,
+  LoggingLevel,
+  Tool,
+} from '@modelcontextprotocol/sdk/types.js';
 import type { Dispatcher } from 'undici';
 import type { ConnectorAuth } from './auth-headers.js';
 import { DEFAULT_RECONNECT, type ProxyTimers, type ReconnectOptions } from './backoff.js';
 import type { CatalogueKind } from './catalogue-kinds.js';
 import { ConnectorProxyError } from './errors.js';
+import type { ServerRequestContext, UpstreamLogEntry } from './relay-types.js';
+
+export type { UpstreamLogEntry } from './relay-types.js';
 
 /** How the proxy reaches the upstream. `auto` tries Streamable HTTP, then falls back to the legacy SSE transport. */
 export type ConnectorTransportKind = 'streamable-http' | 'sse' | 'auto' | 'stdio';
@@ -16,17 +25,8 @@ export interface ProxyLogger {
   debug?(obj: object, msg?: string): void;
 }
 
-/** One `notifications/message` from the upstream. */
-export interface UpstreamLogEntry {
-  /** The connector that sent it. */
-  connectorId: string;
-  /** Syslog severity, as MCP defines it. */
-  level: LoggingLevel;
-  /** The upstream's logger name, if it gave one. */
-  logger?: string;
-  /** The payload, unchanged. */
-  data: unknown;
-}
+/** The client capabilities the proxy declares upstream in `initialize`, so upstreams offer what needs them. */
+export type ProxyClientCapabilities = Pick<ClientCapabilities, 'sampling' | 'elicitation' | 'roots'>;
 
 /** Options of {@link RemoteToolProxy}. */
 export interface RemoteToolProxyOptions {
@@ -84,8 +84,18 @@ export interface RemoteToolProxyOptions {
   onCatalogueChanged?: (kind: CatalogueKind, items: unknown[]) => void;
   /** Called with the URI (as the upstream wrote it) of each upstream `notifications/resources/updated`. */
   onResourceUpdated?: (uri: string) => void;
-  /** Called for every upstream `notifications/message`. */
+  /**
+   * Called for every upstream `notifications/message` that no forwarded request's own `onLog` took: those related
+   * to no request (`related: false`) and those of requests that gave no `onLog` (`related: true`).
+   */
   onLog?: (entry: UpstreamLogEntry) => void;
+  /**
+   * Declared upstream in `initialize` (default none). Server→client requests are answered by the `onRequest` of the
+   * forwarded request they belong to; those that belong to none are refused (-32603), except `roots/list`.
+   */
+  clientCapabilities?: ProxyClientCapabilities;
+  /** Answers a `roots/list` that belongs to no forwarded request. Without it, such a request is refused. */
+  onRootsList?: (context: ServerRequestContext) => Promise<ListRootsResult>;
 }
 
 /** Options after defaults and validation. */

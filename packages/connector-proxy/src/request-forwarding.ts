@@ -1,11 +1,12 @@
 import type { Progress } from '@modelcontextprotocol/sdk/types.js';
 import { toRequestError } from './error-mapping.js';
 import { type ResultCheck, requestPassThrough } from './pass-through.js';
+import type { CallHandlers } from './relay-types.js';
 import type { UpstreamConnection } from './upstream-connection.js';
 import { requireFeature, type UpstreamFeature } from './upstream-features.js';
 
 /** Per-request options of {@link RemoteToolProxy.callTool} and every other forwarded request. */
-export interface CallToolOptions {
+export interface CallToolOptions extends CallHandlers {
   /** Aborting it cancels the request: the upstream gets `notifications/cancelled`. */
   signal?: AbortSignal;
   /** Receives the upstream's `notifications/progress` for this request. Each one restarts the timeout. */
@@ -28,7 +29,8 @@ export interface ForwardedRequest<T> {
 
 /**
  * Sends one request on the live session, as every forwarded request goes: the caller's signal cancels it upstream,
- * progress reaches `onProgress` and restarts the timeout, the answer comes back as the upstream sent it, and a
+ * progress reaches `onProgress` and restarts the timeout, the upstream's logs and server→client requests about it
+ * reach `onLog` and `onRequest`, the answer comes back as the upstream sent it, and a
  * failure is mapped to a {@link ConnectorProxyError} after checking whether it means a lost connection.
  *
  * @throws {ConnectorProxyError} `unavailable` at once when not connected; `unsupported` when the upstream lacks
@@ -45,18 +47,15 @@ export async function forwardRequest<T extends object>(
   if (request.needs) {
     requireFeature(connectorId, session.client.getServerCapabilities(), request.needs, request.what);
   }
-  const { signal, onProgress } = options;
+  const { signal, onProgress, onLog, onRequest } = options;
   try {
-    return await requestPassThrough(
-      session.client,
-      { method: request.method, params: request.params },
-      request.check,
-      {
+    return await connection.relay.run({ onLog, onRequest }, () =>
+      requestPassThrough(session.client, { method: request.method, params: request.params }, request.check, {
         signal,
         timeout: options.timeoutMs ?? callTimeoutMs,
         onprogress: onProgress,
         resetTimeoutOnProgress: true,
-      },
+      }),
     );
   } catch (error) {
     connection.afterRequestFailure(session, error, signal);

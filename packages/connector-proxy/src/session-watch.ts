@@ -66,9 +66,10 @@ export class SessionWatch {
     client.setNotificationHandler(ResourceUpdatedNotificationSchema, (notification) => {
       if (hooks.isLive(session)) hooks.resourceUpdated(notification.params.uri);
     });
+    // Only logs sent before the call relay is attached (during the handshake) get here: they belong to no call.
     client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {
       const { level, logger, data } = notification.params;
-      hooks.upstreamLog({ level, data, ...(logger ? { logger } : {}) });
+      hooks.upstreamLog({ level, data, ...(logger ? { logger } : {}), related: false });
     });
   };
 

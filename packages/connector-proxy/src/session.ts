@@ -76,7 +76,7 @@ async function openSessionWith(
   signal: AbortSignal,
 ): Promise<Session> {
   const client = new Client(options.clientInfo, {
-    capabilities: {},
+    capabilities: options.clientCapabilities ?? {},
     jsonSchemaValidator: new LazyJsonSchemaValidator(),
   });
   const transport = createTransport(kind, context);

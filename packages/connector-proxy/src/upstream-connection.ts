@@ -1,8 +1,9 @@
 import { buildRequestHeaders } from './auth-headers.js';
 import { ReconnectSchedule } from './backoff.js';
+import { CallRelay } from './call-relay.js';
 import { ConnectorUnavailableError, describeError } from './errors.js';
 import type { RemoteToolProxyOptions, ResolvedOptions, UpstreamLogEntry } from './options.js';
-import { proxyLog } from './proxy-log.js';
+import { proxyLog, runCallback } from './proxy-log.js';
 import { ProxyTransports } from './proxy-transports.js';
 import { closeSession, openSession, type Session } from './session.js';
 import { type ListChangeKind, SessionWatch } from './session-watch.js';
@@ -46,6 +47,8 @@ export class UpstreamConnection {
   #attemptController: AbortController | undefined;
   readonly #transports: ProxyTransports;
   readonly #watch: SessionWatch;
+  /** Relates what the upstream sends to the forwarded request it belongs to. */
+  readonly relay: CallRelay;
 
   /** `given` are the options as the caller passed them (for the auth headers), `options` after defaults. */
   constructor(options: ResolvedOptions, given: RemoteToolProxyOptions, events: ConnectionEvents) {
@@ -65,6 +68,15 @@ export class UpstreamConnection {
       resourceUpdated: (uri) => events.resourceUpdated(uri),
       upstreamLog: (entry) => events.upstreamLog(entry),
     });
+    this.relay = new CallRelay(
+      {
+        connectorId: options.id,
+        onRootsList: options.onRootsList,
+        warn: (fields, message) => proxyLog(options, 'warn', fields, message),
+        guard: (name, run) => runCallback(options, name, run),
+      },
+      (entry) => events.upstreamLog(entry),
+    );
   }
 
   /** Current state. */
@@ -151,7 +163,10 @@ export class UpstreamConnection {
       session = await openSession(
         this.#options,
         this.#transports.context(),
-        this.#watch.wire,
+        (opened) => {
+          this.#watch.wire(opened);
+          this.relay.wire(opened);
+        },
         controller.signal,
       );
     } catch (error) {
@@ -167,6 +182,7 @@ export class UpstreamConnection {
       await closeSession(session, true, this.#options, this.#options.connectTimeoutMs);
       throw new ConnectorUnavailableError(this.#options.id, 'disconnect() was called while connecting');
     }
+    this.relay.attach(session);
     this.#session = session;
     this.#state = 'up';
     this.#reconnects.reset();

@@ -115,6 +115,8 @@ describe.each([
       level: 'warning',
       logger: 'fixture',
       data: { message: `from ${transport}` },
+      // Sent while serving the call, which gave no onLog of its own.
+      related: true,
     });
   });
 

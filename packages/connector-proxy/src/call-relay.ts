@@ -1,0 +1,134 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { type JSONRPCMessage, LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { type RelatedMessageExtra, requestIdsOf } from './jsonrpc-wire.js';
+import type { CallHandlers, UpstreamLogEntry } from './relay-types.js';
+import { type ServerRequestRouting, serveServerRequest } from './server-requests.js';
+import type { Session } from './session.js';
+
+/** One forwarded request in flight, and where the upstream's messages about it go. */
+interface CallScope {
+  handlers: CallHandlers;
+  /** The JSON-RPC ids and progress tokens its messages went out with (the SDK's token is the request id). */
+  keys: Set<unknown>;
+}
+
+type Loose = Record<string, unknown>;
+
+/**
+ * Relates what an upstream sends while serving a forwarded request (logs, server→client requests) to that request,
+ * so it reaches only the caller that caused it (issue 16). A forwarded request runs inside {@link run}; the
+ * session's `send` is wrapped to note, through an `AsyncLocalStorage`, which outgoing JSON-RPC ids and progress
+ * tokens belong to which call. An incoming message is then related by, in this order: the id of the request whose
+ * Streamable HTTP response stream carried it (`relatedRequestId`); a `_meta.progressToken` it carries; and, only on
+ * transports with no per-request stream (legacy SSE, stdio), the one forwarded request in flight when there is
+ * exactly one. Anything else is unrelated: it is never guessed between two calls.
+ */
+export class CallRelay {
+  readonly #scopes = new AsyncLocalStorage<CallScope>();
+  readonly #inFlight = new Set<CallScope>();
+  readonly #byKey = new Map<unknown, CallScope>();
+  /** The call each delivered server→client request was related to (the SDK hands the same object on). */
+  readonly #serverRequests = new WeakMap<object, CallScope | undefined>();
+  readonly #routing: ServerRequestRouting;
+  readonly #log: (entry: UpstreamLogEntry) => void;
+
+  /** `log` receives the logs no call's `onLog` took; `routing` answers server→client requests of no call. */
+  constructor(routing: ServerRequestRouting, log: (entry: UpstreamLogEntry) => void) {
+    this.#routing = routing;
+    this.#log = log;
+  }
+
+  /** Runs one forwarded request; what the upstream sends while serving it goes to `handlers`. */
+  async run<T>(handlers: CallHandlers, request: () => Promise<T>): Promise<T> {
+    const scope: CallScope = { handlers, keys: new Set() };
+    this.#inFlight.add(scope);
+    try {
+      return await this.#scopes.run(scope, request);
+    } finally {
+      this.#inFlight.delete(scope);
+      for (const key of scope.keys) this.#byKey.delete(key);
+    }
+  }
+
+  /** Before the handshake: answers every server→client request, related or not. */
+  readonly wire = (session: Session): void => {
+    session.client.fallbackRequestHandler = (request, extra) =>
+      serveServerRequest(this.#routing, request, this.#serverRequests.get(request)?.handlers, extra);
+  };
+
+  /** After the handshake: relates the session's traffic to the calls in flight. Wraps `send` and `onmessage`. */
+  attach(session: Session): void {
+    const { transport } = session;
+    const send = transport.send.bind(transport);
+    transport.send = (message, options) => {
+      const scope = this.#scopes.getStore();
+      if (scope && this.#inFlight.has(scope)) this.#note(scope, message);
+      return send(message, options);
+    };
+    const deliver = transport.onmessage;
+    if (!deliver) return;
+    const perRequestStreams = session.kind === 'streamable-http';
+    transport.onmessage = (message, extra) => {
+      const scope = this.#scopeOf(message, extra as RelatedMessageExtra | undefined, perRequestStreams);
+      if (this.#takeLog(message, scope)) return;
+      if (isRequest(message)) this.#serverRequests.set(message, scope);
+      // The socket a message arrived on may have been opened inside another call's scope: deliver outside all.
+      this.#scopes.exit(() => deliver(message, extra));
+    };
+  }
+
+  #note(scope: CallScope, message: JSONRPCMessage | JSONRPCMessage[]): void {
+    const keys: unknown[] = requestIdsOf(message);
+    for (const item of Array.isArray(message) ? message : [message]) {
+      const token = progressTokenOf(item);
+      if (token !== undefined) keys.push(token);
+    }
+    for (const key of keys) {
+      scope.keys.add(key);
+      this.#byKey.set(key, scope);
+    }
+  }
+
+  #scopeOf(
+    message: JSONRPCMessage,
+    extra: RelatedMessageExtra | undefined,
+    perRequestStreams: boolean,
+  ): CallScope | undefined {
+    if (extra?.relatedRequestId !== undefined) return this.#byKey.get(extra.relatedRequestId);
+    const token = progressTokenOf(message);
+    const byToken = token === undefined ? undefined : this.#byKey.get(token);
+    if (byToken) return byToken;
+    if (perRequestStreams || this.#inFlight.size !== 1) return undefined;
+    return this.#inFlight.values().next().value;
+  }
+
+  /** Hands a `notifications/message` to its call's `onLog`, or to the proxy's; false for any other message. */
+  #takeLog(message: JSONRPCMessage, scope: CallScope | undefined): boolean {
+    if ((message as Loose).method !== 'notifications/message') return false;
+    const parsed = LoggingMessageNotificationSchema.safeParse(message);
+    if (!parsed.success) return false;
+    const { level, logger, data } = parsed.data.params;
+    const entry = {
+      connectorId: this.#routing.connectorId,
+      level,
+      data,
+      ...(logger ? { logger } : {}),
+      related: scope !== undefined,
+    };
+    const onLog = scope?.handlers.onLog;
+    if (onLog) this.#routing.guard('onLog', () => onLog(entry));
+    else this.#log(entry);
+    return true;
+  }
+}
+
+function isRequest(message: JSONRPCMessage): boolean {
+  const { method, id } = message as Loose;
+  return typeof method === 'string' && (typeof id === 'string' || typeof id === 'number');
+}
+
+function progressTokenOf(message: unknown): string | number | undefined {
+  const meta = ((message as Loose).params as Loose | undefined)?._meta as Loose | undefined;
+  const token = meta?.progressToken;
+  return typeof token === 'string' || typeof token === 'number' ? token : undefined;
+}

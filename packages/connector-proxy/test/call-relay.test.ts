@@ -1,0 +1,153 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type CallHandlers, RemoteToolProxy, type UpstreamLogEntry } from '../src/index.js';
+import { type HttpFixtureServer, startHttpFixture } from './helpers/http-fixture-server.js';
+import { createRelayServer } from './helpers/relay-server.js';
+import { waitUntil } from './helpers/wait.js';
+
+const CAPABILITIES = { sampling: {}, elicitation: {}, roots: { listChanged: true } };
+const ALL_ASKS = ['sampling', 'elicitation', 'roots'];
+let fixture: HttpFixtureServer;
+let proxy: RemoteToolProxy | undefined;
+let proxyLogs: UpstreamLogEntry[];
+let warnings: string[];
+
+beforeAll(async () => {
+  fixture = await startHttpFixture(createRelayServer);
+});
+afterEach(async () => {
+  await proxy?.disconnect();
+  proxy = undefined;
+});
+afterAll(async () => {
+  await fixture.close();
+});
+
+async function connect(transport: 'streamable-http' | 'sse'): Promise<RemoteToolProxy> {
+  proxyLogs = [];
+  warnings = [];
+  proxy = new RemoteToolProxy({
+    id: `relay-${transport}`,
+    transport,
+    url: transport === 'sse' ? fixture.sseUrl : fixture.streamableUrl,
+    clientCapabilities: CAPABILITIES,
+    onLog: (entry) => proxyLogs.push(entry),
+    onRootsList: async () => ({ roots: [{ uri: 'file:///proxy' }] }),
+    logger: { warn: (_fields, message) => warnings.push(message ?? '') },
+  });
+  await proxy.connect();
+  return proxy;
+}
+
+/** A downstream client of its own: what its call's handlers received, and answers naming `tag`. */
+function client(tag: string) {
+  const logs: unknown[] = [];
+  const requests: string[] = [];
+  const handlers: CallHandlers = {
+    onLog: (entry) => logs.push(entry.related ? entry.data : 'unrelated!'),
+    onRequest: async ({ method }) => {
+      requests.push(method);
+      if (method === 'sampling/createMessage') {
+        return { role: 'assistant', content: { type: 'text', text: `sampled ${tag}` }, model: tag };
+      }
+      if (method === 'elicitation/create') return { action: 'accept', content: { answer: tag } };
+      return { roots: [{ uri: `file:///${tag}` }] };
+    },
+  };
+  return { logs, requests, handlers };
+}
+
+function openedStreams(): number {
+  return fixture.requests.filter((seen) => seen.method === 'GET' && seen.path === '/mcp').length;
+}
+
+function answersOf(result: CallToolResult): Array<Record<string, unknown>> {
+  return JSON.parse((result.content[0] as { text: string }).text);
+}
+
+const answeredBy = (tag: string) => [
+  { role: 'assistant', content: { type: 'text', text: `sampled ${tag}` }, model: tag },
+  { action: 'accept', content: { answer: tag } },
+  { roots: [{ uri: `file:///${tag}` }] },
+];
+
+describe('over Streamable HTTP', () => {
+  it('routes each call’s logs and server→client requests to that call only', async () => {
+    const upstream = await connect('streamable-http');
+    const [a, b] = [client('A'), client('B')];
+    const [resultA, resultB] = await Promise.all([
+      upstream.callTool('ask', { tag: 'A', together: 2, ask: ALL_ASKS }, a.handlers),
+      upstream.callTool('ask', { tag: 'B', together: 2, ask: ALL_ASKS }, b.handlers),
+    ]);
+    expect(answersOf(resultA)).toEqual(answeredBy('A'));
+    expect(answersOf(resultB)).toEqual(answeredBy('B'));
+    expect(a.logs).toEqual(['log A']);
+    expect(b.logs).toEqual(['log B']);
+    expect(a.requests).toEqual(['sampling/createMessage', 'elicitation/create', 'roots/list']);
+    expect(b.requests).toEqual(a.requests);
+    expect(proxyLogs).toEqual([]);
+  });
+
+  it('declares the client capabilities upstream', async () => {
+    await connect('streamable-http');
+    const server = fixture.servers.at(-1) as McpServer;
+    // The SDK fills in defaults (`elicitation: { form: {} }`).
+    expect(server.server.getClientCapabilities()).toMatchObject(CAPABILITIES);
+  });
+
+  it('gives a log of no call to the proxy’s onLog, unrelated, and refuses a request of no call', async () => {
+    const streamsBefore = openedStreams();
+    const upstream = await connect('streamable-http');
+    const server = fixture.servers.at(-1) as McpServer;
+    // Messages of no request travel on the standalone GET stream: wait until this session's is open.
+    await waitUntil(() => openedStreams() > streamsBefore, 5_000, 'the GET stream');
+    await upstream.getTools();
+    await server.sendLoggingMessage({ level: 'info', data: 'outside' });
+    await waitUntil(() => proxyLogs.length > 0, 5_000, 'the unrelated log');
+    expect(proxyLogs).toEqual([
+      { connectorId: 'relay-streamable-http', level: 'info', data: 'outside', related: false },
+    ]);
+    const sampling = server.server.createMessage({ messages: [], maxTokens: 1 });
+    await expect(sampling).rejects.toThrow(
+      /-32603.*cannot tell which client this sampling\/createMessage is for/,
+    );
+    expect(warnings).toContain('refused a server→client request that belongs to no forwarded request');
+    await expect(server.server.listRoots()).resolves.toEqual({ roots: [{ uri: 'file:///proxy' }] });
+  });
+
+  it('refuses the server→client requests of a call that gave no onRequest, and logs it as related', async () => {
+    const upstream = await connect('streamable-http');
+    const result = await upstream.callTool('ask', { tag: 'C', together: 1, ask: ['sampling'] });
+    expect(answersOf(result)).toEqual([{ error: expect.stringMatching(/-32601.*takes no sampling/) }]);
+    expect(proxyLogs).toMatchObject([{ data: 'log C', related: true }]);
+  });
+});
+
+describe('over legacy SSE (no per-request streams)', () => {
+  it('relates everything to the one call in flight', async () => {
+    const upstream = await connect('sse');
+    const only = client('S');
+    const result = await upstream.callTool('ask', { tag: 'S', together: 1, ask: ALL_ASKS }, only.handlers);
+    expect(answersOf(result)).toEqual(answeredBy('S'));
+    expect(only.logs).toEqual(['log S']);
+    expect(proxyLogs).toEqual([]);
+  });
+
+  it('relates nothing while two calls are in flight: logs go unrelated, requests are refused', async () => {
+    const upstream = await connect('sse');
+    const [a, b] = [client('A'), client('B')];
+    const results = await Promise.all([
+      upstream.callTool('ask', { tag: 'A', together: 2, ask: ['sampling'] }, a.handlers),
+      upstream.callTool('ask', { tag: 'B', together: 2, ask: ['sampling'] }, b.handlers),
+    ]);
+    for (const result of results) {
+      expect(answersOf(result)).toEqual([{ error: expect.stringMatching(/cannot tell which client/) }]);
+    }
+    expect([...a.logs, ...b.logs, ...a.requests, ...b.requests]).toEqual([]);
+    expect(proxyLogs.map((entry) => [entry.data, entry.related]).sort()).toEqual([
+      ['log A', false],
+      ['log B', false],
+    ]);
+  });
+});

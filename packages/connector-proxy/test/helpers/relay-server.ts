@@ -1,0 +1,77 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import {
+  CreateMessageResultSchema,
+  ElicitResultSchema,
+  ListRootsResultSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+
+const ASKS = {
+  sampling: (tag: string) => ({
+    request: {
+      method: 'sampling/createMessage' as const,
+      params: {
+        messages: [{ role: 'user' as const, content: { type: 'text' as const, text: `sample ${tag}` } }],
+        maxTokens: 10,
+      },
+    },
+    schema: CreateMessageResultSchema,
+  }),
+  elicitation: (tag: string) => ({
+    request: {
+      method: 'elicitation/create' as const,
+      params: {
+        message: `elicit ${tag}`,
+        requestedSchema: { type: 'object' as const, properties: { answer: { type: 'string' as const } } },
+      },
+    },
+    schema: ElicitResultSchema,
+  }),
+  roots: () => ({ request: { method: 'roots/list' as const }, schema: ListRootsResultSchema }),
+};
+
+/**
+ * An McpServer whose `ask` tool, while serving the call, logs `log <tag>` and sends the server→client requests
+ * named in `ask` on the call's own stream (`extra.sendRequest` relates them to the call). It first waits until
+ * `together` calls of this session have arrived, so that many are in flight at once. It answers with what each
+ * request got back, or its error message.
+ */
+export function createRelayServer(): McpServer {
+  const server = new McpServer({ name: 'relay', version: '1.0.0' }, { capabilities: { logging: {} } });
+  let waiting: Array<() => void> = [];
+  const gather = (together: number) =>
+    new Promise<void>((resolve) => {
+      waiting.push(resolve);
+      if (waiting.length < together) return;
+      for (const release of waiting) release();
+      waiting = [];
+    });
+  server.registerTool(
+    'ask',
+    {
+      inputSchema: {
+        tag: z.string(),
+        together: z.number(),
+        ask: z.array(z.enum(['sampling', 'elicitation', 'roots'])),
+      },
+    },
+    async ({ tag, together, ask }, extra) => {
+      await gather(together);
+      await extra.sendNotification({
+        method: 'notifications/message',
+        params: { level: 'info', data: `log ${tag}` },
+      });
+      const answers: unknown[] = [];
+      for (const kind of ask) {
+        const { request, schema } = ASKS[kind](tag);
+        try {
+          answers.push(await extra.sendRequest(request, schema as never));
+        } catch (error) {
+          answers.push({ error: (error as Error).message });
+        }
+      }
+      return { content: [{ type: 'text', text: JSON.stringify(answers) }] };
+    },
+  );
+  return server;
+}
