@@ -150,4 +150,33 @@ describe('over legacy SSE (no per-request streams)', () => {
       ['log B', false],
     ]);
   });
+
+  it('relates by the progress token a message carries, even with two calls in flight', async () => {
+    const upstream = await connect('sse');
+    const [a, b] = [client('A'), client('B')];
+    const ask = (tag: string, handlers: CallHandlers) =>
+      upstream.callTool(
+        'ask',
+        { tag, together: 2, ask: ['sampling'], echoToken: true },
+        { ...handlers, onProgress: () => {} },
+      );
+    const [resultA, resultB] = await Promise.all([ask('A', a.handlers), ask('B', b.handlers)]);
+    expect(answersOf(resultA)).toEqual(answeredBy('A').slice(0, 1));
+    expect(answersOf(resultB)).toEqual(answeredBy('B').slice(0, 1));
+    expect([a.logs, b.logs]).toEqual([['log A'], ['log B']]);
+    expect(proxyLogs).toEqual([]);
+  });
+
+  it('sends a throw of onRequest back upstream as a JSON-RPC error', async () => {
+    const upstream = await connect('sse');
+    const onRequest = async () => {
+      throw new Error('the user declined');
+    };
+    const result = await upstream.callTool(
+      'ask',
+      { tag: 'T', together: 1, ask: ['sampling'] },
+      { onRequest },
+    );
+    expect(answersOf(result)).toEqual([{ error: expect.stringMatching(/-32603.*the user declined/) }]);
+  });
 });

@@ -33,8 +33,9 @@ const ASKS = {
 /**
  * An McpServer whose `ask` tool, while serving the call, logs `log <tag>` and sends the server→client requests
  * named in `ask` on the call's own stream (`extra.sendRequest` relates them to the call). It first waits until
- * `together` calls of this session have arrived, so that many are in flight at once. It answers with what each
- * request got back, or its error message.
+ * `together` calls of this session have arrived, so that many are in flight at once. With `echoToken`, the log and
+ * the requests carry the call's progress token in `_meta`. It answers with what each request got back, or its
+ * error message.
  */
 export function createRelayServer(): McpServer {
   const server = new McpServer({ name: 'relay', version: '1.0.0' }, { capabilities: { logging: {} } });
@@ -53,19 +54,23 @@ export function createRelayServer(): McpServer {
         tag: z.string(),
         together: z.number(),
         ask: z.array(z.enum(['sampling', 'elicitation', 'roots'])),
+        echoToken: z.boolean().optional(),
       },
     },
-    async ({ tag, together, ask }, extra) => {
+    async ({ tag, together, ask, echoToken }, extra) => {
       await gather(together);
+      const progressToken = extra._meta?.progressToken;
+      const _meta = echoToken && progressToken !== undefined ? { _meta: { progressToken } } : {};
       await extra.sendNotification({
         method: 'notifications/message',
-        params: { level: 'info', data: `log ${tag}` },
+        params: { level: 'info', data: `log ${tag}`, ..._meta },
       });
       const answers: unknown[] = [];
       for (const kind of ask) {
         const { request, schema } = ASKS[kind](tag);
         try {
-          answers.push(await extra.sendRequest(request, schema as never));
+          const sent = { ...request, params: { ...('params' in request ? request.params : {}), ..._meta } };
+          answers.push(await extra.sendRequest(sent as typeof request, schema as never));
         } catch (error) {
           answers.push({ error: (error as Error).message });
         }
