@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { type JSONRPCMessage, LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { type RelatedMessageExtra, requestIdsOf } from './jsonrpc-wire.js';
 import type { CallHandlers, UpstreamLogEntry } from './relay-types.js';
@@ -16,15 +15,16 @@ type Loose = Record<string, unknown>;
 
 /**
  * Relates what an upstream sends while serving a forwarded request (logs, server→client requests) to that request,
- * so it reaches only the caller that caused it (issue 16). A forwarded request runs inside {@link run}; the
- * session's `send` is wrapped to note, through an `AsyncLocalStorage`, which outgoing JSON-RPC ids and progress
- * tokens belong to which call. An incoming message is then related by, in this order: the id of the request whose
+ * so it reaches only the caller that caused it. A forwarded request is started inside {@link run}; the SDK sends
+ * a request synchronously when it is made, so the session's wrapped `send` notes, from a plain "current call" slot,
+ * which outgoing JSON-RPC ids and progress tokens belong to which call (no async context: it costs every request). An incoming message is then related by, in this order: the id of the request whose
  * Streamable HTTP response stream carried it (`relatedRequestId`); a `_meta.progressToken` it carries; and, only on
  * transports with no per-request stream (legacy SSE, stdio), the one forwarded request in flight when there is
  * exactly one. Anything else is unrelated: it is never guessed between two calls.
  */
 export class CallRelay {
-  readonly #scopes = new AsyncLocalStorage<CallScope>();
+  /** The call being started: set only while its request is made (synchronously) and sent. */
+  #current: CallScope | undefined;
   readonly #inFlight = new Set<CallScope>();
   readonly #byKey = new Map<unknown, CallScope>();
   /** The call each delivered server→client request was related to (the SDK hands the same object on). */
@@ -38,16 +38,29 @@ export class CallRelay {
     this.#log = log;
   }
 
-  /** Runs one forwarded request; what the upstream sends while serving it goes to `handlers`. */
-  async run<T>(handlers: CallHandlers, request: () => Promise<T>): Promise<T> {
+  /**
+   * Starts one forwarded request; what the upstream sends while serving it goes to `handlers`. `request` must send
+   * its JSON-RPC request before it returns its promise (the SDK's `Protocol.request` does).
+   */
+  run<T>(handlers: CallHandlers, request: () => Promise<T>): Promise<T> {
     const scope: CallScope = { handlers, keys: new Set() };
     this.#inFlight.add(scope);
+    let pending: Promise<T>;
+    this.#current = scope;
     try {
-      return await this.#scopes.run(scope, request);
+      pending = request();
+    } catch (error) {
+      this.#end(scope);
+      throw error;
     } finally {
-      this.#inFlight.delete(scope);
-      for (const key of scope.keys) this.#byKey.delete(key);
+      this.#current = undefined;
     }
+    return pending.finally(() => this.#end(scope));
+  }
+
+  #end(scope: CallScope): void {
+    this.#inFlight.delete(scope);
+    for (const key of scope.keys) this.#byKey.delete(key);
   }
 
   /** Before the handshake: answers every server→client request, related or not. */
@@ -61,19 +74,22 @@ export class CallRelay {
     const { transport } = session;
     const send = transport.send.bind(transport);
     transport.send = (message, options) => {
-      const scope = this.#scopes.getStore();
-      if (scope && this.#inFlight.has(scope)) this.#note(scope, message);
+      const scope = this.#current;
+      if (scope) this.#note(scope, message);
       return send(message, options);
     };
     const deliver = transport.onmessage;
     if (!deliver) return;
     const perRequestStreams = session.kind === 'streamable-http';
     transport.onmessage = (message, extra) => {
-      const scope = this.#scopeOf(message, extra as RelatedMessageExtra | undefined, perRequestStreams);
-      if (this.#takeLog(message, scope)) return;
-      if (isRequest(message)) this.#serverRequests.set(message, scope);
-      // The socket a message arrived on may have been opened inside another call's scope: deliver outside all.
-      this.#scopes.exit(() => deliver(message, extra));
+      // Answers and progress (the SDK routes progress by token) need no relating: the common case stays cheap.
+      const method = (message as Loose).method;
+      if (method !== undefined && method !== 'notifications/progress') {
+        const scope = this.#scopeOf(message, extra as RelatedMessageExtra | undefined, perRequestStreams);
+        if (this.#takeLog(message, scope)) return;
+        if (isRequest(message)) this.#serverRequests.set(message, scope);
+      }
+      deliver(message, extra);
     };
   }
 
