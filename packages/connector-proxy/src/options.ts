@@ -94,6 +94,12 @@ export interface RemoteToolProxyOptions {
    * forwarded request they belong to; those that belong to none are refused (-32603), except `roots/list`.
    */
   clientCapabilities?: ProxyClientCapabilities;
+  /**
+   * Called with the id of each upstream `notifications/elicitation/complete` (a URL-mode elicitation finished). It
+   * is sent on no request's stream: relate it by the id, which the upstream chose in its `elicitation/create` or its
+   * `-32042` error.
+   */
+  onElicitationComplete?: (elicitationId: string) => void;
   /** Answers a `roots/list` that belongs to no forwarded request. Without it, such a request is refused. */
   onRootsList?: (context: ServerRequestContext) => Promise<ListRootsResult>;
 }

@@ -65,6 +65,8 @@ export class RemoteToolProxy {
         runCallback(resolved, 'onResourceUpdated', () => resolved.onResourceUpdated?.(uri)),
       upstreamLog: (entry) =>
         runCallback(resolved, 'onLog', () => resolved.onLog?.({ connectorId: this.id, ...entry })),
+      elicitationComplete: (elicitationId) =>
+        runCallback(resolved, 'onElicitationComplete', () => resolved.onElicitationComplete?.(elicitationId)),
     });
   }
 
@@ -219,6 +221,16 @@ export class RemoteToolProxy {
     this.#subscriptions.forget(uri);
     if (this.#connection.state !== 'up') return;
     await this.#forward(subscriptionRequest('resources/unsubscribe', uri), options);
+  }
+
+  /**
+   * Tells the upstream that the roots of the client changed (`notifications/roots/list_changed`), so it asks again
+   * with `roots/list`. Does nothing while not connected: a new session asks for roots afresh.
+   */
+  async notifyRootsListChanged(): Promise<void> {
+    const session = this.#connection.session;
+    if (this.#connection.state !== 'up' || !session) return;
+    await session.client.sendRootsListChanged();
   }
 
   /**

@@ -3,7 +3,6 @@ import {
   ErrorCode,
   type JSONRPCRequest,
   type ListRootsResult,
-  McpError,
   type Result,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { CallHandlers, ServerRequestContext } from './relay-types.js';
@@ -16,6 +15,20 @@ export interface ServerRequestRouting {
   warn(fields: object, message: string): void;
   /** Runs a caller's callback so that a throw is logged, not thrown. */
   guard(name: string, run: () => void): void;
+}
+
+/**
+ * A JSON-RPC error the proxy answers a server→client request with. Not an `McpError`: the SDK sends a handler's
+ * `message` as the error's message, and McpError's carries an "MCP error <code>: " prefix the upstream adds again.
+ */
+class ServerRequestRefusal extends Error {
+  readonly code: number;
+
+  constructor(code: number, message: string) {
+    super(message);
+    this.name = 'ServerRequestRefusal';
+    this.code = code;
+  }
 }
 
 type Extra = Pick<RequestHandlerExtra<never, never>, 'signal'>;
@@ -35,13 +48,16 @@ export async function serveServerRequest(
   const context: ServerRequestContext = { signal: extra.signal };
   if (handlers) {
     if (!handlers.onRequest) {
-      throw new McpError(ErrorCode.MethodNotFound, `the caller of this request takes no ${method}`);
+      throw new ServerRequestRefusal(
+        ErrorCode.MethodNotFound,
+        `the caller of this request takes no ${method}`,
+      );
     }
     return handlers.onRequest({ method, ...(params ? { params } : {}) }, context);
   }
   if (method === 'roots/list' && routing.onRootsList) return routing.onRootsList(context);
   routing.warn({ method }, 'refused a server→client request that belongs to no forwarded request');
-  throw new McpError(
+  throw new ServerRequestRefusal(
     ErrorCode.InternalError,
     `connector proxy "${routing.connectorId}" cannot tell which client this ${method} is for: it was sent outside any forwarded request, or while several were in flight on a transport without per-request streams`,
   );

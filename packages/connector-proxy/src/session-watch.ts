@@ -1,5 +1,6 @@
 import { SseError } from '@modelcontextprotocol/sdk/client/sse.js';
 import {
+  ElicitationCompleteNotificationSchema,
   LoggingMessageNotificationSchema,
   PromptListChangedNotificationSchema,
   ResourceListChangedNotificationSchema,
@@ -27,6 +28,8 @@ export interface SessionWatchHooks {
   resourceUpdated(uri: string): void;
   /** A session sent `notifications/message`. */
   upstreamLog(entry: Omit<UpstreamLogEntry, 'connectorId'>): void;
+  /** The live session sent `notifications/elicitation/complete` for a URL-mode elicitation. */
+  elicitationComplete(elicitationId: string): void;
 }
 
 /**
@@ -65,6 +68,9 @@ export class SessionWatch {
     client.setNotificationHandler(PromptListChangedNotificationSchema, listChanged('prompts'));
     client.setNotificationHandler(ResourceUpdatedNotificationSchema, (notification) => {
       if (hooks.isLive(session)) hooks.resourceUpdated(notification.params.uri);
+    });
+    client.setNotificationHandler(ElicitationCompleteNotificationSchema, (notification) => {
+      if (hooks.isLive(session)) hooks.elicitationComplete(notification.params.elicitationId);
     });
     // Only logs sent before the call relay is attached (during the handshake) get here: they belong to no call.
     client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {

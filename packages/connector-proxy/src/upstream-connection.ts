@@ -26,6 +26,8 @@ export interface ConnectionEvents {
   resourceUpdated(uri: string): void;
   /** A session sent `notifications/message`. */
   upstreamLog(entry: Omit<UpstreamLogEntry, 'connectorId'>): void;
+  /** The live session sent `notifications/elicitation/complete`. */
+  elicitationComplete(elicitationId: string): void;
 }
 
 /**
@@ -67,6 +69,7 @@ export class UpstreamConnection {
       listChanged: (kind) => events.listChanged(kind),
       resourceUpdated: (uri) => events.resourceUpdated(uri),
       upstreamLog: (entry) => events.upstreamLog(entry),
+      elicitationComplete: (elicitationId) => events.elicitationComplete(elicitationId),
     });
     this.relay = new CallRelay(
       {

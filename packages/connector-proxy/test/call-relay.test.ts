@@ -6,12 +6,13 @@ import { type HttpFixtureServer, startHttpFixture } from './helpers/http-fixture
 import { createRelayServer } from './helpers/relay-server.js';
 import { waitUntil } from './helpers/wait.js';
 
-const CAPABILITIES = { sampling: {}, elicitation: {}, roots: { listChanged: true } };
+const CAPABILITIES = { sampling: {}, elicitation: { form: {}, url: {} }, roots: { listChanged: true } };
 const ALL_ASKS = ['sampling', 'elicitation', 'roots'];
 let fixture: HttpFixtureServer;
 let proxy: RemoteToolProxy | undefined;
 let proxyLogs: UpstreamLogEntry[];
 let warnings: string[];
+let elicitationsComplete: string[];
 
 beforeAll(async () => {
   fixture = await startHttpFixture(createRelayServer);
@@ -27,6 +28,7 @@ afterAll(async () => {
 async function connect(transport: 'streamable-http' | 'sse'): Promise<RemoteToolProxy> {
   proxyLogs = [];
   warnings = [];
+  elicitationsComplete = [];
   proxy = new RemoteToolProxy({
     id: `relay-${transport}`,
     transport,
@@ -34,6 +36,7 @@ async function connect(transport: 'streamable-http' | 'sse'): Promise<RemoteTool
     clientCapabilities: CAPABILITIES,
     onLog: (entry) => proxyLogs.push(entry),
     onRootsList: async () => ({ roots: [{ uri: 'file:///proxy' }] }),
+    onElicitationComplete: (id) => elicitationsComplete.push(id),
     logger: { warn: (_fields, message) => warnings.push(message ?? '') },
   });
   await proxy.connect();
@@ -60,6 +63,10 @@ function client(tag: string) {
 
 function openedStreams(): number {
   return fixture.requests.filter((seen) => seen.method === 'GET' && seen.path === '/mcp').length;
+}
+
+function answersText(result: CallToolResult): string {
+  return (result.content[0] as { text: string }).text;
 }
 
 function answersOf(result: CallToolResult): Array<Record<string, unknown>> {
@@ -119,7 +126,9 @@ describe('over Streamable HTTP', () => {
   it('refuses the server→client requests of a call that gave no onRequest, and logs it as related', async () => {
     const upstream = await connect('streamable-http');
     const result = await upstream.callTool('ask', { tag: 'C', together: 1, ask: ['sampling'] });
-    expect(answersOf(result)).toEqual([{ error: expect.stringMatching(/-32601.*takes no sampling/) }]);
+    expect(answersOf(result)).toEqual([
+      { error: 'MCP error -32601: the caller of this request takes no sampling/createMessage', code: -32601 },
+    ]);
     expect(proxyLogs).toMatchObject([{ data: 'log C', related: true }]);
   });
 });
@@ -142,7 +151,12 @@ describe('over legacy SSE (no per-request streams)', () => {
       upstream.callTool('ask', { tag: 'B', together: 2, ask: ['sampling'] }, b.handlers),
     ]);
     for (const result of results) {
-      expect(answersOf(result)).toEqual([{ error: expect.stringMatching(/cannot tell which client/) }]);
+      expect(answersOf(result)).toEqual([
+        {
+          error: expect.stringMatching(/^MCP error -32603: connector proxy .*cannot tell which client/),
+          code: -32603,
+        },
+      ]);
     }
     expect([...a.logs, ...b.logs, ...a.requests, ...b.requests]).toEqual([]);
     expect(proxyLogs.map((entry) => [entry.data, entry.related]).sort()).toEqual([
@@ -177,6 +191,49 @@ describe('over legacy SSE (no per-request streams)', () => {
       { tag: 'T', together: 1, ask: ['sampling'] },
       { onRequest },
     );
-    expect(answersOf(result)).toEqual([{ error: expect.stringMatching(/-32603.*the user declined/) }]);
+    expect(answersOf(result)).toEqual([
+      { error: expect.stringMatching(/-32603.*the user declined/), code: -32603 },
+    ]);
+  });
+
+  it('keeps the code and data of an error onRequest throws', async () => {
+    const upstream = await connect('sse');
+    const onRequest = async () => {
+      throw Object.assign(new Error('declined by policy'), { code: -32042, data: { why: 'policy' } });
+    };
+    const result = await upstream.callTool(
+      'ask',
+      { tag: 'E', together: 1, ask: ['elicitation'] },
+      { onRequest },
+    );
+    expect(answersOf(result)).toEqual([
+      { error: expect.stringMatching(/declined by policy/), code: -32042, data: { why: 'policy' } },
+    ]);
+  });
+});
+
+describe('notifications about the client and its elicitations', () => {
+  it('tells the upstream that the roots changed', async () => {
+    const upstream = await connect('streamable-http');
+    await upstream.notifyRootsListChanged();
+    await upstream.notifyRootsListChanged();
+    // Each notification is POSTed and accepted (202) once the upstream has handled it.
+    expect(answersText(await upstream.callTool('roots-changes', {}))).toBe('2');
+  });
+
+  it('hands notifications/elicitation/complete to onElicitationComplete by its id', async () => {
+    const upstream = await connect('sse');
+    await upstream.callTool('finish-elicitation', { id: 'el-7' });
+    await waitUntil(() => elicitationsComplete.length > 0, 5_000, 'the completion');
+    expect(elicitationsComplete).toEqual(['el-7']);
+  });
+
+  it('sends no roots notification while not connected', async () => {
+    const idle = new RemoteToolProxy({
+      id: 'idle',
+      url: fixture.streamableUrl,
+      clientCapabilities: CAPABILITIES,
+    });
+    await expect(idle.notifyRootsListChanged()).resolves.toBeUndefined();
   });
 });

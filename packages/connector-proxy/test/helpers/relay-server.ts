@@ -3,6 +3,7 @@ import {
   CreateMessageResultSchema,
   ElicitResultSchema,
   ListRootsResultSchema,
+  RootsListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 
@@ -35,10 +36,25 @@ const ASKS = {
  * named in `ask` on the call's own stream (`extra.sendRequest` relates them to the call). It first waits until
  * `together` calls of this session have arrived, so that many are in flight at once. With `echoToken`, the log and
  * the requests carry the call's progress token in `_meta`. It answers with what each request got back, or its
- * error message.
+ * error message (and code, when it has one). Its `roots-changes` tool counts the `notifications/roots/list_changed`
+ * it got; `finish-elicitation` sends `notifications/elicitation/complete` for the id it is given.
  */
 export function createRelayServer(): McpServer {
   const server = new McpServer({ name: 'relay', version: '1.0.0' }, { capabilities: { logging: {} } });
+  let rootsChanges = 0;
+  server.server.setNotificationHandler(RootsListChangedNotificationSchema, () => {
+    rootsChanges++;
+  });
+  server.registerTool('roots-changes', {}, async () => ({
+    content: [{ type: 'text', text: String(rootsChanges) }],
+  }));
+  server.registerTool('finish-elicitation', { inputSchema: { id: z.string() } }, async ({ id }, extra) => {
+    await extra.sendNotification({
+      method: 'notifications/elicitation/complete',
+      params: { elicitationId: id },
+    });
+    return { content: [{ type: 'text', text: 'sent' }] };
+  });
   let waiting: Array<() => void> = [];
   const gather = (together: number) =>
     new Promise<void>((resolve) => {
@@ -72,7 +88,12 @@ export function createRelayServer(): McpServer {
           const sent = { ...request, params: { ...('params' in request ? request.params : {}), ..._meta } };
           answers.push(await extra.sendRequest(sent as typeof request, schema as never));
         } catch (error) {
-          answers.push({ error: (error as Error).message });
+          const { message, code, data } = error as Error & { code?: number; data?: unknown };
+          answers.push({
+            error: message,
+            ...(code === undefined ? {} : { code }),
+            ...(data === undefined ? {} : { data }),
+          });
         }
       }
       return { content: [{ type: 'text', text: JSON.stringify(answers) }] };
