@@ -23,6 +23,7 @@ import {
   WarmCatalogue,
 } from './startup/index.js';
 import type { WarmState } from './state/index.js';
+import { logUpstreamMessage } from './upstream-log.js';
 
 /** The host's version, as reported in `initialize` and `/status`. */
 export const HOST_VERSION: string = packageJson.version;
@@ -91,13 +92,12 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
   });
   const gate = new ConnectPhaseGate(options.timers ? { timers: options.timers } : {});
   let surface: McpSurface | undefined;
+  // An upstream log message about no client's request goes to the host's own log, never to every client: the
+  // ones about a request reach that request's client only (through its call context).
   const onUpstreamLog: ManagerWiring['onUpstreamLog'] = (connectorId, entry) =>
-    surface?.broadcastLog({
-      connectorId,
-      level: entry.level,
-      data: entry.data,
-      ...(entry.logger === undefined ? {} : { logger: entry.logger }),
-    });
+    logUpstreamMessage(logger, connectorId, entry);
+  const onElicitationComplete: ManagerWiring['onElicitationComplete'] = (connectorId, elicitationId) =>
+    surface?.elicitationComplete(connectorId, elicitationId);
   const onResourceUpdated: ManagerWiring['onResourceUpdated'] = (connectorId, uri) =>
     surface?.resourceUpdated(connectorId, uri);
   const phasePromise = gate.opened.then(async (reason) => {
@@ -109,6 +109,7 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
       registry,
       logger: phaseLogger,
       onUpstreamLog,
+      onElicitationComplete,
       onResourceUpdated,
       // Read by the fast path before the gate can open (async mode); the manager adopts it instead of reading again.
       warmState,
@@ -234,6 +235,7 @@ interface ManagerWiring {
   readonly warmState: WarmState | undefined;
   readonly logger: Logger;
   readonly onUpstreamLog: NonNullable<ConnectorProxyManagerOptions['onUpstreamLog']>;
+  readonly onElicitationComplete: NonNullable<ConnectorProxyManagerOptions['onElicitationComplete']>;
   readonly onResourceUpdated: NonNullable<ConnectorProxyManagerOptions['onResourceUpdated']>;
 }
 
@@ -250,6 +252,7 @@ function createConnectPhase(
     logger: wiring.logger,
     version: HOST_VERSION,
     onUpstreamLog: wiring.onUpstreamLog,
+    onElicitationComplete: wiring.onElicitationComplete,
     onResourceUpdated: wiring.onResourceUpdated,
     warmState: wiring.warmState,
   });
@@ -279,6 +282,7 @@ async function openSurface(
   const group = {
     ...shared,
     instructionsMaxBytes: settings.catalogue.instructionsMaxBytes,
+    clientRequestTimeoutMs: settings.catalogue.clientRequestTimeoutMs,
     serverInfo: { name: 'cortex-mcp-host', version: HOST_VERSION },
   };
   if (config.transport === 'stdio') {

@@ -28,6 +28,10 @@ export function lateUpstream(source: LateUpstreamSource): UpstreamRouter {
       // Nothing can have been subscribed before the manager started.
       await source.current()?.unsubscribeResource(connectorId, uri);
     },
+    // A client's roots changing before the manager started concerns no upstream yet: each asks at its handshake.
+    rootsListChanged: async (connectorId) => {
+      await source.current()?.rootsListChanged(connectorId);
+    },
     instructions: () => source.current()?.instructions() ?? source.earlyInstructions(),
   };
 }

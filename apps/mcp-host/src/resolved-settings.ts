@@ -59,6 +59,8 @@ export interface CatalogueSettings {
   readonly namePrefix: HostConfig['namePrefix'];
   /** Budget of the composed `instructions`, in UTF-8 bytes (0: none). */
   readonly instructionsMaxBytes: number;
+  /** How long a request relayed from an upstream to the calling client waits for its answer, in ms. */
+  readonly clientRequestTimeoutMs: number;
 }
 
 /** The settings that tune the sync pipeline, as opposed to where its map, files and keys are. */
@@ -138,7 +140,11 @@ export function resolveSettings(config: HostConfig): ResolvedSettings {
   return {
     upstream,
     specDefaults,
-    catalogue: { namePrefix: config.namePrefix, instructionsMaxBytes: config.instructionsMaxBytes },
+    catalogue: {
+      namePrefix: config.namePrefix,
+      instructionsMaxBytes: config.instructionsMaxBytes,
+      clientRequestTimeoutMs: config.clientRequestTimeoutMs,
+    },
     firstList: {
       wait: config.firstListWait,
       boundMs: Math.min(config.connectTimeoutMs + FIRST_LIST_MARGIN_MS, MAX_TIMER_MS),

@@ -39,6 +39,8 @@ export type {
   ReplaceConnectorToolsResult,
   ToolAnnotations,
   ToolCallContext,
+  ToolCallLog,
+  ToolCallRequest,
   ToolDefinition,
   ToolDescription,
   ToolHandler,

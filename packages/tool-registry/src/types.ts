@@ -8,6 +8,19 @@ export interface ToolProgress {
   readonly message?: string;
 }
 
+/** One log message an upstream sent while serving a call (the params of MCP `notifications/message`). */
+export interface ToolCallLog {
+  readonly level: 'debug' | 'info' | 'notice' | 'warning' | 'error' | 'critical' | 'alert' | 'emergency';
+  readonly logger?: string;
+  readonly data: unknown;
+}
+
+/** A request an upstream sends back to the client while serving a call: `sampling/createMessage`, … */
+export interface ToolCallRequest {
+  readonly method: string;
+  readonly params?: Record<string, unknown>;
+}
+
 /**
  * What the host passes to a handler besides the arguments. The index signature lets a host forward
  * whatever else its MCP server gives it (session id, auth info, ...).
@@ -17,6 +30,17 @@ export interface ToolCallContext {
   readonly signal?: AbortSignal;
   /** Forwards upstream progress to the client. */
   readonly onProgress?: (progress: ToolProgress) => void;
+  /** Forwards the upstream's log messages about this call to the client that made it. */
+  readonly onLog?: (log: ToolCallLog) => void;
+  /**
+   * Relays a request the upstream sends while serving this call (`sampling/createMessage`, `elicitation/create`,
+   * `roots/list`) to the client that made it, and resolves with the client's result. Rejects with the client's
+   * JSON-RPC error (its `code` and `data` kept), or when the client lacks the capability. `signal` aborts it.
+   */
+  readonly onRequest?: (
+    request: ToolCallRequest,
+    context: { readonly signal: AbortSignal },
+  ) => Promise<{ [key: string]: unknown }>;
   readonly [key: string]: unknown;
 }
 

@@ -82,6 +82,7 @@ const shape = {
     z.preprocess(textToKeyword, z.enum(['always', 'conditional', 'never'])).default('always'),
   ),
   instructionsMaxBytes: described('instructionsMaxBytes', integer(0, 1_048_576).default(16_384)),
+  clientRequestTimeoutMs: described('clientRequestTimeoutMs', integer(1, MAX_TIMER_MS).default(300_000)),
   redisUrl: described('redisUrl', z.preprocess(trimText, z.string().regex(/^rediss?:\/\/\S+$/)).optional()),
   redisKeyPrefix: described(
     'redisKeyPrefix',

@@ -233,10 +233,17 @@ function createDemoMcpServer(
   );
   server.registerTool(
     'log',
-    { description: 'Sends a log message to the client, then answers.', inputSchema: { message: z.string() } },
-    async ({ message }) => {
+    {
+      description: 'Sends a log message about this call to its client, then answers.',
+      inputSchema: { message: z.string() },
+    },
+    async ({ message }, extra) => {
       record('log', { message });
-      await server.sendLoggingMessage({ level: 'info', logger: options.name, data: message });
+      // Sent as part of the call (on its response stream), so a gateway can tell which client it belongs to.
+      await extra.sendNotification({
+        method: 'notifications/message',
+        params: { level: 'info', logger: options.name, data: message },
+      });
       return { content: [{ type: 'text', text: 'logged' }] };
     },
   );

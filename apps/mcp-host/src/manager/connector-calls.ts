@@ -45,10 +45,12 @@ export interface UpstreamRequest<T> {
   readonly run: (proxy: RemoteToolProxy, options: ProxyRequestOptions) => Promise<T>;
 }
 
-/** The per-request options every proxy request takes (cancellation, progress, timeout). */
+/** The per-request options every proxy request takes (cancellation, progress, the way back to the client, timeout). */
 export interface ProxyRequestOptions {
   readonly signal: AbortSignal | undefined;
   readonly onProgress: ToolCallContext['onProgress'];
+  readonly onLog: ToolCallContext['onLog'];
+  readonly onRequest: ToolCallContext['onRequest'];
   readonly timeoutMs: number;
 }
 
@@ -112,6 +114,8 @@ export class ConnectorCalls {
         return proxy.callTool(upstream.originalName, upstream.args, {
           signal: context.signal,
           onProgress: context.onProgress,
+          onLog: context.onLog,
+          onRequest: context.onRequest,
           timeoutMs: upstream.timeoutMs,
         });
       },
@@ -145,6 +149,8 @@ export class ConnectorCalls {
         return upstream.run(proxy, {
           signal: context.signal,
           onProgress: context.onProgress,
+          onLog: context.onLog,
+          onRequest: context.onRequest,
           timeoutMs: upstream.timeoutMs,
         });
       },

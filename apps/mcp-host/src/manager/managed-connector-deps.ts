@@ -26,7 +26,10 @@ export interface ManagedConnectorDeps {
   readonly circuitFailureThreshold: number;
   /** How long an open circuit refuses calls before one probe, in ms. */
   readonly circuitOpenMs: number;
+  /** An upstream log message no request's client took (it belongs to no request). */
   readonly onUpstreamLog?: ((connectorId: string, entry: UpstreamLogEntry) => void) | undefined;
+  /** The upstream finished a URL-mode elicitation. */
+  readonly onElicitationComplete?: ((connectorId: string, elicitationId: string) => void) | undefined;
   /** The upstream said a subscribed resource changed (`uri` in the upstream's form). */
   readonly onResourceUpdated?: ((connectorId: string, uri: string) => void) | undefined;
   /** The connector's registered catalogue changed (live listing, or list_changed). */

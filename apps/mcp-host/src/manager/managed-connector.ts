@@ -162,6 +162,11 @@ export class ManagedConnector {
     );
   }
 
+  /** Tells the upstream that a client's roots changed; nothing while not connected (it asks at its handshake). */
+  async rootsListChanged(): Promise<void> {
+    await this.#proxy?.notifyRootsListChanged();
+  }
+
   /** Ends an upstream subscription; when not connected the proxy only forgets it. */
   async unsubscribeResource(uri: string): Promise<void> {
     await this.#proxy?.unsubscribeResource(uri, { timeoutMs: this.#spec.callTimeoutMs });

@@ -80,8 +80,13 @@ export interface ConnectorProxyManagerOptions {
   logger: Logger;
   /** Host version, reported in `status()`. */
   version: string;
-  /** Receives each upstream `notifications/message`. */
+  /**
+   * Receives each upstream `notifications/message` that belongs to no client's request (the others go to the
+   * request's client through its `ToolCallContext.onLog`).
+   */
   onUpstreamLog?: ((connectorId: string, entry: UpstreamLogEntry) => void) | undefined;
+  /** Receives each upstream `notifications/elicitation/complete` (a URL-mode elicitation finished). */
+  onElicitationComplete?: ((connectorId: string, elicitationId: string) => void) | undefined;
   /** Receives every upstream `notifications/resources/updated` (the URI in the upstream's form). */
   onResourceUpdated?: ((connectorId: string, uri: string) => void) | undefined;
   /** Epoch-ms clock. Default `Date.now`. */

@@ -70,6 +70,11 @@ export class UpstreamRequests {
     await this.#connectors.get(connectorId)?.unsubscribeResource(uri);
   }
 
+  /** Tells the connector's upstream that a client's roots changed; nothing for a connector that is gone. */
+  async rootsListChanged(connectorId: string): Promise<void> {
+    await this.#connectors.get(connectorId)?.rootsListChanged();
+  }
+
   /** Every running connector's instructions, in connector-id order (stable across hosts and restarts). */
   instructions(): ConnectorInstructions[] {
     const entries: ConnectorInstructions[] = [];

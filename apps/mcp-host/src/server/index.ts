@@ -29,6 +29,5 @@ export type {
   McpSurface,
   ToolSource,
   UpstreamInstructions,
-  UpstreamLogEntry,
   UpstreamRouter,
 } from './types.js';

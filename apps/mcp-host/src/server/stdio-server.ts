@@ -37,6 +37,9 @@ export async function serveStdio(options: StdioServerOptions): Promise<StdioSurf
     registry: options.registry,
     ...(options.upstream && { upstream: options.upstream }),
     ...(options.instructionsMaxBytes !== undefined && { instructionsMaxBytes: options.instructionsMaxBytes }),
+    ...(options.clientRequestTimeoutMs !== undefined && {
+      clientRequestTimeoutMs: options.clientRequestTimeoutMs,
+    }),
     serverInfo: options.serverInfo,
     firstListReady: options.firstListReady,
     logger,
@@ -73,7 +76,8 @@ export async function serveStdio(options: StdioServerOptions): Promise<StdioSurf
   let closing: Promise<void> | undefined;
   return {
     closed,
-    broadcastLog: (entry) => group.broadcastLog(entry),
+    elicitationComplete: (connectorId, elicitationId) =>
+      group.elicitationComplete(connectorId, elicitationId),
     resourceUpdated: (connectorId, uri) => group.resourceUpdated(connectorId, uri),
     drain: (timeoutMs) => group.drain(timeoutMs),
     close: () => {

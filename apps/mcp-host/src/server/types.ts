@@ -3,7 +3,6 @@ import type {
   CompleteRequest,
   CompleteResult,
   GetPromptResult,
-  LoggingLevel,
   ReadResourceResult,
 } from '@modelcontextprotocol/sdk/types.js';
 
@@ -52,6 +51,8 @@ export interface UpstreamRouter {
   ): Promise<CompleteResult>;
   subscribeResource(connectorId: string, uri: string, context: ToolCallContext): Promise<void>;
   unsubscribeResource(connectorId: string, uri: string): Promise<void>;
+  /** A client whose requests went to this connector says its roots changed: tell the upstream. */
+  rootsListChanged(connectorId: string): Promise<void>;
   /** Every connector's instructions, in a stable order. */
   instructions(): readonly UpstreamInstructions[];
 }
@@ -77,20 +78,16 @@ export interface HostServerTimers {
 }
 
 /**
- * A log message an upstream connector sent (`notifications/message`), to forward to downstream clients.
- * `logger` is the upstream's own logger name, if it gave one.
+ * What both surfaces (HTTP and stdio) share: route what upstreams send outside any request, wait for calls, shut
+ * down. (An upstream's log messages and requests about a client's request travel with that request, never through
+ * the surface; its log messages about no request go to the host's own log.)
  */
-export interface UpstreamLogEntry {
-  readonly connectorId: string;
-  readonly level: LoggingLevel;
-  readonly logger?: string;
-  readonly data: unknown;
-}
-
-/** What both surfaces (HTTP and stdio) share: forward logs, wait for calls, shut down. */
 export interface McpSurface {
-  /** Sends an upstream log message to every initialized session whose `logging/setLevel` lets it through. */
-  broadcastLog(entry: UpstreamLogEntry): void;
+  /**
+   * An upstream finished a URL-mode elicitation (`notifications/elicitation/complete`): the session whose request
+   * relayed that elicitation is told, and no other.
+   */
+  elicitationComplete(connectorId: string, elicitationId: string): void;
   /**
    * An upstream said a resource changed (`uri` in the upstream's form): `notifications/resources/updated` goes to
    * the sessions subscribed to it, and only to them.

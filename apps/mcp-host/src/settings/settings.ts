@@ -20,6 +20,7 @@ export const hostSettingKeys = [
   'toolPinPolicy',
   'namePrefix',
   'instructionsMaxBytes',
+  'clientRequestTimeoutMs',
   'redisUrl',
   'redisKeyPrefix',
   'redisLeaseMs',
@@ -268,6 +269,14 @@ const table: Record<HostSettingKey, SettingEntry> = {
     default: '16384',
     description:
       "Most bytes of the `instructions` the host sends in `initialize`: the upstreams' instructions, each under its connector's name, share this budget evenly (each cut to its share); 0 sends none.",
+  },
+  clientRequestTimeoutMs: {
+    env: ['MCP_CLIENT_REQUEST_TIMEOUT_MS'],
+    flag: string('--client-request-timeout-ms', 'ms'),
+    type: 'an integer from 1 to 2147483647 (milliseconds)',
+    default: '300000 (5 min)',
+    description:
+      "How long a request an upstream sends back to the calling client (`sampling/createMessage`, `elicitation/create`, `roots/list`) waits for the client's answer; an elicitation may wait for a person. The upstream's own call timeout still applies: it cancels the request when it gives up first.",
   },
   redisUrl: {
     env: ['MCP_REDIS_URL'],

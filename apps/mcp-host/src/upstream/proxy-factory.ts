@@ -17,7 +17,19 @@ export interface ProxyFactoryDeps {
   readonly logger: Logger;
   readonly random: () => number;
   readonly onUpstreamLog?: ((connectorId: string, entry: UpstreamLogEntry) => void) | undefined;
+  readonly onElicitationComplete?: ((connectorId: string, elicitationId: string) => void) | undefined;
 }
+
+/**
+ * What the host declares to every upstream as its client: it relays sampling, elicitation (form and URL) and roots
+ * to the client whose request the upstream is serving, and refuses, naming the capability, when that client
+ * lacks it. Declaring them makes upstreams offer the tools that need them.
+ */
+export const HOST_CLIENT_CAPABILITIES = {
+  sampling: { context: {}, tools: {} },
+  elicitation: { form: {}, url: {} },
+  roots: { listChanged: true },
+};
 
 /** The proxy's events the managed connector listens to. */
 export interface ProxyCallbacks {
@@ -64,6 +76,8 @@ export function createConnectorProxy(
       onCatalogueChanged: callbacks.onCatalogueChanged,
       ...(callbacks.onResourceUpdated ? { onResourceUpdated: callbacks.onResourceUpdated } : {}),
       onLog: (entry) => deps.onUpstreamLog?.(spec.id, entry),
+      onElicitationComplete: (elicitationId) => deps.onElicitationComplete?.(spec.id, elicitationId),
+      clientCapabilities: HOST_CLIENT_CAPABILITIES,
     });
     return { proxy };
   } catch (error) {

@@ -61,6 +61,7 @@ const inUse: Record<HostSettingKey, unknown> = {
   toolPinPolicy: manager.toolPinPolicy,
   namePrefix: settings.catalogue.namePrefix,
   instructionsMaxBytes: settings.catalogue.instructionsMaxBytes,
+  clientRequestTimeoutMs: settings.catalogue.clientRequestTimeoutMs,
   redisUrl: manager.redis?.url,
   redisKeyPrefix: fleet?.keyPrefix,
   redisLeaseMs: fleet?.leaseMs,

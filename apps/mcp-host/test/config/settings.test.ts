@@ -28,6 +28,7 @@ const samples: Record<HostSettingKey, { text: string; value: unknown; command?: 
   toolPinPolicy: { text: 'block', value: 'block' },
   namePrefix: { text: 'conditional', value: 'conditional' },
   instructionsMaxBytes: { text: '4096', value: 4096 },
+  clientRequestTimeoutMs: { text: '5000', value: 5000 },
   redisUrl: { text: 'redis://127.0.0.1:6379/0', value: 'redis://127.0.0.1:6379/0' },
   redisKeyPrefix: { text: 'fleet-a:', value: 'fleet-a:' },
   redisLeaseMs: { text: '3000', value: 3_000 },

@@ -7,7 +7,13 @@ import { CallToolResultSchema, type Progress } from '@modelcontextprotocol/sdk/t
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoConnector, startDemoConnector } from '../../src/demo/demo-connector.js';
 import { MapPublisher } from '../../src/demo/map-publisher.js';
-import { connectHttp, connectSse, connectStdio, type E2eClient } from './helpers/clients.js';
+import {
+  ALL_CLIENT_FEATURES,
+  connectHttp,
+  connectSse,
+  connectStdio,
+  type E2eClient,
+} from './helpers/clients.js';
 import { tempCortexHome } from './helpers/host-observation.js';
 import { type HostProcess, startHostProcess } from './helpers/host-process.js';
 import { entry, mapOf } from './helpers/maps.js';
@@ -81,7 +87,9 @@ beforeAll(async () => {
   const [alphaDirect, betaDirect, everythingDirect] = await Promise.all([
     connectHttp(alpha.streamableUrl),
     connectSse(beta.sseUrl),
-    connectHttp(everything.url),
+    // As capable as the host is towards its upstreams: server-everything offers its sampling, elicitation and
+    // roots tools only to a client that declares those features.
+    connectHttp(everything.url, { capabilities: ALL_CLIENT_FEATURES }),
   ]);
   direct.set('alpha', alphaDirect).set('beta', betaDirect).set('everything', everythingDirect);
 });

@@ -1,4 +1,4 @@
-import { VersionedToolRegistry } from '@cortex-mcp/tool-registry';
+import { type ToolCallContext, VersionedToolRegistry } from '@cortex-mcp/tool-registry';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import {
@@ -13,11 +13,13 @@ import { createHostHttpServer, type HostHttpServer } from '../../src/server/inde
 import { connectHttpClient, deferred, type TestClient } from './support.js';
 
 // The shape the host composes: upstream tools (here the demo connector, through a real SDK client) registered
-// with handlers that call upstream; upstream log messages forwarded with broadcastLog.
+// with handlers that call upstream; an upstream log message goes to the caller through the call's `onLog` (one
+// call at a time here, so the call in flight is the one it belongs to).
 let demo: DemoConnector;
 let upstream: Client;
 let server: HostHttpServer;
 let downstream: TestClient;
+let callInFlight: ToolCallContext | undefined;
 
 beforeAll(async () => {
   demo = await startDemoConnector({ name: 'notes' });
@@ -29,11 +31,17 @@ beforeAll(async () => {
     'notes',
     tools.map((tool) => ({
       ...tool,
-      handler: (args, context) =>
-        upstream.callTool({ name: tool.name, arguments: args }, CallToolResultSchema, {
-          ...(context.signal && { signal: context.signal }),
-          ...(context.onProgress && { onprogress: context.onProgress }),
-        }),
+      handler: async (args, context) => {
+        callInFlight = context;
+        try {
+          return await upstream.callTool({ name: tool.name, arguments: args }, CallToolResultSchema, {
+            ...(context.signal && { signal: context.signal }),
+            ...(context.onProgress && { onprogress: context.onProgress }),
+          });
+        } finally {
+          callInFlight = undefined;
+        }
+      },
     })),
   );
   server = await createHostHttpServer({
@@ -44,7 +52,7 @@ beforeAll(async () => {
     serverInfo: { name: 'host', version: '1' },
   });
   upstream.setNotificationHandler(LoggingMessageNotificationSchema, ({ params }) =>
-    server.broadcastLog({ connectorId: 'notes', ...params }),
+    callInFlight?.onLog?.(params),
   );
   downstream = await connectHttpClient(server.url);
 });

@@ -1,7 +1,11 @@
 import type { VersionedToolRegistry } from '@cortex-mcp/tool-registry';
 import {
   CallToolResultSchema,
+  CreateMessageRequestSchema,
+  ElicitRequestSchema,
+  EmptyResultSchema,
   ErrorCode,
+  ListRootsRequestSchema,
   LoggingMessageNotificationSchema,
   McpError,
   ToolListChangedNotificationSchema,
@@ -190,31 +194,131 @@ describe('the MCP endpoint over Streamable HTTP', () => {
     expect(count).toBe(1);
   });
 
-  it('forwards upstream log messages to every session, respecting logging/setLevel', async () => {
+  it('sends a call’s log messages to its own session only, on the call’s stream, respecting logging/setLevel', async () => {
     const quiet = await connect();
     const chatty = await connect();
     await quiet.client.setLoggingLevel('error');
     const received = { quiet: [] as unknown[], chatty: [] as unknown[] };
-    const chattyGotError = deferred();
     quiet.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
       received.quiet.push(n.params);
     });
     chatty.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
       received.chatty.push(n.params);
-      if (n.params.level === 'error') chattyGotError.resolve();
     });
-    await Promise.all([quiet.streamOpen, chatty.streamOpen]);
-
-    server.broadcastLog({ connectorId: 'notes', level: 'info', data: { msg: 'synced' } });
-    server.broadcastLog({ connectorId: 'notes', level: 'error', logger: 'db', data: 'disk full' });
-    await chattyGotError.promise;
-    await quiet.client.listTools(); // flushes anything already sent to the quiet session
+    // Both calls at once: a log sent on a call's own response stream arrives before that call's answer.
+    await Promise.all([
+      quiet.client.callTool({ name: 'local.relay', arguments: { tag: 'Q' } }),
+      chatty.client.callTool({ name: 'local.relay', arguments: { tag: 'C' } }),
+    ]);
 
     expect(received.chatty).toEqual([
-      { level: 'info', logger: 'notes', data: { msg: 'synced' } },
-      { level: 'error', logger: 'notes/db', data: 'disk full' },
+      { level: 'info', logger: 'local', data: 'C info' },
+      { level: 'error', logger: 'local/db', data: 'C error' },
     ]);
-    expect(received.quiet).toEqual([{ level: 'error', logger: 'notes/db', data: 'disk full' }]);
+    expect(received.quiet).toEqual([{ level: 'error', logger: 'local/db', data: 'Q error' }]);
+  });
+
+  it('answers logging/setLevel with an unknown level with -32602', async () => {
+    const { client } = await connect();
+    await expect(
+      client.request({ method: 'logging/setLevel', params: { level: 'loud' } }, EmptyResultSchema),
+    ).rejects.toMatchObject({
+      code: ErrorCode.InvalidParams,
+      message: expect.stringContaining('one of debug, info'),
+    });
+  });
+});
+
+describe('requests an upstream sends back to the calling client', () => {
+  const ALL = ['sampling/createMessage', 'elicitation/create', 'roots/list'];
+
+  /** A client that declares every client feature and answers each request naming `tag`. */
+  async function capableClient(tag: string): Promise<TestClient & { asked: string[] }> {
+    const asked: string[] = [];
+    const connected = await connectHttpClient(
+      server.url,
+      { sampling: {}, elicitation: { form: {} }, roots: { listChanged: true } },
+      (client) => {
+        client.setRequestHandler(CreateMessageRequestSchema, async () => {
+          asked.push('sampling');
+          return { role: 'assistant', content: { type: 'text', text: `sampled by ${tag}` }, model: tag };
+        });
+        client.setRequestHandler(ElicitRequestSchema, async () => {
+          asked.push('elicitation');
+          return { action: 'accept', content: { name: tag } };
+        });
+        client.setRequestHandler(ListRootsRequestSchema, async () => {
+          asked.push('roots');
+          return { roots: [{ uri: `file:///${tag}` }] };
+        });
+      },
+    );
+    clients.push(connected);
+    return { ...connected, asked };
+  }
+
+  function answersOf(result: unknown): unknown[] {
+    return JSON.parse((result as { content: Array<{ text: string }> }).content[0]?.text ?? '[]');
+  }
+
+  it('relays sampling, elicitation and roots to the client whose call asked, and its answers back', async () => {
+    const [a, b] = [await capableClient('A'), await capableClient('B')];
+    const [resultA, resultB] = await Promise.all([
+      a.client.callTool({ name: 'local.relay', arguments: { tag: 'A', ask: ALL } }),
+      b.client.callTool({ name: 'local.relay', arguments: { tag: 'B', ask: ALL } }),
+    ]);
+    for (const [tag, result] of [
+      ['A', resultA],
+      ['B', resultB],
+    ] as const) {
+      expect(answersOf(result)).toEqual([
+        { role: 'assistant', content: { type: 'text', text: `sampled by ${tag}` }, model: tag },
+        { action: 'accept', content: { name: tag } },
+        { roots: [{ uri: `file:///${tag}` }] },
+      ]);
+    }
+    expect(a.asked).toEqual(['sampling', 'elicitation', 'roots']);
+    expect(b.asked).toEqual(['sampling', 'elicitation', 'roots']);
+  });
+
+  it('refuses, naming the capability, what the calling client did not declare', async () => {
+    const { client } = await connect();
+    const result = await client.callTool({ name: 'local.relay', arguments: { tag: 'N', ask: ALL } });
+    expect(answersOf(result)).toEqual([
+      {
+        code: ErrorCode.MethodNotFound,
+        message: expect.stringContaining('did not declare the sampling capability'),
+      },
+      {
+        code: ErrorCode.MethodNotFound,
+        message: expect.stringContaining('did not declare the elicitation capability'),
+      },
+      {
+        code: ErrorCode.MethodNotFound,
+        message: expect.stringContaining('did not declare the roots capability'),
+      },
+    ]);
+  });
+
+  it('passes the client’s JSON-RPC error back with its code, message and data', async () => {
+    const connected = await connectHttpClient(server.url, { sampling: {} }, (client) => {
+      client.setRequestHandler(CreateMessageRequestSchema, async () => {
+        throw new McpError(-32042, 'ask the user first', { url: 'https://example.com/consent' });
+      });
+    });
+    clients.push(connected);
+    const result = await connected.client.callTool({
+      name: 'local.relay',
+      arguments: { tag: 'E', ask: ['sampling/createMessage'] },
+    });
+    expect(answersOf(result)).toEqual([
+      // The message as the client sent it (its SDK's McpError put the prefix in).
+      {
+        code: -32042,
+        message: 'MCP error -32042: ask the user first',
+        data: { url: 'https://example.com/consent' },
+      },
+    ]);
   });
 });
 

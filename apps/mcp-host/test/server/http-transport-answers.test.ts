@@ -157,7 +157,7 @@ describe('answers to requests', () => {
 });
 
 describe('the GET stream and DELETE', () => {
-  it('carries tools/list_changed and forwarded log messages on the GET stream', async () => {
+  it('carries tools/list_changed on the GET stream, and a call’s log messages on the call’s own stream', async () => {
     const raw = await rawSession();
     const stream = await raw.openStream();
     cleanups.push(async () => stream.close());
@@ -167,17 +167,21 @@ describe('the GET stream and DELETE', () => {
     registry.replaceConnectorTools('extra', [
       { name: 'fresh', inputSchema: { type: 'object' }, handler: async () => ({ content: [] }) },
     ]);
-    server.broadcastLog({ connectorId: 'notes', level: 'warning', data: 'disk almost full' });
-
     expect(await stream.next((message) => hasMethod(message, 'notifications/tools/list_changed'))).toEqual({
       jsonrpc: '2.0',
       method: 'notifications/tools/list_changed',
     });
-    expect(await stream.next((message) => hasMethod(message, 'notifications/message'))).toEqual({
-      jsonrpc: '2.0',
-      method: 'notifications/message',
-      params: { level: 'warning', logger: 'notes', data: 'disk almost full' },
-    });
+
+    const answer = await raw.post(callRequest(5, 'local.log-then-answer', {}));
+    expect(answer.headers['content-type']).toBe('text/event-stream');
+    expect(sseMessages(answer.text)).toEqual([
+      {
+        jsonrpc: '2.0',
+        method: 'notifications/message',
+        params: { level: 'warning', logger: 'local', data: 'disk almost full' },
+      },
+      { jsonrpc: '2.0', id: 5, result: { content: [{ type: 'text', text: 'logged' }] } },
+    ]);
   });
 
   it('ends the session on DELETE: 200, the session is gone, its id is unknown afterwards', async () => {

@@ -96,17 +96,20 @@ it('forwards progress and cancellation over stdio', async () => {
   expect(signal.aborted).toBe(true);
 });
 
-it('sends tools/list_changed and forwarded log messages to the stdio client', async () => {
+it('sends a call’s log messages and tools/list_changed to the stdio client', async () => {
   const changed = deferred();
-  const logged = deferred<unknown>();
+  const logged: unknown[] = [];
   client.setNotificationHandler(ToolListChangedNotificationSchema, () => changed.resolve());
-  client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => logged.resolve(n.params));
+  client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+    logged.push(n.params);
+  });
+
+  await client.setLoggingLevel('error');
+  await client.callTool({ name: 'local.relay', arguments: { tag: 'S' } });
+  expect(logged).toEqual([{ level: 'error', logger: 'local/db', data: 'S error' }]);
 
   registry.removeConnector('local');
-  surface.broadcastLog({ connectorId: 'notes', level: 'warning', data: 'slow upstream' });
-
   await changed.promise;
-  expect(await logged.promise).toEqual({ level: 'warning', logger: 'notes', data: 'slow upstream' });
   expect((await client.listTools()).tools).toEqual([]);
 });
 

@@ -3,7 +3,7 @@ import { VersionedToolRegistry } from '@cortex-mcp/tool-registry';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import { Agent, fetch as undiciFetch } from 'undici';
 
 /** A promise with its resolver outside. */
@@ -34,6 +34,16 @@ export const ADD_RESULT: CallToolResult = {
 export const FAIL_RESULT: CallToolResult = {
   content: [{ type: 'text', text: 'upstream said no' }],
   isError: true,
+};
+
+/** The params `local.relay` sends with each method it relays. */
+const RELAY_PARAMS: Record<string, Record<string, unknown>> = {
+  'sampling/createMessage': {
+    messages: [{ role: 'user', content: { type: 'text', text: 'hello?' } }],
+    maxTokens: 5,
+  },
+  'elicitation/create': { message: 'Name?', requestedSchema: { type: 'object', properties: {} } },
+  'roots/list': {},
 };
 
 /** A registry with one connector, `local`, whose tools are local functions. */
@@ -100,6 +110,30 @@ export function createTestRegistry(): { registry: VersionedToolRegistry; observe
         }),
     },
     {
+      // Logs `<tag> info` (info) and `<tag> error` (error, logger "db") to its caller, then relays each method of
+      // `ask` to its caller and answers with what came back, or the error's code and message.
+      name: 'relay',
+      inputSchema: object({ tag: { type: 'string' }, ask: { type: 'array' } }),
+      handler: async (args, context) => {
+        const tag = String(args.tag);
+        context.onLog?.({ level: 'info', data: `${tag} info` });
+        context.onLog?.({ level: 'error', logger: 'db', data: `${tag} error` });
+        const answers: unknown[] = [];
+        for (const method of (args.ask as string[] | undefined) ?? []) {
+          const params = RELAY_PARAMS[method] ?? {};
+          try {
+            answers.push(
+              await context.onRequest?.({ method, params }, { signal: context.signal as AbortSignal }),
+            );
+          } catch (error) {
+            const { code, message, data } = error as { code?: number; message: string; data?: unknown };
+            answers.push({ code, message, ...(data === undefined ? {} : { data }) });
+          }
+        }
+        return { content: [{ type: 'text', text: JSON.stringify(answers) }] };
+      },
+    },
+    {
       name: 'gate',
       inputSchema: object(),
       handler: async () => {
@@ -120,8 +154,15 @@ export interface TestClient {
   close(): Promise<void>;
 }
 
-/** Connects a real SDK client to `url`. */
-export async function connectHttpClient(url: string): Promise<TestClient> {
+/**
+ * Connects a real SDK client to `url`, declaring `capabilities`; `prepare` may set its request handlers before it
+ * connects.
+ */
+export async function connectHttpClient(
+  url: string,
+  capabilities: ClientCapabilities = {},
+  prepare: (client: Client) => void = () => {},
+): Promise<TestClient> {
   const agent = new Agent();
   const opened = deferred();
   // The SDK client opens its GET stream after `initialized`, on its own schedule; tests that expect a
@@ -131,7 +172,8 @@ export async function connectHttpClient(url: string): Promise<TestClient> {
     if ((init?.method ?? 'GET') === 'GET' && response.ok) opened.resolve();
     return response as unknown as Response;
   };
-  const client = new Client({ name: 'test-client', version: '1.0.0' });
+  const client = new Client({ name: 'test-client', version: '1.0.0' }, { capabilities });
+  prepare(client);
   await client.connect(new StreamableHTTPClientTransport(new URL(url), { fetch: observingFetch }));
   return {
     client,

@@ -228,6 +228,14 @@ export function createTransportRegistry(): { registry: VersionedToolRegistry; to
       },
     },
     {
+      name: 'log-then-answer',
+      inputSchema: schema,
+      handler: async (_args, context) => {
+        context.onLog?.({ level: 'warning', data: 'disk almost full' });
+        return { content: [{ type: 'text', text: 'logged' }] };
+      },
+    },
+    {
       name: 'progress-then-gate',
       inputSchema: schema,
       handler: async (_args, context) => {

@@ -82,6 +82,9 @@ export async function createHostHttpServer(options: HostHttpServerOptions): Prom
     registry: options.registry,
     ...(options.upstream && { upstream: options.upstream }),
     ...(options.instructionsMaxBytes !== undefined && { instructionsMaxBytes: options.instructionsMaxBytes }),
+    ...(options.clientRequestTimeoutMs !== undefined && {
+      clientRequestTimeoutMs: options.clientRequestTimeoutMs,
+    }),
     serverInfo: options.serverInfo,
     firstListReady: options.firstListReady,
     logger,
@@ -156,7 +159,8 @@ export async function createHostHttpServer(options: HostHttpServerOptions): Prom
     get sessionCount() {
       return group.sessionCount;
     },
-    broadcastLog: (entry) => group.broadcastLog(entry),
+    elicitationComplete: (connectorId, elicitationId) =>
+      group.elicitationComplete(connectorId, elicitationId),
     resourceUpdated: (connectorId, uri) => group.resourceUpdated(connectorId, uri),
     drain: (timeoutMs) => group.drain(timeoutMs),
     close: () => {

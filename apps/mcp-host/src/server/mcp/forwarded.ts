@@ -2,6 +2,7 @@ import type { ToolCallContext } from '@cortex-mcp/tool-registry';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { upstreamErrorAnswer } from '../../forwarding/index.js';
 import type { CatalogueSource, HostServerLogger, UpstreamRouter } from '../types.js';
+import type { ClientLink } from './client-relay.js';
 import type { InFlightCalls } from './in-flight-calls.js';
 import type { SubscriptionBook } from './subscriptions.js';
 import { type Extra, runClientRequest } from './tool-call.js';
@@ -15,6 +16,8 @@ export interface CatalogueRouting {
   readonly calls: InFlightCalls;
   readonly isDraining: () => boolean;
   readonly logger: HostServerLogger;
+  /** The session's way back to its client. Per session. */
+  readonly client?: ClientLink;
 }
 
 /** `-32002`: the code MCP 2025-11-25 names for a resource that does not exist. */
@@ -37,7 +40,7 @@ export async function forwardToConnector<T>(
       `The host is shutting down and accepts no new requests; send ${request.what} again once it is back.`,
     );
   }
-  return runClientRequest(routing, extra, async (context) => {
+  return runClientRequest(routing, extra, request.connectorId, async (context) => {
     try {
       return await run(context);
     } catch (error) {

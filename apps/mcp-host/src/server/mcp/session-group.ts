@@ -1,6 +1,5 @@
 import type { ToolRegistryChangeEvent } from '@cortex-mcp/tool-registry';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import type { LoggingMessageNotification } from '@modelcontextprotocol/sdk/types.js';
 import { HostServerError } from '../errors.js';
 import type {
   CatalogueSource,
@@ -8,9 +7,10 @@ import type {
   HostServerLogger,
   HostServerTimers,
   McpSurface,
-  UpstreamLogEntry,
   UpstreamRouter,
 } from '../types.js';
+import type { ClientLinkOptions } from './client-relay.js';
+import { ElicitationBook } from './elicitations.js';
 import { publicUriOf } from './forwarded.js';
 import { InFlightCalls } from './in-flight-calls.js';
 import { composeInstructions } from './instructions.js';
@@ -35,7 +35,15 @@ export interface McpSessionGroupOptions {
    * settled, within a bound it applies itself. Default: lists never wait.
    */
   readonly firstListReady?: (() => Promise<void> | undefined) | undefined;
+  /**
+   * How long a request an upstream sends back to a client (sampling, elicitation, roots) waits for the client's
+   * answer, in ms. Default 300000: an elicitation may wait for a person.
+   */
+  readonly clientRequestTimeoutMs?: number;
 }
+
+/** Default of {@link McpSessionGroupOptions.clientRequestTimeoutMs}. */
+export const DEFAULT_CLIENT_REQUEST_TIMEOUT_MS = 300_000;
 
 const silent: HostServerLogger = { warn: () => {} };
 
@@ -48,6 +56,7 @@ const NO_UPSTREAM: UpstreamRouter = {
   complete: () => Promise.reject(noConnector()),
   subscribeResource: () => Promise.reject(noConnector()),
   unsubscribeResource: () => Promise.resolve(),
+  rootsListChanged: () => Promise.resolve(),
   instructions: () => [],
 };
 
@@ -61,7 +70,8 @@ function noConnector(): HostServerError {
 /**
  * Every MCP session one surface (the HTTP endpoint, or stdio) serves, and what they share: the catalogue, the count
  * of requests in flight, the resource subscriptions, and the fan-out of `list_changed` notifications (per kind, on
- * every catalogue change), of `resources/updated` (to subscribers only) and of upstream log messages. Transports are the caller's business: it opens a session, connects it, and the group
+ * every catalogue change), of `resources/updated` (to subscribers only) and of `notifications/elicitation/complete` (to the session that
+ * relayed the elicitation). Transports are the caller's business: it opens a session, connects it, and the group
  * forgets the session when its transport closes.
  */
 export class McpSessionGroup implements McpSurface {
@@ -70,6 +80,8 @@ export class McpSessionGroup implements McpSurface {
   readonly #calls: InFlightCalls;
   readonly #routing: SessionRouting;
   readonly #subscriptions: SubscriptionBook;
+  readonly #elicitations: ElicitationBook;
+  readonly #link: ClientLinkOptions;
   readonly #upstream: UpstreamRouter;
   readonly #instructionsMaxBytes: number;
   readonly #serverInfo: HostServerInfo;
@@ -85,6 +97,12 @@ export class McpSessionGroup implements McpSurface {
     this.#upstream = options.upstream ?? NO_UPSTREAM;
     this.#instructionsMaxBytes = options.instructionsMaxBytes ?? DEFAULT_INSTRUCTIONS_MAX_BYTES;
     this.#subscriptions = new SubscriptionBook(this.#upstream, this.#logger);
+    this.#elicitations = new ElicitationBook(this.#logger);
+    this.#link = {
+      requestTimeoutMs: options.clientRequestTimeoutMs ?? DEFAULT_CLIENT_REQUEST_TIMEOUT_MS,
+      logger: this.#logger,
+      elicitations: this.#elicitations,
+    };
     const catalogue = options.registry;
     this.#routing = {
       tools: catalogue,
@@ -137,7 +155,7 @@ export class McpSessionGroup implements McpSurface {
       );
     }
     const instructions = composeInstructions(this.#upstream.instructions(), this.#instructionsMaxBytes);
-    const server = createMcpSession(this.#serverInfo, this.#routing, instructions);
+    const server = createMcpSession(this.#serverInfo, this.#routing, this.#link, instructions);
     server.oninitialized = () => {
       if (this.#sessions.has(server)) this.#initialized.add(server);
     };
@@ -148,17 +166,8 @@ export class McpSessionGroup implements McpSurface {
     return server;
   }
 
-  broadcastLog(entry: UpstreamLogEntry): void {
-    const params: LoggingMessageNotification['params'] = {
-      level: entry.level,
-      logger: entry.logger ? `${entry.connectorId}/${entry.logger}` : entry.connectorId,
-      data: entry.data,
-    };
-    for (const server of this.#initialized) {
-      server.sendLoggingMessage(params, server.transport?.sessionId).catch((error: unknown) => {
-        this.#logger.debug?.({ err: error }, 'could not forward a log message to a session');
-      });
-    }
+  elicitationComplete(connectorId: string, elicitationId: string): void {
+    this.#elicitations.completed(connectorId, elicitationId);
   }
 
   resourceUpdated(connectorId: string, uri: string): void {
@@ -192,6 +201,7 @@ export class McpSessionGroup implements McpSurface {
     this.#sessions.delete(server);
     this.#initialized.delete(server);
     this.#subscriptions.forget(server);
+    this.#elicitations.forget(server);
   }
 
   /** Tells every session which lists changed: one notification per kind (templates are part of resources). */

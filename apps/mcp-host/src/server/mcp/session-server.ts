@@ -1,7 +1,14 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { type CallToolRequest, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import {
+  type CallToolRequest,
+  ErrorCode,
+  ListToolsRequestSchema,
+  LoggingLevelSchema,
+  McpError,
+} from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { HostServerInfo } from '../types.js';
+import { ClientLink, type ClientLinkOptions } from './client-relay.js';
 import type { CatalogueRouting } from './forwarded.js';
 import { complete, getPrompt, listPrompts } from './prompt-requests.js';
 import {
@@ -69,7 +76,8 @@ function whenListsReady<T>(routing: SessionRouting, answer: () => T): T | Promis
  */
 export function createMcpSession(
   serverInfo: HostServerInfo,
-  routing: SessionRouting,
+  shared: SessionRouting,
+  link: ClientLinkOptions,
   instructions?: string,
 ): Server {
   const server = new Server(
@@ -80,6 +88,9 @@ export function createMcpSession(
       ...(instructions === undefined ? {} : { instructions }),
     },
   );
+  const client = new ClientLink(server, link);
+  const routing: SessionRouting = { ...shared, client };
+  wireClientFeatures(server, routing, client);
   server.setRequestHandler(ListToolsRequestSchema, () =>
     whenListsReady(routing, () => ({ tools: listedTools(routing.tools.listTools()) })),
   );
@@ -109,4 +120,29 @@ export function createMcpSession(
     complete(routing, request.params, extra),
   );
   return server;
+}
+
+/**
+ * What the client tells the host about itself: its log level (`logging/setLevel`, applied to the upstream log
+ * messages its requests cause) and that its roots changed (passed on to every connector its requests went to).
+ */
+function wireClientFeatures(server: Server, routing: SessionRouting, client: ClientLink): void {
+  server.setRequestHandler(method('logging/setLevel'), (request) => {
+    const level = LoggingLevelSchema.safeParse((request.params as { level?: unknown } | undefined)?.level);
+    if (!level.success) {
+      throw new McpError(
+        ErrorCode.InvalidParams,
+        `logging/setLevel needs params.level, one of ${LoggingLevelSchema.options.join(', ')}.`,
+      );
+    }
+    client.setLevel(level.data);
+    return {};
+  });
+  server.setNotificationHandler(method('notifications/roots/list_changed'), () => {
+    for (const connectorId of client.connectors) {
+      routing.upstream.rootsListChanged(connectorId).catch((error: unknown) => {
+        routing.logger.debug?.({ err: error, connectorId }, 'could not pass roots/list_changed on');
+      });
+    }
+  });
 }

@@ -11,6 +11,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { answerHandlerCall } from '../../forwarding/index.js';
 import type { HostServerLogger, ToolSource } from '../types.js';
+import type { ClientLink } from './client-relay.js';
 import type { InFlightCalls } from './in-flight-calls.js';
 import { type PublicUri, rewriteToolResult } from './uri-rewriting.js';
 
@@ -22,6 +23,8 @@ export interface ToolCallRouting {
   readonly logger: HostServerLogger;
   /** The URI the host hands out for a URI of this connector (tool results are rewritten with it). */
   readonly publicUri?: (connectorId: string) => PublicUri;
+  /** The session's way back to its client, for what upstreams send about its requests. Per session. */
+  readonly client?: ClientLink;
 }
 
 /** What the SDK hands every request handler besides the request. */
@@ -55,7 +58,7 @@ export async function routeToolCall(
     );
   }
 
-  return runClientRequest(routing, extra, async (context) => {
+  return runClientRequest(routing, extra, tool.metadata.connectorId, async (context) => {
     const result = await answerHandlerCall(
       tool,
       () => tool.handler(request.params.arguments ?? {}, context),
@@ -67,19 +70,23 @@ export async function routeToolCall(
 }
 
 /**
- * Runs one request the host works on for a client (a tool call, a read, a prompt, a completion): counted in flight
- * until it settles, given the client's cancellation signal and, when the client asked for progress, a forwarder.
+ * Runs one request the host works on for a client (a tool call, a read, a prompt, a completion) at connector
+ * `connectorId`: counted in flight until it settles, given the client's cancellation signal, a progress forwarder
+ * when the client asked for progress, and the way back to this client for the upstream's logs and requests.
  */
 export async function runClientRequest<T>(
-  routing: Pick<ToolCallRouting, 'calls' | 'logger'>,
+  routing: Pick<ToolCallRouting, 'calls' | 'logger' | 'client'>,
   extra: Extra,
+  connectorId: string,
   run: (context: ToolCallContext) => Promise<T>,
 ): Promise<T> {
   const endCall = routing.calls.begin();
   const progress = progressForwarder(extra, routing.logger);
-  const context: ToolCallContext = progress
-    ? { signal: extra.signal, onProgress: progress.forward }
-    : { signal: extra.signal };
+  const context: ToolCallContext = {
+    signal: extra.signal,
+    ...(progress && { onProgress: progress.forward }),
+    ...routing.client?.relay(connectorId, extra),
+  };
   try {
     return await run(context);
   } finally {

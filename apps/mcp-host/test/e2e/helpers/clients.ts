@@ -4,7 +4,10 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import {
+  type ClientCapabilities,
+  ToolListChangedNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
 
 const CLI = fileURLToPath(new URL('../../../dist/cli.js', import.meta.url));
 
@@ -16,8 +19,25 @@ export interface E2eClient {
   close(): Promise<void>;
 }
 
-function newClient(): { client: Client; listChanged: () => number } {
-  const client = new Client({ name: 'e2e-test', version: '1.0.0' });
+/** Every client feature a client can declare: what the host declares to its upstreams. */
+export const ALL_CLIENT_FEATURES: ClientCapabilities = {
+  sampling: { context: {}, tools: {} },
+  elicitation: { form: {}, url: {} },
+  roots: { listChanged: true },
+};
+
+/** How a test client presents itself: the capabilities it declares, and its request handlers (set before connect). */
+export interface E2eClientOptions {
+  readonly capabilities?: ClientCapabilities;
+  readonly prepare?: (client: Client) => void;
+}
+
+function newClient(options: E2eClientOptions = {}): { client: Client; listChanged: () => number } {
+  const client = new Client(
+    { name: 'e2e-test', version: '1.0.0' },
+    { capabilities: options.capabilities ?? {} },
+  );
+  options.prepare?.(client);
   let listChanged = 0;
   client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
     listChanged += 1;
@@ -26,8 +46,8 @@ function newClient(): { client: Client; listChanged: () => number } {
 }
 
 /** A real SDK client on a host's (or an upstream's) Streamable HTTP endpoint. */
-export async function connectHttp(mcpUrl: string): Promise<E2eClient> {
-  const { client, listChanged } = newClient();
+export async function connectHttp(mcpUrl: string, options?: E2eClientOptions): Promise<E2eClient> {
+  const { client, listChanged } = newClient(options);
   const transport = new StreamableHTTPClientTransport(new URL(mcpUrl));
   await client.connect(transport);
   preserveNotificationOrder(transport);
@@ -35,8 +55,8 @@ export async function connectHttp(mcpUrl: string): Promise<E2eClient> {
 }
 
 /** A real SDK client on an upstream's legacy SSE endpoint. */
-export async function connectSse(sseUrl: string): Promise<E2eClient> {
-  const { client, listChanged } = newClient();
+export async function connectSse(sseUrl: string, options?: E2eClientOptions): Promise<E2eClient> {
+  const { client, listChanged } = newClient(options);
   const transport = new SSEClientTransport(new URL(sseUrl));
   await client.connect(transport);
   preserveNotificationOrder(transport);
@@ -54,8 +74,11 @@ export interface E2eStdioClient extends E2eClient {
  * Spawns `node dist/cli.js serve --stdio` through the SDK's `StdioClientTransport` with exactly `env` (plus PATH)
  * and connects to it; the host's stderr is captured.
  */
-export async function connectStdio(env: Record<string, string>): Promise<E2eStdioClient> {
-  const { client, listChanged } = newClient();
+export async function connectStdio(
+  env: Record<string, string>,
+  options?: E2eClientOptions,
+): Promise<E2eStdioClient> {
+  const { client, listChanged } = newClient(options);
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [CLI, 'serve', '--stdio'],
