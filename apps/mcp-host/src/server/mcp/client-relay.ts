@@ -1,5 +1,6 @@
 import type { ToolCallContext, ToolCallLog, ToolCallRequest } from '@cortex-mcp/tool-registry';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import {
   type ClientCapabilities,
   ErrorCode,
@@ -7,11 +8,14 @@ import {
   LoggingLevelSchema,
   McpError,
   ResultSchema,
+  type ServerNotification,
   type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { HostServerLogger } from '../types.js';
 import type { ElicitationBook } from './elicitations.js';
-import type { Extra } from './tool-call.js';
+
+/** What the SDK hands a request handler besides the request. */
+type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
 /** Any result object, every member kept: the client's answer goes back upstream as it was sent. */
 const AnyResultSchema = ResultSchema.omit({ _meta: true });
