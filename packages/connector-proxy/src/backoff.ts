@@ -39,6 +39,12 @@ export interface ProxyTimers {
   clearTimeout(handle: unknown): void;
 }
 
+/** The global timers: the default wherever {@link ProxyTimers} can be injected. */
+export const GLOBAL_TIMERS: ProxyTimers = {
+  setTimeout: (callback, delayMs) => setTimeout(callback, delayMs),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
 /** At most one pending reconnect, with the delay growing per attempt until {@link ReconnectSchedule.reset}. */
 export class ReconnectSchedule {
   #attempt = 0;

@@ -7,7 +7,7 @@ import type {
 } from '@modelcontextprotocol/sdk/types.js';
 import type { Dispatcher } from 'undici';
 import type { ConnectorAuth } from './auth-headers.js';
-import { DEFAULT_RECONNECT, type ProxyTimers, type ReconnectOptions } from './backoff.js';
+import { DEFAULT_RECONNECT, GLOBAL_TIMERS, type ProxyTimers, type ReconnectOptions } from './backoff.js';
 import type { CatalogueKind } from './catalogue-kinds.js';
 import { ConnectorProxyError } from './errors.js';
 import type { ServerRequestContext, UpstreamLogEntry } from './relay-types.js';
@@ -167,10 +167,7 @@ export function resolveOptions(options: RemoteToolProxyOptions): ResolvedOptions
     clientInfo: options.clientInfo ?? { name: 'cortex-mcp-connector-proxy', version: PACKAGE_VERSION },
     logger: options.logger ?? silentLogger,
     random: options.random ?? Math.random,
-    timers: options.timers ?? {
-      setTimeout: (callback, delayMs) => setTimeout(callback, delayMs),
-      clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-    },
+    timers: options.timers ?? GLOBAL_TIMERS,
   };
 }
 

@@ -47,6 +47,14 @@ export class SseParser {
     this.#onRetry = onRetry;
   }
 
+  /**
+   * The last `id` field seen so far, even on an event that carried no data and was not dispatched (the cursor a
+   * client resumes the stream from), or undefined when the stream gave none.
+   */
+  get lastEventId(): string | undefined {
+    return this.#lastEventId;
+  }
+
   /** Parses the next piece of the stream, dispatching every event it completes. */
   push(piece: string | Buffer): void {
     const chunk = typeof piece === 'string' ? piece : this.#decode(piece);

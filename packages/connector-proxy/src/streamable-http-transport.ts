@@ -1,7 +1,7 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { Dispatcher } from 'undici';
-import type { ProxyTimers } from './backoff.js';
+import { GLOBAL_TIMERS, type ProxyTimers } from './backoff.js';
 import { httpErrorFrom, notMcpError } from './http-errors.js';
 import { exchange, RequestAbort } from './http-exchange.js';
 import {
@@ -12,12 +12,18 @@ import {
   requestIdsOf,
   responseIdOf,
 } from './jsonrpc-wire.js';
-import { type ServerSentEvent, SseParser } from './sse-parser.js';
+import type { ServerSentEvent } from './sse-parser.js';
 import {
   DEFAULT_STREAM_REOPEN,
   StandaloneEventStream,
   type StreamReopenOptions,
 } from './standalone-event-stream.js';
+import {
+  DEFAULT_STREAM_RESUMPTION,
+  type RequestStreamHost,
+  readRequestStream,
+  type StreamResumptionOptions,
+} from './stream-resumption.js';
 
 /** Options of {@link UndiciStreamableHttpTransport}. */
 export interface UndiciStreamableHttpTransportOptions {
@@ -29,25 +35,24 @@ export interface UndiciStreamableHttpTransportOptions {
   requestDispatcher: Dispatcher;
   /** Carries the long-lived standalone GET stream. */
   streamDispatcher: Dispatcher;
-  /** Timers for reopening the GET stream. Default: the global ones. */
+  /** Timers for reopening the GET stream and for the wait before resuming a request's. Default: the global ones. */
   timers?: ProxyTimers;
   /** Randomness for the reopen jitter, in [0, 1). Default `Math.random`. */
   random?: () => number;
   /** Reopen delays of the GET stream. */
   streamReopen?: Partial<StreamReopenOptions>;
+  /** Resuming a request's event stream that the upstream closed before the answer. */
+  streamResumption?: Partial<StreamResumptionOptions>;
 }
 
 const ACCEPT_ANY = 'application/json, text/event-stream';
-const globalTimers: ProxyTimers = {
-  setTimeout: (callback, delayMs) => setTimeout(callback, delayMs),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
 
 /**
  * An MCP client transport for Streamable HTTP built on undici's `dispatcher.request()`: no WHATWG
  * Request/Response objects and no web streams on the call path. It POSTs each message, reads a JSON or
  * `text/event-stream` answer as it arrives and delivers its messages in wire order; it opens the standalone GET
- * stream through its own dispatcher once the session is initialised, and ends the session with DELETE.
+ * stream through its own dispatcher once the session is initialised, and ends the session with DELETE. A
+ * request's event stream that ends before its answer is resumed with `Last-Event-ID` (see `readRequestStream`).
  *
  * A request that the SDK cancels (an abort or a timeout, both of which send `notifications/cancelled`) has its
  * HTTP request aborted too, so the upstream sees the connection close. `close()` aborts everything in flight.
@@ -70,6 +75,8 @@ export class UndiciStreamableHttpTransport implements Transport {
   readonly #requestDispatcher: Dispatcher;
   readonly #streamDispatcher: Dispatcher;
   readonly #stream: StandaloneEventStream;
+  /** How every POST's event stream reaches the transport, and resumes when the upstream closes it early. */
+  readonly #requestStreams: RequestStreamHost;
   /** Every request in flight (POST, DELETE), so close() can abort it. */
   readonly #inFlight = new Set<RequestAbort>();
   /** The POST carrying each unanswered request, so a cancellation can abort it. */
@@ -89,6 +96,16 @@ export class UndiciStreamableHttpTransport implements Transport {
     this.#requestDispatcher = options.requestDispatcher;
     this.#streamDispatcher = options.streamDispatcher;
     this.#postHeaders = this.#headers({ accept: ACCEPT_ANY, 'content-type': 'application/json' });
+    const timers = options.timers ?? GLOBAL_TIMERS;
+    this.#requestStreams = {
+      resume: (lastEventId, signal) => this.#openStream(signal, lastEventId),
+      hasSession: () => this.#sessionId !== undefined,
+      onEvent: (event, related) => this.#onEvent(event, related),
+      isUnanswered: (id) => this.#unanswered.has(id),
+      isClosed: () => this.#closed,
+      timers,
+      resumption: { ...DEFAULT_STREAM_RESUMPTION, ...options.streamResumption },
+    };
     this.#stream = new StandaloneEventStream(
       {
         open: (signal) => this.#openStream(signal),
@@ -96,7 +113,7 @@ export class UndiciStreamableHttpTransport implements Transport {
         onEvent: (event) => this.#onEvent(event),
         onError: (error) => this.#report(error),
       },
-      options.timers ?? globalTimers,
+      timers,
       options.random ?? Math.random,
       { ...DEFAULT_STREAM_REOPEN, ...options.streamReopen },
     );
@@ -128,7 +145,8 @@ export class UndiciStreamableHttpTransport implements Transport {
    * POSTs `message` and delivers the answer's messages. Resolves when the answer has been read to its end.
    *
    * @throws {StreamableHTTPError} on an HTTP error status (`code` is the status; a 404 on a session is an
-   *   `UpstreamSessionExpiredError`) or an answer that is not MCP (`code` -1); or the network error.
+   *   `UpstreamSessionExpiredError`), an answer that is not MCP or an event stream that ended early and could
+   *   not be resumed (`code` -1, or the resuming GET's status); or the network error.
    */
   async send(message: JSONRPCMessage | JSONRPCMessage[]): Promise<void> {
     if (this.#closed) throw new Error('the Streamable HTTP transport is closed');
@@ -149,7 +167,7 @@ export class UndiciStreamableHttpTransport implements Transport {
         body: JSON.stringify(message),
         signal: abort,
       });
-      await this.#readAnswer(response, message, requestIds, hadSession);
+      await this.#readAnswer(response, message, requestIds, hadSession, abort);
     } finally {
       this.#inFlight.delete(abort);
       for (const id of requestIds) {
@@ -202,6 +220,7 @@ export class UndiciStreamableHttpTransport implements Transport {
     message: JSONRPCMessage | JSONRPCMessage[],
     requestIds: RequestId[],
     hadSession: boolean,
+    abort: RequestAbort,
   ): Promise<void> {
     const { statusCode, headers, body } = response;
     const sessionId = headers['mcp-session-id'];
@@ -217,34 +236,13 @@ export class UndiciStreamableHttpTransport implements Transport {
     }
     const contentType = String(headers['content-type'] ?? '').toLowerCase();
     if (contentType.startsWith('text/event-stream')) {
-      await this.#readEventStream(body, requestIds);
+      await readRequestStream(this.#requestStreams, body, requestIds, abort);
     } else if (contentType.startsWith('application/json')) {
       for (const answer of parseJsonRpcPayload(await body.text())) this.#deliver(answer);
     } else {
       await body.dump().catch(() => {});
       throw notMcpError(`expected application/json or text/event-stream, got ${contentType || 'nothing'}`);
     }
-  }
-
-  /** Reads a POST's event stream to its end; rejects when it breaks, or ends before answering every request. */
-  #readEventStream(body: Dispatcher.ResponseData['body'], requestIds: RequestId[]): Promise<void> {
-    return new Promise((resolve, reject) => {
-      // Aborted between the headers and here: the body's error was already emitted.
-      if (body.destroyed) {
-        reject(new Error('the request was aborted while its answer arrived'));
-        return;
-      }
-      // Messages on a POST's stream belong to its request: say which (the SDK never batches requests).
-      const related = requestIds.length === 1 ? { relatedRequestId: requestIds[0] } : undefined;
-      const parser = new SseParser((event) => this.#onEvent(event, related));
-      body.on('data', (chunk: Buffer) => parser.push(chunk));
-      body.on('error', reject);
-      body.on('end', () => {
-        const open = requestIds.filter((id) => this.#unanswered.has(id));
-        if (open.length === 0 || this.#closed) resolve();
-        else reject(notMcpError(`the event stream ended before the answer to request ${open.join(', ')}`));
-      });
-    });
   }
 
   #onEvent(event: ServerSentEvent, related?: RelatedMessageExtra): void {
@@ -265,12 +263,15 @@ export class UndiciStreamableHttpTransport implements Transport {
     this.onmessage?.(message, related);
   }
 
-  #openStream(signal: RequestAbort): Promise<Dispatcher.ResponseData> {
+  /** A GET through the stream dispatcher: the standalone stream, or with `lastEventId` a request's resumed one. */
+  #openStream(signal: RequestAbort, lastEventId?: string): Promise<Dispatcher.ResponseData> {
+    const extra: Record<string, string> = { accept: 'text/event-stream' };
+    if (lastEventId !== undefined) extra['last-event-id'] = lastEventId;
     return exchange(this.#streamDispatcher, this.#url, {
       origin: this.#origin,
       path: this.#path,
       method: 'GET',
-      headers: this.#headers({ accept: 'text/event-stream' }),
+      headers: this.#headers(extra),
       signal,
     });
   }

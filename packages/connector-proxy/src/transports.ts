@@ -52,8 +52,9 @@ export function createTransport(kind: ConcreteTransportKind, context: TransportC
   if (kind === 'stdio') return createStdioTransport(context);
   if (!context.url) throw new Error('HTTP transport without url');
   if (kind === 'streamable-http') {
-    // The stream-reopen timers stay the global ones: the proxy's injected `timers` drive its reconnects and
-    // connect timeout, and tests count exactly those; a reopen lives and dies with its session.
+    // The stream-reopen and stream-resume timers stay the global ones: the proxy's injected `timers` drive its
+    // reconnects and connect timeout, and tests count exactly those; a reopen or resume lives and dies with its
+    // session (a resume also with its request).
     return new UndiciStreamableHttpTransport({
       url: context.url,
       headers: context.headers,

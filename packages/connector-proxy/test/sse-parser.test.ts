@@ -65,6 +65,13 @@ describe('SseParser', () => {
     expect(events).toEqual([{ event: 'message', data: 'after', id: '1' }]);
   });
 
+  it('reports the last id as the resumption cursor, also of an event it did not dispatch', () => {
+    const parser = new SseParser(() => {});
+    expect(parser.lastEventId).toBeUndefined();
+    parser.push('id: 1\ndata: x\n\nid: 2\n\n');
+    expect(parser.lastEventId).toBe('2');
+  });
+
   it('drops a trailing event that never got its blank line', () => {
     const { events } = parse(['data: complete\n\n', 'data: incomplete\n']);
     expect(events.map((event) => event.data)).toEqual(['complete']);

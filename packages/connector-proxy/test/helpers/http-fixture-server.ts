@@ -7,7 +7,10 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import {
+  type EventStore,
+  StreamableHTTPServerTransport,
+} from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 
 /** Anything with the SDK server's `connect`/`close` (McpServer or the low-level Server). */
@@ -21,6 +24,8 @@ export interface SeenRequest {
   method: string;
   path: string;
   headers: IncomingHttpHeaders;
+  /** True once the exchange is over (answered, or its connection closed). */
+  closed: boolean;
 }
 
 /** A real MCP server on 127.0.0.1: Streamable HTTP at /mcp and legacy SSE at /sse (+ POST /messages). */
@@ -43,6 +48,10 @@ export interface HttpFixtureOptions {
   port?: number;
   /** Answer 401 to requests for which this returns false. */
   authorize?: (headers: IncomingHttpHeaders) => boolean;
+  /** Makes each Streamable HTTP session resumable (priming events, `Last-Event-ID` replay) with a new store. */
+  eventStore?: () => EventStore;
+  /** The `retry` the Streamable HTTP server puts in its priming events, in ms. */
+  retryIntervalMs?: number;
 }
 
 /**
@@ -50,7 +59,7 @@ export interface HttpFixtureOptions {
  */
 export async function startHttpFixture(
   createMcpServer: () => ConnectableServer,
-  { port = 0, authorize }: HttpFixtureOptions = {},
+  { port = 0, authorize, eventStore, retryIntervalMs }: HttpFixtureOptions = {},
 ): Promise<HttpFixtureServer> {
   const requests: SeenRequest[] = [];
   const servers: ConnectableServer[] = [];
@@ -66,7 +75,16 @@ export async function startHttpFixture(
 
   const httpServer: HttpServer = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    requests.push({ method: req.method ?? '', path: url.pathname, headers: req.headers });
+    const seen: SeenRequest = {
+      method: req.method ?? '',
+      path: url.pathname,
+      headers: req.headers,
+      closed: false,
+    };
+    requests.push(seen);
+    res.on('close', () => {
+      seen.closed = true;
+    });
     if (authorize && !authorize(req.headers)) {
       res.writeHead(401).end('unauthorized');
       return;
@@ -86,6 +104,8 @@ export async function startHttpFixture(
         }
         const transport = new StreamableHTTPServerTransport({
           sessionIdGenerator: randomUUID,
+          eventStore: eventStore?.(),
+          retryInterval: retryIntervalMs,
           onsessioninitialized: (id) => {
             streamable.set(id, transport);
           },
