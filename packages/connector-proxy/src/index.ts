@@ -22,5 +22,6 @@ export type {
 } from './relay-types.js';
 export { RemoteToolProxy } from './remote-tool-proxy.js';
 export type { CallToolOptions } from './request-forwarding.js';
+export type { TaskCreation, TaskMethod } from './task-requests.js';
 export type { ConcreteTransportKind } from './transports.js';
 export type { ProxyState } from './upstream-connection.js';

@@ -3,6 +3,7 @@ import type {
   Implementation,
   ListRootsResult,
   LoggingLevel,
+  Task,
   Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { Dispatcher } from 'undici';
@@ -100,6 +101,8 @@ export interface RemoteToolProxyOptions {
    * `-32042` error.
    */
   onElicitationComplete?: (elicitationId: string) => void;
+  /** Called with each upstream `notifications/tasks/status` (a task's new status, as the upstream sent it). */
+  onTaskStatus?: (task: Task) => void;
   /** Answers a `roots/list` that belongs to no forwarded request. Without it, such a request is refused. */
   onRootsList?: (context: ServerRequestContext) => Promise<ListRootsResult>;
 }

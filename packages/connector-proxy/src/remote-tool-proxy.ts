@@ -2,8 +2,10 @@ import type {
   CallToolResult,
   CompleteRequest,
   CompleteResult,
+  CreateTaskResult,
   GetPromptResult,
   ReadResourceResult,
+  Result,
   ServerCapabilities,
   Tool,
 } from '@modelcontextprotocol/sdk/types.js';
@@ -22,6 +24,7 @@ import { type RemoteToolProxyOptions, type ResolvedOptions, resolveOptions } fro
 import { proxyLog, runCallback } from './proxy-log.js';
 import { type CallToolOptions, type ForwardedRequest, forwardRequest } from './request-forwarding.js';
 import { ResourceSubscriptions } from './resource-subscriptions.js';
+import { type TaskCreation, type TaskMethod, taskRequest, taskToolCallRequest } from './task-requests.js';
 import type { ConcreteTransportKind } from './transports.js';
 import { type ProxyState, UpstreamConnection } from './upstream-connection.js';
 
@@ -166,6 +169,36 @@ export class RemoteToolProxy {
     options?: CallToolOptions,
   ): Promise<CallToolResult> {
     return this.#forward(callToolRequest(name, args), options);
+  }
+
+  /**
+   * Calls an upstream tool as a task (MCP 2025-11-25, experimental): the upstream answers at once with the task
+   * (`CreateTaskResult`), as sent; its result comes from `taskRequest('tasks/result', …)`.
+   *
+   * @throws {ConnectorProxyError} `unsupported` without `tasks.requests.tools.call`; else as {@link callTool}.
+   */
+  callToolAsTask(
+    name: string,
+    args: Record<string, unknown>,
+    task: TaskCreation,
+    options?: CallToolOptions,
+  ): Promise<CreateTaskResult> {
+    return this.#forward(taskToolCallRequest(name, args, task), options);
+  }
+
+  /**
+   * Forwards `tasks/get`, `tasks/result` (the task's payload, which may wait until the task ends: give it a
+   * `timeoutMs` to match), `tasks/cancel` or `tasks/list` with `params` as given, and returns the answer as sent.
+   *
+   * @throws {ConnectorProxyError} `unsupported` without `tasks` (`tasks.cancel`, `tasks.list`); else as
+   *   {@link callTool}.
+   */
+  taskRequest(
+    method: TaskMethod,
+    params: Record<string, unknown>,
+    options?: CallToolOptions,
+  ): Promise<Result> {
+    return this.#forward(taskRequest(method, params), options);
   }
 
   /**

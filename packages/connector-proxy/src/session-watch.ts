@@ -5,12 +5,14 @@ import {
   PromptListChangedNotificationSchema,
   ResourceListChangedNotificationSchema,
   ResourceUpdatedNotificationSchema,
+  TaskStatusNotificationSchema,
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { isHarmlessRequestError } from './error-mapping.js';
 import { describeError } from './errors.js';
 import { isSessionExpired } from './http-errors.js';
 import type { ResolvedOptions, UpstreamLogEntry } from './options.js';
+import { runCallback } from './proxy-log.js';
 import type { Session } from './session.js';
 
 /** Which `notifications/<kind>/list_changed` an upstream sent. */
@@ -68,6 +70,11 @@ export class SessionWatch {
     client.setNotificationHandler(PromptListChangedNotificationSchema, listChanged('prompts'));
     client.setNotificationHandler(ResourceUpdatedNotificationSchema, (notification) => {
       if (hooks.isLive(session)) hooks.resourceUpdated(notification.params.uri);
+    });
+    client.setNotificationHandler(TaskStatusNotificationSchema, (notification) => {
+      const options = this.#options;
+      if (hooks.isLive(session))
+        runCallback(options, 'onTaskStatus', () => options.onTaskStatus?.(notification.params));
     });
     client.setNotificationHandler(ElicitationCompleteNotificationSchema, (notification) => {
       if (hooks.isLive(session)) hooks.elicitationComplete(notification.params.elicitationId);

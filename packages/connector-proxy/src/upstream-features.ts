@@ -2,7 +2,15 @@ import type { ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import { ConnectorProxyError } from './errors.js';
 
 /** A server-side MCP feature a forwarded request needs the upstream to advertise. */
-export type UpstreamFeature = 'resources' | 'prompts' | 'completions' | 'resource subscriptions';
+export type UpstreamFeature =
+  | 'resources'
+  | 'prompts'
+  | 'completions'
+  | 'resource subscriptions'
+  | 'task-augmented tool calls'
+  | 'tasks'
+  | 'task cancellation'
+  | 'task listing';
 
 const CAPABILITY: Record<UpstreamFeature, { path: string; has(capabilities: ServerCapabilities): boolean }> =
   {
@@ -10,6 +18,13 @@ const CAPABILITY: Record<UpstreamFeature, { path: string; has(capabilities: Serv
     prompts: { path: 'prompts', has: (c) => Boolean(c.prompts) },
     completions: { path: 'completions', has: (c) => Boolean(c.completions) },
     'resource subscriptions': { path: 'resources.subscribe', has: (c) => Boolean(c.resources?.subscribe) },
+    'task-augmented tool calls': {
+      path: 'tasks.requests.tools.call',
+      has: (c) => Boolean(c.tasks?.requests?.tools?.call),
+    },
+    tasks: { path: 'tasks', has: (c) => Boolean(c.tasks) },
+    'task cancellation': { path: 'tasks.cancel', has: (c) => Boolean(c.tasks?.cancel) },
+    'task listing': { path: 'tasks.list', has: (c) => Boolean(c.tasks?.list) },
   };
 
 /**
