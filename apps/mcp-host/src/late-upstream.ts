@@ -28,6 +28,12 @@ export function lateUpstream(source: LateUpstreamSource): UpstreamRouter {
       // Nothing can have been subscribed before the manager started.
       await source.current()?.unsubscribeResource(connectorId, uri);
     },
+    // Before the manager started no connector is known to offer tasks; its sessions are offered none.
+    offersTasks: () => source.current()?.offersTasks() ?? false,
+    callToolAsTask: async (connectorId, name, args, task, context) =>
+      (await router()).callToolAsTask(connectorId, name, args, task, context),
+    taskRequest: async (connectorId, method, params, context) =>
+      (await router()).taskRequest(connectorId, method, params, context),
     // A client's roots changing before the manager started concerns no upstream yet: each asks at its handshake.
     rootsListChanged: async (connectorId) => {
       await source.current()?.rootsListChanged(connectorId);

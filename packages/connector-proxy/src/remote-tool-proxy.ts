@@ -172,9 +172,7 @@ export class RemoteToolProxy {
   }
 
   /**
-   * Calls an upstream tool as a task (MCP 2025-11-25, experimental): the upstream answers at once with the task
-   * (`CreateTaskResult`), as sent; its result comes from `taskRequest('tasks/result', …)`.
-   *
+   * Calls a tool as a task (2025-11-25, experimental): the upstream answers at once with the task, as sent.
    * @throws {ConnectorProxyError} `unsupported` without `tasks.requests.tools.call`; else as {@link callTool}.
    */
   callToolAsTask(
@@ -187,11 +185,9 @@ export class RemoteToolProxy {
   }
 
   /**
-   * Forwards `tasks/get`, `tasks/result` (the task's payload, which may wait until the task ends: give it a
-   * `timeoutMs` to match), `tasks/cancel` or `tasks/list` with `params` as given, and returns the answer as sent.
-   *
-   * @throws {ConnectorProxyError} `unsupported` without `tasks` (`tasks.cancel`, `tasks.list`); else as
-   *   {@link callTool}.
+   * Forwards `tasks/get`, `tasks/result` (which waits for the task: give a `timeoutMs` to match), `tasks/cancel` or
+   * `tasks/list` with `params` as given; returns the answer as sent.
+   * @throws {ConnectorProxyError} `unsupported` without `tasks` (`.cancel`, `.list`); else as {@link callTool}.
    */
   taskRequest(
     method: TaskMethod,

@@ -1,6 +1,24 @@
 import { type CallToolResult, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { handlerFailureResult } from './answers.js';
 
+/**
+ * `-32042` (URL elicitation required, 2025-11-25): the upstream's answer to a `tools/call` that the client must see
+ * as the JSON-RPC error it is, with its `data` (the elicitations to open), so it can start them.
+ */
+export const URL_ELICITATION_REQUIRED = -32042;
+
+/**
+ * An upstream's JSON-RPC error that a tool call passes through as that error, untouched (code, message, data),
+ * rather than as an `isError` result: `-32042`. Undefined for any other failure.
+ */
+export function passedThroughUpstreamError(error: unknown): McpError | undefined {
+  const { rpcCode, rpcMessage, rpcData } = (error ?? {}) as Record<string, unknown>;
+  if (rpcCode !== URL_ELICITATION_REQUIRED) return undefined;
+  const prefix = `MCP error ${rpcCode}: `;
+  const text = typeof rpcMessage === 'string' ? rpcMessage : 'URL elicitation required';
+  return new McpError(rpcCode, text.startsWith(prefix) ? text.slice(prefix.length) : text, rpcData);
+}
+
 /** Where {@link answerHandlerCall} reports a handler that threw; a pino logger satisfies it. */
 export interface HandlerFailureLogger {
   warn(obj: object, msg?: string): void;
@@ -32,6 +50,8 @@ export async function answerHandlerCall(
     return result as CallToolResult;
   } catch (error) {
     if (error instanceof McpError) throw error;
+    const passed = passedThroughUpstreamError(error);
+    if (passed) throw passed;
     if (!context.signal.aborted) {
       context.logger.warn({ tool: tool.name, connectorId, err: error }, 'tool call failed');
     }

@@ -6,6 +6,7 @@ export {
   type AnsweredTool,
   answerHandlerCall,
   type HandlerFailureLogger,
+  URL_ELICITATION_REQUIRED,
 } from './handler-answer.js';
 export {
   type ForwardedMethod,

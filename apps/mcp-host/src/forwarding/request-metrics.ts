@@ -13,7 +13,11 @@ export type ForwardedMethod =
   | 'resources/read'
   | 'prompts/get'
   | 'completion/complete'
-  | 'resources/subscribe';
+  | 'resources/subscribe'
+  | 'tasks/get'
+  | 'tasks/result'
+  | 'tasks/cancel'
+  | 'tasks/list';
 
 /** How a forwarded request ended, for the caller's own bookkeeping (circuit breaker, `/status` latency window). */
 export interface ForwardedRequestSettlement {

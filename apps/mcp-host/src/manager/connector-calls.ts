@@ -40,7 +40,8 @@ export interface UpstreamCall {
 
 /** One forwarded request other than a tool call: what it runs against the connected proxy. */
 export interface UpstreamRequest<T> {
-  readonly method: Exclude<ForwardedMethod, 'tools/call'>;
+  /** `tools/call` only for a call run as a task (answered with the task, so it throws like any request). */
+  readonly method: ForwardedMethod;
   readonly timeoutMs: number;
   readonly run: (proxy: RemoteToolProxy, options: ProxyRequestOptions) => Promise<T>;
 }

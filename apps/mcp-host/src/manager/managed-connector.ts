@@ -162,9 +162,9 @@ export class ManagedConnector {
     );
   }
 
-  /** Tells the upstream that a client's roots changed; nothing while not connected (it asks at its handshake). */
-  async rootsListChanged(): Promise<void> {
-    await this.#proxy?.notifyRootsListChanged();
+  /** The connector's proxy (undefined when its spec was rejected): for what needs no circuit or call history. */
+  get proxy(): RemoteToolProxy | undefined {
+    return this.#proxy;
   }
 
   /** Ends an upstream subscription; when not connected the proxy only forgets it. */

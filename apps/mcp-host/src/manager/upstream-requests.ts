@@ -1,12 +1,18 @@
+import type { TaskCreation, TaskMethod } from '@cortex-mcp/connector-proxy';
 import type { ToolCallContext } from '@cortex-mcp/tool-registry';
 import type {
   CompleteRequest,
   CompleteResult,
+  CreateTaskResult,
   GetPromptResult,
   ReadResourceResult,
+  Result,
 } from '@modelcontextprotocol/sdk/types.js';
 import { ConnectorManagerError } from '../errors.js';
 import type { ManagedConnector } from './managed-connector.js';
+
+/** The longest delay a Node.js timer holds: the bound of a `tasks/result`. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** One connector's `instructions`, as the upstream gave them in `initialize`. */
 export interface ConnectorInstructions {
@@ -70,9 +76,49 @@ export class UpstreamRequests {
     await this.#connectors.get(connectorId)?.unsubscribeResource(uri);
   }
 
+  /** Whether some running connector's upstream runs tool calls as tasks. */
+  offersTasks(): boolean {
+    for (const connector of this.#connectors.values()) {
+      if (connector.proxy?.capabilities?.tasks?.requests?.tools?.call) return true;
+    }
+    return false;
+  }
+
+  /** A task-augmented `tools/call` (counted as a tool call); answered at once with the task. */
+  callToolAsTask(
+    connectorId: string,
+    name: string,
+    args: Record<string, unknown>,
+    task: TaskCreation,
+    context: ToolCallContext,
+  ): Promise<CreateTaskResult> {
+    return this.#connector(connectorId).request('tools/call', context, (proxy, options) =>
+      proxy.callToolAsTask(name, args, task, options),
+    );
+  }
+
+  /**
+   * A request about a task. `tasks/result` waits for the task to end, so the call timeout does not cut it: only the
+   * client's cancellation, a lost connection, or 2^31−1 ms (the most a timer holds) end it early.
+   */
+  taskRequest(
+    connectorId: string,
+    method: TaskMethod,
+    params: Record<string, unknown>,
+    context: ToolCallContext,
+  ): Promise<Result> {
+    return this.#connector(connectorId).request(method, context, (proxy, options) =>
+      proxy.taskRequest(
+        method,
+        params,
+        method === 'tasks/result' ? { ...options, timeoutMs: MAX_TIMER_MS } : options,
+      ),
+    );
+  }
+
   /** Tells the connector's upstream that a client's roots changed; nothing for a connector that is gone. */
   async rootsListChanged(connectorId: string): Promise<void> {
-    await this.#connectors.get(connectorId)?.rootsListChanged();
+    await this.#connectors.get(connectorId)?.proxy?.notifyRootsListChanged();
   }
 
   /** Every running connector's instructions, in connector-id order (stable across hosts and restarts). */

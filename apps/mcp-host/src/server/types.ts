@@ -1,9 +1,12 @@
+import type { TaskMethod } from '@cortex-mcp/connector-proxy';
 import type { ToolCallContext, VersionedToolRegistry } from '@cortex-mcp/tool-registry';
 import type {
   CompleteRequest,
   CompleteResult,
+  CreateTaskResult,
   GetPromptResult,
   ReadResourceResult,
+  Result,
 } from '@modelcontextprotocol/sdk/types.js';
 
 /** The part of a registry tool calls read: a `VersionedToolRegistry` satisfies it. */
@@ -51,6 +54,23 @@ export interface UpstreamRouter {
   ): Promise<CompleteResult>;
   subscribeResource(connectorId: string, uri: string, context: ToolCallContext): Promise<void>;
   unsubscribeResource(connectorId: string, uri: string): Promise<void>;
+  /** Whether some connector runs tool calls as tasks (MCP 2025-11-25, experimental): the host then offers tasks. */
+  offersTasks(): boolean;
+  /** Calls a tool of this connector as a task: the upstream answers at once with the task, in its own ids. */
+  callToolAsTask(
+    connectorId: string,
+    name: string,
+    args: Record<string, unknown>,
+    task: Record<string, unknown>,
+    context: ToolCallContext,
+  ): Promise<CreateTaskResult>;
+  /** `tasks/get`, `tasks/result`, `tasks/cancel` or `tasks/list`, with the upstream's task id in `params`. */
+  taskRequest(
+    connectorId: string,
+    method: TaskMethod,
+    params: Record<string, unknown>,
+    context: ToolCallContext,
+  ): Promise<Result>;
   /** A client whose requests went to this connector says its roots changed: tell the upstream. */
   rootsListChanged(connectorId: string): Promise<void>;
   /** Every connector's instructions, in a stable order. */

@@ -2,6 +2,7 @@ import type { VersionedToolRegistry } from '@cortex-mcp/tool-registry';
 import {
   CallToolResultSchema,
   CreateMessageRequestSchema,
+  ElicitationCompleteNotificationSchema,
   ElicitRequestSchema,
   EmptyResultSchema,
   ErrorCode,
@@ -13,6 +14,7 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HostMetrics } from '../../src/metrics.js';
 import { createHostHttpServer, type HostHttpServer, toListedTool } from '../../src/server/index.js';
+import { waitFor } from '../e2e/helpers/wait.js';
 import {
   ADD_RESULT,
   connectHttpClient,
@@ -298,6 +300,38 @@ describe('requests an upstream sends back to the calling client', () => {
         message: expect.stringContaining('did not declare the roots capability'),
       },
     ]);
+  });
+
+  it('passes an upstream’s -32042 through untouched, and the elicitation’s completion to that client only', async () => {
+    const completed: { asker: string[]; other: string[] } = { asker: [], other: [] };
+    const connectWatching = async (seen: string[]) => {
+      const connected = await connectHttpClient(
+        server.url,
+        { elicitation: { form: {}, url: {} } },
+        (client) => {
+          client.setNotificationHandler(ElicitationCompleteNotificationSchema, (notification) => {
+            seen.push(notification.params.elicitationId);
+          });
+        },
+      );
+      clients.push(connected);
+      return connected;
+    };
+    const [asker, other] = [await connectWatching(completed.asker), await connectWatching(completed.other)];
+    await Promise.all([asker.streamOpen, other.streamOpen]);
+    const refused = asker.client.callTool({ name: 'local.needs-consent', arguments: {} });
+    // The SDK client turns it into its UrlElicitationRequiredError: code and data as the upstream sent them.
+    await expect(refused).rejects.toMatchObject({
+      code: -32042,
+      data: { elicitations: [{ mode: 'url', elicitationId: 'consent-1' }] },
+    });
+
+    server.elicitationComplete('local', 'consent-1');
+    server.elicitationComplete('local', 'consent-1'); // told once: the second goes nowhere
+    // The notification travels on the asker's GET stream, not ordered with anything the test awaits.
+    await waitFor('the completion at the asker', async () => (completed.asker.length > 0 ? true : undefined));
+    expect(completed.asker).toEqual(['consent-1']);
+    expect(completed.other).toEqual([]);
   });
 
   it('passes the client’s JSON-RPC error back with its code, message and data', async () => {

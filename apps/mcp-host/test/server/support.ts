@@ -134,6 +134,27 @@ export function createTestRegistry(): { registry: VersionedToolRegistry; observe
       },
     },
     {
+      // Fails as the connector proxy does when the upstream answers -32042 (URL elicitation required).
+      name: 'needs-consent',
+      inputSchema: object(),
+      handler: async () => {
+        throw Object.assign(new Error('the upstream refused the call'), {
+          rpcCode: -32042,
+          rpcMessage: 'MCP error -32042: Open the consent page first',
+          rpcData: {
+            elicitations: [
+              {
+                mode: 'url',
+                elicitationId: 'consent-1',
+                url: 'https://example.com/consent',
+                message: 'Consent',
+              },
+            ],
+          },
+        });
+      },
+    },
+    {
       name: 'gate',
       inputSchema: object(),
       handler: async () => {

@@ -11,6 +11,7 @@ import {
   type ServerNotification,
   type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
+import { URL_ELICITATION_REQUIRED } from '../../forwarding/index.js';
 import type { HostServerLogger } from '../types.js';
 import type { ElicitationBook } from './elicitations.js';
 
@@ -58,6 +59,19 @@ export class ClientLink {
   /** The connectors this session's requests went to. */
   get connectors(): ReadonlySet<string> {
     return this.#connectors;
+  }
+
+  /**
+   * A `tools/call` of this client failed with `-32042` (URL elicitation required): its `data.elicitations` name the
+   * URL-mode elicitations the client is to open, whose completion must find this session.
+   */
+  noteRequiredElicitations(connectorId: string, error: unknown): void {
+    if (!(error instanceof McpError) || error.code !== URL_ELICITATION_REQUIRED) return;
+    const listed = (error.data as { elicitations?: unknown } | undefined)?.elicitations;
+    for (const item of Array.isArray(listed) ? listed : []) {
+      const id = (item as { elicitationId?: unknown } | null)?.elicitationId;
+      if (typeof id === 'string') this.#options.elicitations.note(connectorId, id, this.server);
+    }
   }
 
   /** `onLog` and `onRequest` for one request of this client to `connectorId`. */

@@ -16,6 +16,7 @@ import { InFlightCalls } from './in-flight-calls.js';
 import { composeInstructions } from './instructions.js';
 import { createMcpSession, type SessionRouting } from './session-server.js';
 import { SubscriptionBook } from './subscriptions.js';
+import { TaskBook } from './tasks.js';
 
 /** Options of {@link McpSessionGroup}. */
 export interface McpSessionGroupOptions {
@@ -57,6 +58,9 @@ const NO_UPSTREAM: UpstreamRouter = {
   subscribeResource: () => Promise.reject(noConnector()),
   unsubscribeResource: () => Promise.resolve(),
   rootsListChanged: () => Promise.resolve(),
+  offersTasks: () => false,
+  callToolAsTask: () => Promise.reject(noConnector()),
+  taskRequest: () => Promise.reject(noConnector()),
   instructions: () => [],
 };
 
@@ -81,6 +85,7 @@ export class McpSessionGroup implements McpSurface {
   readonly #routing: SessionRouting;
   readonly #subscriptions: SubscriptionBook;
   readonly #elicitations: ElicitationBook;
+  readonly #tasks = new TaskBook();
   readonly #link: ClientLinkOptions;
   readonly #upstream: UpstreamRouter;
   readonly #instructionsMaxBytes: number;
@@ -155,7 +160,9 @@ export class McpSessionGroup implements McpSurface {
       );
     }
     const instructions = composeInstructions(this.#upstream.instructions(), this.#instructionsMaxBytes);
-    const server = createMcpSession(this.#serverInfo, this.#routing, this.#link, instructions);
+    // Tasks are offered to a session opened while some connector runs tool calls as tasks.
+    const tasks = this.#upstream.offersTasks() ? this.#tasks : undefined;
+    const server = createMcpSession(this.#serverInfo, this.#routing, this.#link, { instructions, tasks });
     server.oninitialized = () => {
       if (this.#sessions.has(server)) this.#initialized.add(server);
     };
@@ -202,6 +209,7 @@ export class McpSessionGroup implements McpSurface {
     this.#initialized.delete(server);
     this.#subscriptions.forget(server);
     this.#elicitations.forget(server);
+    this.#tasks.forget(server);
   }
 
   /** Tells every session which lists changed: one notification per kind (templates are part of resources). */

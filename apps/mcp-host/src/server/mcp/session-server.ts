@@ -18,6 +18,13 @@ import {
   subscribeResource,
   unsubscribeResource,
 } from './resource-requests.js';
+import {
+  forwardTaskRequest,
+  HOST_TASKS_CAPABILITY,
+  listTasks,
+  startToolTask,
+  type TaskBook,
+} from './tasks.js';
 import { routeToolCall, type ToolCallRouting } from './tool-call.js';
 import { listedTools } from './tool-listing.js';
 
@@ -78,12 +85,15 @@ export function createMcpSession(
   serverInfo: HostServerInfo,
   shared: SessionRouting,
   link: ClientLinkOptions,
-  instructions?: string,
+  options: { instructions?: string | undefined; tasks?: TaskBook | undefined } = {},
 ): Server {
+  const { instructions, tasks } = options;
   const server = new Server(
     { name: serverInfo.name, version: serverInfo.version },
     {
-      capabilities: HOST_SERVER_CAPABILITIES,
+      capabilities: tasks
+        ? { ...HOST_SERVER_CAPABILITIES, tasks: HOST_TASKS_CAPABILITY }
+        : HOST_SERVER_CAPABILITIES,
       debouncedNotificationMethods: DEBOUNCED,
       ...(instructions === undefined ? {} : { instructions }),
     },
@@ -94,9 +104,21 @@ export function createMcpSession(
   server.setRequestHandler(ListToolsRequestSchema, () =>
     whenListsReady(routing, () => ({ tools: listedTools(routing.tools.listTools()) })),
   );
-  server.setRequestHandler(method('tools/call'), (request, extra) =>
-    routeToolCall(routing, request as CallToolRequest, extra),
-  );
+  const taskRouting = tasks && { ...routing, tasks, session: server };
+  server.setRequestHandler(method('tools/call'), (request, extra) => {
+    const call = request as CallToolRequest;
+    return taskRouting && call.params.task
+      ? startToolTask(taskRouting, call, extra)
+      : routeToolCall(routing, call, extra);
+  });
+  if (taskRouting) {
+    for (const name of ['tasks/get', 'tasks/result', 'tasks/cancel'] as const) {
+      server.setRequestHandler(method(name), (request, extra) =>
+        forwardTaskRequest(taskRouting, name, request.params, extra),
+      );
+    }
+    server.setRequestHandler(method('tasks/list'), (_request, extra) => listTasks(taskRouting, extra));
+  }
   server.setRequestHandler(method('resources/list'), () =>
     whenListsReady(routing, () => listResources(routing)),
   );

@@ -63,7 +63,10 @@ export async function routeToolCall(
       tool,
       () => tool.handler(request.params.arguments ?? {}, context),
       { signal: extra.signal, logger: routing.logger },
-    );
+    ).catch((error: unknown) => {
+      routing.client?.noteRequiredElicitations(tool.metadata.connectorId, error);
+      throw error;
+    });
     const toPublic = routing.publicUri?.(tool.metadata.connectorId);
     return toPublic ? rewriteToolResult(result, toPublic) : result;
   });
