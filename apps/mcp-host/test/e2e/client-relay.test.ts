@@ -237,6 +237,22 @@ it('A and B calling at once on the Streamable HTTP connector: each sees only its
   expectSawOwnCallOnly(b, CONNECTORS['Streamable HTTP']);
 });
 
+it('passes a client’s roots/list_changed to the connectors its calls used, and no other client’s', async () => {
+  const connector = CONNECTORS['Streamable HTTP'];
+  const count = async () => {
+    const result = await a.client.client.callTool({ name: `${connector}.roots-changes`, arguments: {} });
+    return Number((result.content as Array<{ text: string }>)[0]?.text);
+  };
+  const before = await count(); // A has now used the connector
+  const stranger = await joinAs('C', (options) => connectHttp(`${host.baseUrl}/mcp`, options));
+  await stranger.client.client.sendRootsListChanged(); // C called nothing: no connector hears of it
+  await a.client.client.sendRootsListChanged();
+  await waitFor('the roots change at the upstream', async () =>
+    (await count()) > before ? true : undefined,
+  );
+  expect(await count()).toBe(before + 1);
+});
+
 describe.each([CONNECTORS.SSE, CONNECTORS.stdio])('two calls at once on %s', (connector) => {
   it('cannot be told apart: the requests are refused with -32603, the logs go to the host log, neither client sees the other’s', async () => {
     const meeting = { meet: `${connector}-at-once`, together: 2 };

@@ -17,6 +17,7 @@ import {
   CreateMessageResultSchema,
   ElicitResultSchema,
   ListRootsResultSchema,
+  RootsListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 
@@ -63,6 +64,14 @@ function createRelayServer() {
     { name: 'relay-upstream', version: '1.0.0' },
     { capabilities: { logging: {} } },
   );
+  // How many notifications/roots/list_changed this session got (one session = one host's connection).
+  let rootsChanges = 0;
+  server.server.setNotificationHandler(RootsListChangedNotificationSchema, () => {
+    rootsChanges += 1;
+  });
+  server.registerTool('roots-changes', { description: 'Counts roots/list_changed.' }, async () => ({
+    content: [{ type: 'text', text: String(rootsChanges) }],
+  }));
   server.registerTool(
     'ask',
     {
