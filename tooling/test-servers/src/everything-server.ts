@@ -29,6 +29,14 @@ function entryScript(): string {
 }
 
 /**
+ * How to run server-everything on stdio (`node dist/index.js stdio`): for a registry-file stdio entry or an SDK
+ * `StdioClientTransport`. Whoever spawns it owns the process.
+ */
+export function everythingStdioCommand(): { command: string; args: string[] } {
+  return { command: process.execPath, args: [entryScript(), 'stdio'] };
+}
+
+/**
  * Starts server-everything in `mode` and resolves once it prints its listening line. The server takes its port
  * from `PORT` and cannot be told to use 0, so it gets one that was free a moment ago. Its environment is PATH only:
  * nothing from the test's environment leaks into it.

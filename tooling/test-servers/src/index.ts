@@ -3,6 +3,7 @@ export { ensureChromium } from './chromium.js';
 export {
   type EverythingMode,
   type EverythingServer,
+  everythingStdioCommand,
   startEverything,
 } from './everything-server.js';
 export { freePort } from './free-port.js';

@@ -128,7 +128,7 @@ function requireCapability(
 ): void {
   const missing = missingCapability(capabilities ?? {}, request);
   if (missing === undefined) return;
-  throw new McpError(
+  throw jsonRpcError(
     ErrorCode.MethodNotFound,
     missing === null
       ? `The host relays no ${request.method} to its clients (connector "${connectorId}" sent it).`
@@ -177,8 +177,14 @@ function asRelayedError(error: unknown): unknown {
   if (!(error instanceof McpError)) return error;
   const prefix = `MCP error ${error.code}: `;
   const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
-  return Object.assign(new Error(message), {
-    code: error.code,
-    ...(error.data === undefined ? {} : { data: error.data }),
-  });
+  return jsonRpcError(error.code, message, error.data);
+}
+
+/**
+ * An error the SDK answers the upstream's request with, as `{ code, message, data }`. Not an `McpError`: the SDK
+ * sends a handler's `message` as it is, and McpError's carries an "MCP error <code>: " prefix that the upstream's
+ * SDK adds a second time on receipt.
+ */
+function jsonRpcError(code: number, message: string, data?: unknown): Error {
+  return Object.assign(new Error(message), { code, ...(data === undefined ? {} : { data }) });
 }

@@ -63,6 +63,24 @@ export async function connectSse(sseUrl: string, options?: E2eClientOptions): Pr
   return { client, listChanged, close: () => client.close() };
 }
 
+/** A real SDK client on an upstream that runs on stdio: it spawns `command args` with PATH only. */
+export async function connectStdioServer(
+  command: string,
+  args: string[],
+  options?: E2eClientOptions,
+): Promise<E2eClient> {
+  const { client, listChanged } = newClient(options);
+  const transport = new StdioClientTransport({
+    command,
+    args,
+    env: { PATH: process.env.PATH ?? '' },
+    stderr: 'ignore',
+  });
+  await client.connect(transport);
+  preserveNotificationOrder(transport);
+  return { client, listChanged, close: () => client.close() };
+}
+
 /** A stdio client and the host process it spawned. */
 export interface E2eStdioClient extends E2eClient {
   readonly pid: number | null;
