@@ -18,9 +18,10 @@ type Loose = Record<string, unknown>;
  * so it reaches only the caller that caused it. A forwarded request is started inside {@link run}; the SDK sends
  * a request synchronously when it is made, so the session's wrapped `send` notes, from a plain "current call" slot,
  * which outgoing JSON-RPC ids and progress tokens belong to which call (no async context: it costs every request). An incoming message is then related by, in this order: the id of the request whose
- * Streamable HTTP response stream carried it (`relatedRequestId`); a `_meta.progressToken` it carries; and, only on
+ * Streamable HTTP response stream carried it (`relatedRequestId`); a `_meta.progressToken` it carries; and, on
  * transports with no per-request stream (legacy SSE, stdio), the one forwarded request in flight when there is
- * exactly one. Anything else is unrelated: it is never guessed between two calls.
+ * exactly one (on Streamable HTTP only for a `roots/list`). Anything else is unrelated: it is never guessed between
+ * two calls.
  */
 export class CallRelay {
   /** The call being started: set only while its request is made (synchronously) and sent. */
@@ -114,7 +115,11 @@ export class CallRelay {
     const token = progressTokenOf(message);
     const byToken = token === undefined ? undefined : this.#byKey.get(token);
     if (byToken) return byToken;
-    if (perRequestStreams || this.#inFlight.size !== 1) return undefined;
+    if (this.#inFlight.size !== 1) return undefined;
+    // Streamable HTTP keeps its GET stream for messages of no request; only a `roots/list` there is given to the
+    // one call in flight (servers ask it outside the call; answering it discloses only that caller's own roots,
+    // to the upstream it is calling).
+    if (perRequestStreams && (message as Loose).method !== 'roots/list') return undefined;
     return this.#inFlight.values().next().value;
   }
 

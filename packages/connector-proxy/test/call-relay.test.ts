@@ -123,6 +123,22 @@ describe('over Streamable HTTP', () => {
     await expect(server.server.listRoots()).resolves.toEqual({ roots: [{ uri: 'file:///proxy' }] });
   });
 
+  it('gives a roots/list sent outside the one call in flight to that call, and refuses anything else sent so', async () => {
+    const streamsBefore = openedStreams();
+    const upstream = await connect('streamable-http');
+    await waitUntil(() => openedStreams() > streamsBefore, 5_000, 'the GET stream');
+    const only = client('R');
+    const result = await upstream.callTool('ask-outside', {}, only.handlers);
+    expect(answersOf(result)).toEqual([
+      { roots: [{ uri: 'file:///R' }] },
+      {
+        error: expect.stringMatching(/cannot tell which client this sampling\/createMessage is for/),
+        code: -32603,
+      },
+    ]);
+    expect(only.requests).toEqual(['roots/list']);
+  });
+
   it('refuses the server→client requests of a call that gave no onRequest, and logs it as related', async () => {
     const upstream = await connect('streamable-http');
     const result = await upstream.callTool('ask', { tag: 'C', together: 1, ask: ['sampling'] });

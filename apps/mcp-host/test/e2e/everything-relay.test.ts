@@ -342,13 +342,10 @@ describe('a client with handlers', () => {
     expect(seenBare.logs).toEqual([]);
   });
 
-  // KNOWN GAP, kept failing on purpose: over Streamable HTTP, server-everything sends get-roots-list's roots/list
-  // with `server.listRoots()`, which names no request, so it travels on the standalone GET stream. The spec reserves
-  // that stream for messages unrelated to any request, and the connector proxy never relates what arrives there to
-  // a call (packages/connector-proxy/README.md), so the host refuses it (-32603, a warn log) and the tool answers
-  // that it has no roots. Over stdio the same request is related to the one call in flight (the test above). When
-  // the host relates it, this test fails: drop `.fails`.
-  it.fails('remote.get-roots-list answers as it does directly', async () => {
+  // Over Streamable HTTP, server-everything sends get-roots-list's roots/list with `server.listRoots()`, which names
+  // no request, so it travels on the standalone GET stream. The connector proxy gives a roots/list there to the one
+  // call in flight (packages/connector-proxy/README.md, rule 4), so it reaches the calling client.
+  it('remote.get-roots-list answers as it does directly', async () => {
     const refusedBefore = refusedUnrelated('remote', 'roots/list').length;
     const { directResult, viaHost, delta } = await bothWays('remote', 'get-roots-list');
     expect(refusedUnrelated('remote', 'roots/list').length).toBe(refusedBefore);

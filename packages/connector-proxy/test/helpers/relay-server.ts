@@ -48,6 +48,19 @@ export function createRelayServer(): McpServer {
   server.registerTool('roots-changes', {}, async () => ({
     content: [{ type: 'text', text: String(rootsChanges) }],
   }));
+  // Asks for roots and for a sample the way some servers do: outside the call (on no request's stream).
+  server.registerTool('ask-outside', {}, async () => {
+    const answers: unknown[] = [];
+    for (const ask of [
+      () => server.server.listRoots(),
+      () => server.server.createMessage(ASKS.sampling('out').request.params),
+    ]) {
+      answers.push(
+        await ask().catch((error: Error & { code?: number }) => ({ error: error.message, code: error.code })),
+      );
+    }
+    return { content: [{ type: 'text', text: JSON.stringify(answers) }] };
+  });
   server.registerTool('finish-elicitation', { inputSchema: { id: z.string() } }, async ({ id }, extra) => {
     await extra.sendNotification({
       method: 'notifications/elicitation/complete',
