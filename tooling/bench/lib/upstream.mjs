@@ -109,7 +109,7 @@ export async function startUpstreamFarm(options) {
   const newServer = (/** @type {string} */ connectorId) => {
     const server = new Server(
       { name: connectorId, version: '1.0.0' },
-      { capabilities: { tools: {}, resources: {}, prompts: {} } },
+      { capabilities: { tools: {}, resources: {}, prompts: {}, logging: {} } },
     );
     server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools }));
     server.setRequestHandler(ListResourcesRequestSchema, async () => ({
@@ -129,10 +129,14 @@ export async function startUpstreamFarm(options) {
         messages: [{ role: 'user', content: { type: 'text', text: `${connectorId}: hello ${who}` } }],
       };
     });
-    server.setRequestHandler(CallToolRequestSchema, async (request) => {
+    server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
       stats.toolCalls += 1;
       if (options.callDelayMs) await sleep(options.callDelayMs);
       const text = String(request.params.arguments?.text ?? '');
+      // `log: true` sends one log message about the call first, on the call's own stream (the answer becomes SSE).
+      if (request.params.arguments?.log === true) {
+        await extra.sendNotification({ method: 'notifications/message', params: { level: 'info', data: text } });
+      }
       return { content: [{ type: 'text', text: expectedEchoText(connectorId, text) }] };
     });
     server.oninitialized = () => {

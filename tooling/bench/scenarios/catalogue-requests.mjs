@@ -1,4 +1,5 @@
-// Scenario 11 — a resources/read and a prompts/get through the host against the same request made directly to the
+// Scenario 11 — a resources/read, a prompts/get and a tool call whose upstream logs once about it (the log relayed to
+// the calling client on the call's own stream), each through the host against the same request made directly to the
 // upstream: the rows beside the tool call's (scenario 6), with the same set-up (upstream in its own process, the host
 // a real `mcp-host serve` process, Streamable HTTP on both sides). Sequential p50 and throughput at concurrency 32.
 
@@ -28,11 +29,18 @@ const REQUESTS = [
     }),
     comparable: (/** @type {unknown} */ result) => result,
   },
+  {
+    label: 'tools/call + log',
+    method: 'tools/call',
+    direct: (/** @type {number} */ index) => ({ name: 'echo', arguments: { text: `call ${index}`, log: true } }),
+    host: (/** @type {number} */ index) => ({ name: 'up.echo', arguments: { text: `call ${index}`, log: true } }),
+    comparable: (/** @type {unknown} */ result) => result,
+  },
 ];
 
 export default {
   id: '11',
-  title: 'resources/read and prompts/get through the host vs direct',
+  title: 'resources/read, prompts/get and a tool call that logs, through the host vs direct',
   /** @param {import('../lib/context.mjs').BenchContext} ctx */
   async run(ctx) {
     const pair = await hostAndDirect(ctx, { callDelayMs: 0 });

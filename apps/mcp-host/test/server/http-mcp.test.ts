@@ -335,6 +335,45 @@ describe('requests an upstream sends back to the calling client', () => {
     expect(completed.other).toEqual([]);
   });
 
+  it('gives up on a client that never answers after clientRequestTimeoutMs, and tells the client so', async () => {
+    const impatient = await createHostHttpServer({
+      registry,
+      metrics,
+      getStatus: () => ({}),
+      isReady: () => true,
+      serverInfo: { name: 'cortex-test', version: '9.9.9' },
+      clientRequestTimeoutMs: 100,
+    });
+    const cancelled = deferred();
+    try {
+      const connected = await connectHttpClient(impatient.url, { sampling: {} }, (client) => {
+        client.setRequestHandler(
+          CreateMessageRequestSchema,
+          (_request, extra) =>
+            new Promise(() => {
+              extra.signal.addEventListener('abort', () => cancelled.resolve());
+            }),
+        );
+      });
+      clients.push(connected);
+      const result = await connected.client.callTool({
+        name: 'local.relay',
+        // Twice: the SDK client ignores the cancellation of request id 0 (the session's first), so the second one
+        // (id 1) is the one that shows the cancellation reaching the client.
+        arguments: { tag: 'T', ask: ['sampling/createMessage', 'sampling/createMessage'] },
+      });
+      const timedOut = {
+        code: ErrorCode.RequestTimeout,
+        message: 'Request timed out',
+        data: { timeout: 100 },
+      };
+      expect(answersOf(result)).toEqual([timedOut, timedOut]);
+      await cancelled.promise; // the client got notifications/cancelled for the request it never answered
+    } finally {
+      await impatient.close();
+    }
+  });
+
   it('passes the client’s JSON-RPC error back with its code, message and data', async () => {
     const connected = await connectHttpClient(server.url, { sampling: {} }, (client) => {
       client.setRequestHandler(CreateMessageRequestSchema, async () => {
