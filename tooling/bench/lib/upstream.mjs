@@ -135,7 +135,10 @@ export async function startUpstreamFarm(options) {
       const text = String(request.params.arguments?.text ?? '');
       // `log: true` sends one log message about the call first, on the call's own stream (the answer becomes SSE).
       if (request.params.arguments?.log === true) {
-        await extra.sendNotification({ method: 'notifications/message', params: { level: 'info', data: text } });
+        await extra.sendNotification({
+          method: 'notifications/message',
+          params: { level: 'info', data: text },
+        });
       }
       return { content: [{ type: 'text', text: expectedEchoText(connectorId, text) }] };
     });

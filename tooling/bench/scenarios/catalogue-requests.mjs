@@ -32,8 +32,14 @@ const REQUESTS = [
   {
     label: 'tools/call + log',
     method: 'tools/call',
-    direct: (/** @type {number} */ index) => ({ name: 'echo', arguments: { text: `call ${index}`, log: true } }),
-    host: (/** @type {number} */ index) => ({ name: 'up.echo', arguments: { text: `call ${index}`, log: true } }),
+    direct: (/** @type {number} */ index) => ({
+      name: 'echo',
+      arguments: { text: `call ${index}`, log: true },
+    }),
+    host: (/** @type {number} */ index) => ({
+      name: 'up.echo',
+      arguments: { text: `call ${index}`, log: true },
+    }),
     comparable: (/** @type {unknown} */ result) => result,
   },
 ];
