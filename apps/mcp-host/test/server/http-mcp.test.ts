@@ -358,8 +358,8 @@ describe('requests an upstream sends back to the calling client', () => {
       clients.push(connected);
       const result = await connected.client.callTool({
         name: 'local.relay',
-        // Twice: the SDK client ignores the cancellation of request id 0 (the session's first), so the second one
-        // (id 1) is the one that shows the cancellation reaching the client.
+        // Twice: the SDK client (1.x) ignores the cancellation of request id 0, the session's first
+        // (modelcontextprotocol/typescript-sdk#2283, fixed in its 2.x line), so the second one (id 1) shows it.
         arguments: { tag: 'T', ask: ['sampling/createMessage', 'sampling/createMessage'] },
       });
       const timedOut = {
