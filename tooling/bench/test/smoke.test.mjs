@@ -24,7 +24,7 @@ describe('bench smoke run', () => {
     expect(results.rows[0]?.met).toBeNull();
   });
 
-  it('reads a resource and gets a prompt through the host with the upstream’s answers, judging no timing in smoke mode', async () => {
+  it('reads a resource, gets a prompt and makes a call that logs through the host with the upstream’s answers, judging no timing in smoke mode', async () => {
     const results = await runBench({ smoke: true, runs: 1, scenarios: ['11'], quiet: true });
     expect(results.failures).toEqual([]);
     expect(results.rows.map((row) => row.scenario)).toEqual([
@@ -32,6 +32,8 @@ describe('bench smoke run', () => {
       '11 resources/read',
       '11 prompts/get',
       '11 prompts/get',
+      '11 tools/call + log',
+      '11 tools/call + log',
     ]);
     for (const row of results.rows) {
       expect(row.baseline?.median).toBeGreaterThan(0);
