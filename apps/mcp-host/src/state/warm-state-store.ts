@@ -1,6 +1,7 @@
-import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomic } from '../atomic-file.js';
 import type { ServedCatalogue } from '../connectors/index.js';
 import { describeFailure } from '../errors.js';
 
@@ -70,8 +71,6 @@ export function parseServedCatalogue(value: unknown): ServedCatalogue | undefine
   const { instructions, ...lists } = parsed.data;
   return (instructions === undefined ? lists : { ...lists, instructions }) as ServedCatalogue;
 }
-
-let tempCounter = 0;
 
 /** Whether a process with this pid exists (EPERM: it exists but is not ours). */
 function isAlive(pid: number): boolean {
@@ -196,23 +195,7 @@ export class WarmStateStore {
 
   async #writeAtomic(name: string, text: string): Promise<void> {
     const startedAt = performance.now();
-    await mkdir(this.#dir, { recursive: true, mode: 0o700 });
-    const target = join(this.#dir, name);
-    tempCounter += 1;
-    const temp = `${target}.tmp-${process.pid}-${tempCounter}`;
-    const handle = await open(temp, 'w', 0o600);
-    try {
-      await handle.writeFile(text, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      await rename(temp, target);
-    } catch (error) {
-      await unlink(temp).catch(() => {});
-      throw error;
-    }
+    await writeFileAtomic(join(this.#dir, name), text);
     this.#onWrite?.(name, performance.now() - startedAt);
   }
 
