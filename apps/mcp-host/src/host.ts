@@ -6,14 +6,9 @@ import { lateUpstream } from './late-upstream.js';
 import type { Logger } from './logger.js';
 import type { ConnectorProxyManager, ConnectorProxyManagerOptions } from './manager/index.js';
 import type { HostMetrics } from './metrics.js';
+import { type OpenedSurface, openSurface } from './open-surface.js';
 import { type ResolvedSettings, resolveSettings } from './resolved-settings.js';
-import {
-  createHostHttpServer,
-  type HostHttpServerOptions,
-  type McpSurface,
-  serveStdio,
-  type UpstreamRouter,
-} from './server/index.js';
+import type { McpSurface } from './server/index.js';
 import {
   ConnectPhaseGate,
   DeferredLogger,
@@ -121,13 +116,15 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
   let firstList: FirstListWait | undefined;
 
   let opened: OpenedSurface;
+  const surfaceIo = { version: HOST_VERSION, stdin: options.stdin, stdout: options.stdout };
   if (config.refreshSync) {
     gate.open('immediately');
     phase = await phasePromise;
     try {
       await phase.manager.start();
       const { upstream } = phase.manager;
-      opened = await openSurface(config, settings, options, {
+      opened = await openSurface(config, settings, {
+        ...surfaceIo,
         registry,
         upstream,
         logger,
@@ -156,7 +153,8 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
       const { boundMs } = settings.firstList;
       firstList = new FirstListWait({ boundMs, logger, ...(options.timers && { timers: options.timers }) });
     }
-    opened = await openSurface(config, settings, options, {
+    opened = await openSurface(config, settings, {
+      ...surfaceIo,
       registry: gate.watchListings(registry),
       upstream: lateUpstream({
         current: () => (started ? (phase as ConnectPhase).manager.upstream : undefined),
@@ -257,42 +255,4 @@ function createConnectPhase(
     warmState: wiring.warmState,
   });
   return { manager, metrics, logger: wiring.logger };
-}
-
-interface OpenedSurface {
-  readonly surface: McpSurface;
-  readonly url?: string;
-  readonly closed: Promise<void>;
-}
-
-interface SurfaceWiring
-  extends Pick<HostHttpServerOptions, 'metrics' | 'getStatus' | 'isReady' | 'firstListReady'> {
-  readonly registry: VersionedToolRegistry;
-  readonly upstream: UpstreamRouter;
-  readonly logger: StartupLogger;
-}
-
-async function openSurface(
-  config: HostConfig,
-  settings: ResolvedSettings,
-  options: StartHostOptions,
-  wiring: SurfaceWiring,
-): Promise<OpenedSurface> {
-  const { metrics, getStatus, isReady, ...shared } = wiring;
-  const group = {
-    ...shared,
-    instructionsMaxBytes: settings.catalogue.instructionsMaxBytes,
-    clientRequestTimeoutMs: settings.catalogue.clientRequestTimeoutMs,
-    serverInfo: { name: 'cortex-mcp-host', version: HOST_VERSION },
-  };
-  if (config.transport === 'stdio') {
-    const stdio = await serveStdio({
-      ...group,
-      ...(options.stdin && { stdin: options.stdin }),
-      ...(options.stdout && { stdout: options.stdout }),
-    });
-    return { surface: stdio, closed: stdio.closed };
-  }
-  const http = await createHostHttpServer({ ...group, metrics, ...settings.server, getStatus, isReady });
-  return { surface: http, url: http.url, closed: new Promise<void>(() => {}) };
 }

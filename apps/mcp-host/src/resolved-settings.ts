@@ -15,7 +15,7 @@ export type ManagerSettings = Omit<
 export type ServerSettings = Required<
   Pick<
     HostHttpServerOptions,
-    'host' | 'port' | 'allowedHosts' | 'allowedOrigins' | 'sessionIdleTimeoutMs' | 'maxSessions'
+    'host' | 'port' | 'allowedHosts' | 'allowedOrigins' | 'sessionIdleTimeoutMs' | 'maxSessions' | 'opsScope'
   >
 >;
 
@@ -173,6 +173,7 @@ export function resolveSettings(config: HostConfig): ResolvedSettings {
       allowedOrigins: [...config.allowedOrigins],
       sessionIdleTimeoutMs: config.sessionIdleTimeoutMs,
       maxSessions: config.maxSessions,
+      opsScope: config.opsScope,
     },
     warmStart: {
       stateDir: config.stateDir,

@@ -44,6 +44,7 @@ const COMMANDS: Record<string, CliCommand> = {
   verify: async (...args) => (await import('./verify.js')).runVerify(...args),
   servers: async (...args) => (await import('./servers.js')).runServers(...args),
   pins: async (...args) => (await import('./pins.js')).runPins(...args),
+  keys: async (...args) => (await import('./keys.js')).runKeys(...args),
   doctor: async (...args) => (await import('./doctor/index.js')).runDoctor(...args),
   status: async (...args) => (await import('./status/index.js')).runStatus(...args),
 };

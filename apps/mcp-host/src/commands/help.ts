@@ -15,6 +15,7 @@ Commands:
   verify <url|file>   Load and verify a signed service map, then list its connectors
   servers             Add, list or remove servers in the registry file
   pins                List or approve changed tool definitions (tool pinning)
+  keys                Add, list or remove API keys (auth api-keys)
   doctor              Check configuration, map, signature, connectors, registry file and Redis
   status              Show a running host's status (--json for the raw document)
   help [command]      Show the help of a command
@@ -163,6 +164,28 @@ Examples:
   mcp-host pins approve --all
 `;
 
+const KEYS_HELP = `Usage: mcp-host keys <add|list|remove> [options]
+
+API keys for auth api-keys (MCP_AUTH=api-keys). The keys file (keysPath, default keys.json next to the registry
+file, mode 0600) holds each key's name, scopes and SHA-256 hash, never the key. A running host reads it again
+within about a second of a change.
+
+  keys add <name> [--scope <scope>]...
+      Makes a key, stores its hash, and prints the key once. Clients send "Authorization: Bearer <key>".
+      --scope (repeatable) grants a scope: ${'`'}mcp:ops${'`'} (opsScope) opens /status, /metrics and the status page.
+  keys list [--json]
+      Names, scopes and creation dates (never a key or a hash).
+  keys remove <name>
+      Revokes a key.
+
+${renderSettingsHelp('keys')}
+
+Examples:
+  mcp-host keys add laptop
+  mcp-host keys add grafana --scope mcp:ops
+  mcp-host keys remove laptop
+`;
+
 const DOCTOR_HELP = `Usage: mcp-host doctor [--json] [--timeout-ms <ms>] [options]
 
 Checks, in order, and without changing anything:
@@ -229,6 +252,7 @@ const HELP_BY_COMMAND: Record<HostConfigCommand | 'help', string> = {
   verify: VERIFY_HELP,
   servers: SERVERS_HELP,
   pins: PINS_HELP,
+  keys: KEYS_HELP,
   doctor: DOCTOR_HELP,
   status: STATUS_HELP,
   help: HELP_HELP,

@@ -68,7 +68,14 @@ export function loadHostConfig(options: LoadHostConfigOptions): HostConfig {
   const stateDir =
     resolvePath(parsed.stateDir, chosen.get('stateDir'), cwd) ??
     path.join(path.dirname(registryPath), 'host-state');
-  return deepFreeze({ ...parsed, registryPath, stateDir, configFile });
+  const keysPath =
+    resolvePath(parsed.keysPath, chosen.get('keysPath'), cwd) ??
+    path.join(path.dirname(registryPath), 'keys.json');
+  const config = { ...parsed, registryPath, stateDir, keysPath, configFile };
+  if (options.command === undefined || options.command === 'serve' || options.command === 'demo') {
+    requireDoorOffLoopback(config, chosen);
+  }
+  return deepFreeze(config);
 }
 
 /** Parses one value with its field of the schema; a failure names the setting, the source and what is allowed. */
@@ -108,6 +115,32 @@ function requireOrderedConcurrencyBounds(min: number, max: number, chosen: RawSe
       'lower MCP_CONNECTOR_CONCURRENCY_MIN or raise MCP_CONNECTOR_CONCURRENCY_MAX.',
     { setting: blamed, source: chosen.get(blamed)?.source },
   );
+}
+
+/**
+ * `serve` and `demo` over HTTP with `auth: none` must listen on loopback only: on any other address, anyone who
+ * reaches the port would use every tool with the host's credentials. `allowUnauthenticated` lifts the refusal (the
+ * host then warns at every start).
+ */
+function requireDoorOffLoopback(
+  config: { transport: string; auth: string; host: string; allowUnauthenticated: boolean },
+  chosen: RawSettings,
+): void {
+  if (config.transport !== 'http' || config.auth !== 'none' || config.allowUnauthenticated) return;
+  if (isLoopbackHost(config.host)) return;
+  const raw = chosen.get('host');
+  throw new HostConfigError(
+    'unsafe_bind',
+    `host ${config.host} (from ${raw === undefined ? 'the default' : describeSource(raw.source)}) is not a loopback address and auth is none: anyone who reaches the port would use every tool with this host's credentials. Set auth (MCP_AUTH=api-keys, with keys from "mcp-host keys add"), bind 127.0.0.1, or pass --allow-unauthenticated (MCP_ALLOW_UNAUTHENTICATED=true) to run open anyway.`,
+    { setting: 'auth', source: chosen.get('auth')?.source },
+  );
+}
+
+/** `localhost`, 127.0.0.0/8 and `::1` (bracketed or not). */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  if (bare === 'localhost' || bare === '::1' || bare === '0:0:0:0:0:0:0:1') return true;
+  return /^127(\.\d{1,3}){3}$/.test(bare);
 }
 
 function resolvePath(

@@ -117,6 +117,19 @@ const shape = {
     list(z.string().regex(/^[a-z][a-z0-9+.-]*:\/\/[^\s/?#@,]+$/i)).default([]),
   ),
   registryPath: described('registryPath', text().optional()),
+  auth: described('auth', z.enum(['none', 'api-keys']).default('none')),
+  allowUnauthenticated: described(
+    'allowUnauthenticated',
+    z.preprocess(textToBoolean, z.boolean()).default(false),
+  ),
+  keysPath: described('keysPath', text().optional()),
+  opsScope: described(
+    'opsScope',
+    z
+      .string()
+      .regex(/^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/)
+      .default('mcp:ops'),
+  ),
   registryWatchDebounceMs: described('registryWatchDebounceMs', integer(0, 60_000).default(250)),
   stateDir: described('stateDir', text().optional()),
   shutdownGraceMs: described('shutdownGraceMs', integer(0, MAX_TIMER_MS).default(10_000)),
@@ -139,10 +152,12 @@ export type HostConfigInput = z.input<typeof hostConfigSchema>;
 export type HostConfig = Readonly<
   Omit<
     z.output<typeof hostConfigSchema>,
-    'registryPath' | 'stateDir' | 'signatureKeys' | 'allowedHosts' | 'allowedOrigins'
+    'registryPath' | 'stateDir' | 'signatureKeys' | 'allowedHosts' | 'allowedOrigins' | 'keysPath'
   > & {
     /** The registry file of user-added servers (absolute). */
     registryPath: string;
+    /** The API keys file (absolute). */
+    keysPath: string;
     /** Folder for the warm-start map and tool catalogue (absolute). */
     stateDir: string;
     /** Keys that verify the map; the first one signs (`mcp-host sign`). Never log them. */

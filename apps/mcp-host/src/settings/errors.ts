@@ -9,6 +9,7 @@ import type { HostSettingKey } from './settings.js';
  * - `unexpected_argument`: the command line has an argument the command does not take.
  * - `unreadable_file`: the config file could not be read.
  * - `invalid_file`: the config file is not a JSON object.
+ * - `unsafe_bind`: `serve`/`demo` would listen on a non-loopback address with no client authentication.
  */
 export type HostConfigErrorCode =
   | 'invalid_value'
@@ -17,7 +18,8 @@ export type HostConfigErrorCode =
   | 'unknown_flag'
   | 'unexpected_argument'
   | 'unreadable_file'
-  | 'invalid_file';
+  | 'invalid_file'
+  | 'unsafe_bind';
 
 /** Where a value came from. */
 export type HostConfigSource =

@@ -36,6 +36,10 @@ export const hostSettingKeys = [
   'port',
   'allowedHosts',
   'allowedOrigins',
+  'auth',
+  'allowUnauthenticated',
+  'keysPath',
+  'opsScope',
   'registryPath',
   'registryWatchDebounceMs',
   'stateDir',
@@ -56,6 +60,7 @@ export type HostConfigCommand =
   | 'verify'
   | 'servers'
   | 'pins'
+  | 'keys'
   | 'doctor'
   | 'status';
 
@@ -389,6 +394,38 @@ const table: Record<HostSettingKey, SettingEntry> = {
     type: 'a comma-separated list of origins (scheme://host[:port])',
     default: 'derived from host and port',
     description: 'Origin headers accepted by the HTTP server.',
+  },
+  auth: {
+    env: ['MCP_AUTH'],
+    flag: string('--auth', 'none|api-keys'),
+    type: 'none or api-keys',
+    default: 'none',
+    description:
+      'How HTTP clients prove who they are. none: nobody is asked, allowed only while host is a loopback address (or with allowUnauthenticated). api-keys: every request to /mcp, /status, /metrics and the status page needs "Authorization: Bearer <key>" with a key of the keys file (mcp-host keys add); each MCP session belongs to the key that opened it. /healthz and /readyz stay open. stdio is never asked.',
+  },
+  allowUnauthenticated: {
+    env: ['MCP_ALLOW_UNAUTHENTICATED'],
+    flag: { name: '--allow-unauthenticated', kind: 'boolean' },
+    type: 'true, false, 1 or 0',
+    default: 'false',
+    description:
+      'Lets serve and demo listen on a non-loopback address with auth none, which they otherwise refuse (exit code 2): anyone who reaches the port then uses every tool with the host’s credentials. Logs a warning at every start.',
+  },
+  keysPath: {
+    env: ['MCP_KEYS_PATH'],
+    flag: string('--keys-path', 'file'),
+    type: 'a file path',
+    default: 'keys.json next to the registry file',
+    description:
+      'The API keys file of auth api-keys: names, scopes and SHA-256 hashes of the keys (never the keys), mode 0600. mcp-host keys add|list|remove edit it; a running host reads it again when it changes.',
+  },
+  opsScope: {
+    env: ['MCP_OPS_SCOPE'],
+    flag: string('--ops-scope', 'scope'),
+    type: 'an OAuth scope token',
+    default: 'mcp:ops',
+    description:
+      'With auth on, the scope a credential needs for /status, /metrics and the status page (/healthz and /readyz stay open).',
   },
   registryPath: {
     env: ['MCP_REGISTRY_PATH'],

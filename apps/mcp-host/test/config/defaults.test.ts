@@ -77,6 +77,10 @@ const inUse: Record<HostSettingKey, unknown> = {
   port: settings.server.port,
   allowedHosts: settings.server.allowedHosts,
   allowedOrigins: settings.server.allowedOrigins,
+  auth: config.auth,
+  allowUnauthenticated: config.allowUnauthenticated,
+  keysPath: config.keysPath,
+  opsScope: settings.server.opsScope,
   registryPath: settings.warmStart.registryPath,
   registryWatchDebounceMs: manager.registryWatchDebounceMs,
   stateDir: settings.warmStart.stateDir,
@@ -93,6 +97,8 @@ function documented(key: HostSettingKey): unknown {
   const text = hostSetting(key).default;
   if (key === 'registryPath') return path.join('/srv/cortex', 'mcp', 'servers.json');
   if (key === 'stateDir') return path.join('/srv/cortex', 'mcp', 'host-state');
+  if (key === 'keysPath') return path.join('/srv/cortex', 'mcp', 'keys.json');
+  if (key === 'auth') return 'none'; // a mode, not "nothing set"
   if (text === 'derived from host and port') return [];
   if (text.startsWith('none')) return /list|one or more/.test(hostSetting(key).type) ? [] : undefined;
   const [word = ''] = text.split(' ');

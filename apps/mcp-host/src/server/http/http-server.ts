@@ -1,9 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type Door, OPEN_DOOR } from '../../auth/index.js';
 import type { HostMetrics } from '../../metrics.js';
 import { HostServerError } from '../errors.js';
 import { McpSessionGroup, type McpSessionGroupOptions } from '../mcp/index.js';
 import type { HostServerLogger, HostServerTimers, McpSurface } from '../types.js';
+import { admit, DEFAULT_OPS_SCOPE, sendRefusal } from './door-check.js';
 import { sendJson, sendJsonRpcError } from './http-responses.js';
 import { StreamableHttpSessions } from './http-sessions.js';
 import { createOpsRoutes, OPS_PATHS, type OpsPath, type Readiness } from './ops-routes.js';
@@ -42,6 +44,13 @@ export interface HostHttpServerOptions extends McpSessionGroupOptions {
   readonly clock?: () => number;
   /** Timers for drain deadlines, session idle expiry and GET stream keep-alives. Default the global ones. */
   readonly timers?: HostServerTimers;
+  /**
+   * Checks every request's credential before anything else reads it (`/healthz` and `/readyz` excepted), and binds
+   * each MCP session to the identity that opened it. Default: the open door (no credential asked).
+   */
+  readonly door?: Door;
+  /** The scope `/status`, `/metrics` and the status page need when the door asks for credentials. Default `mcp:ops`. */
+  readonly opsScope?: string;
 }
 
 /** A running HTTP surface: MCP at `url`, ops endpoints beside it. */
@@ -77,6 +86,8 @@ export async function createHostHttpServer(options: HostHttpServerOptions): Prom
   validateOptions(options, host, { maxRequestBodyBytes, sessionIdleTimeoutMs, maxSessions });
   const clock = options.clock ?? (() => performance.now());
   const timers = options.timers ?? { setTimeout, clearTimeout };
+  const door = options.door ?? OPEN_DOOR;
+  const opsScope = options.opsScope ?? DEFAULT_OPS_SCOPE;
 
   const group = new McpSessionGroup({
     registry: options.registry,
@@ -122,12 +133,21 @@ export async function createHostHttpServer(options: HostHttpServerOptions): Prom
       return;
     }
     const path = pathOf(request);
-    if (path === '/mcp') return sessions.handle(request, response);
+    if (path !== '/mcp' && !isOpsPath(path) && !isStatusPagePath(path)) {
+      sendJson(response, 404, {
+        error: `Not Found: this server answers /mcp, ${OPS_PATHS.join(', ')} and the status page at ${STATUS_PAGE_PATHS.join(', ')}.`,
+      });
+      return;
+    }
+    const admitted = admit(door, opsScope, path, request.headers);
+    if ('refusal' in admitted) {
+      logger.info?.({ path, status: admitted.refusal.status }, 'refused a request at the door');
+      sendRefusal(response, admitted.refusal);
+      return;
+    }
+    if (path === '/mcp') return sessions.handle(request, response, admitted.identity);
     if (isOpsPath(path)) return ops[path](request, response);
-    if (isStatusPagePath(path)) return serveStatusPage(path, request, response);
-    sendJson(response, 404, {
-      error: `Not Found: this server answers /mcp, ${OPS_PATHS.join(', ')} and the status page at ${STATUS_PAGE_PATHS.join(', ')}.`,
-    });
+    return serveStatusPage(path, request, response);
   };
 
   const httpServer = createServer((request, response) => {
@@ -139,6 +159,7 @@ export async function createHostHttpServer(options: HostHttpServerOptions): Prom
   });
 
   const port = await listen(httpServer, host, options.port ?? 0).catch(async (error: unknown) => {
+    door.close?.();
     await group.close();
     sessions.close();
     throw error;
@@ -164,6 +185,7 @@ export async function createHostHttpServer(options: HostHttpServerOptions): Prom
     resourceUpdated: (connectorId, uri) => group.resourceUpdated(connectorId, uri),
     drain: (timeoutMs) => group.drain(timeoutMs),
     close: () => {
+      door.close?.();
       closing ??= closeAll(group, sessions, httpServer);
       return closing;
     },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { ClientIdentity } from '../../auth/index.js';
 import type { McpSessionGroup } from '../mcp/index.js';
 import type { HostServerLogger, HostServerTimers } from '../types.js';
 import { readJsonBody, sendJsonRpcError } from './http-responses.js';
@@ -39,6 +40,8 @@ export interface StreamableHttpSessionsOptions {
  */
 export class StreamableHttpSessions {
   readonly #table: HttpSessionTable;
+  /** The identity (subject) that opened each session; undefined for sessions opened at an open door. */
+  readonly #owners = new WeakMap<HttpSessionTransport, string | undefined>();
   readonly #options: StreamableHttpSessionsOptions;
   /** Sessions being opened: counted against `maxSessions` before their initialize is accepted. */
   #opening = 0;
@@ -64,12 +67,19 @@ export class StreamableHttpSessions {
     this.#table.clear();
   }
 
-  /** Answers one request to `/mcp`. */
-  async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  /**
+   * Answers one request to `/mcp` from `identity` (undefined when the door asks nobody). A session belongs to the
+   * identity that opened it: anyone else presenting its id is told it does not exist.
+   */
+  async handle(
+    request: IncomingMessage,
+    response: ServerResponse,
+    identity?: ClientIdentity | undefined,
+  ): Promise<void> {
     const sessionId = request.headers['mcp-session-id'];
     if (typeof sessionId === 'string') {
       const transport = this.#table.get(sessionId);
-      if (!transport) {
+      if (!transport || this.#owners.get(transport) !== identity?.subject) {
         sendJsonRpcError(
           response,
           404,
@@ -83,7 +93,7 @@ export class StreamableHttpSessions {
       return;
     }
     if (request.method === 'POST') {
-      await this.#open(request, response);
+      await this.#open(request, response, identity?.subject);
       return;
     }
     if (request.method === 'GET' || request.method === 'DELETE') {
@@ -95,7 +105,7 @@ export class StreamableHttpSessions {
     });
   }
 
-  async #open(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  async #open(request: IncomingMessage, response: ServerResponse, owner: string | undefined): Promise<void> {
     const body = await readJsonBody(request, this.#options.maxRequestBodyBytes);
     if (!body.ok) {
       sendJsonRpcError(response, body.status, body.code, body.message, { connection: 'close' });
@@ -133,6 +143,7 @@ export class StreamableHttpSessions {
       onIdle: () => this.#table.touch(transport.sessionId),
     });
     transport.onclose = () => this.#table.delete(transport.sessionId);
+    this.#owners.set(transport, owner);
     try {
       const server = this.#options.group.open();
       await server.connect(transport);
