@@ -27,6 +27,7 @@ describe('help', () => {
       'verify',
       'servers',
       'pins',
+      'keys',
       'doctor',
       'status',
       'help',

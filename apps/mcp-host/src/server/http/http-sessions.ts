@@ -93,7 +93,7 @@ export class StreamableHttpSessions {
       return;
     }
     if (request.method === 'POST') {
-      await this.#open(request, response, identity?.subject);
+      await this.#open(request, response, identity);
       return;
     }
     if (request.method === 'GET' || request.method === 'DELETE') {
@@ -105,7 +105,11 @@ export class StreamableHttpSessions {
     });
   }
 
-  async #open(request: IncomingMessage, response: ServerResponse, owner: string | undefined): Promise<void> {
+  async #open(
+    request: IncomingMessage,
+    response: ServerResponse,
+    identity: ClientIdentity | undefined,
+  ): Promise<void> {
     const body = await readJsonBody(request, this.#options.maxRequestBodyBytes);
     if (!body.ok) {
       sendJsonRpcError(response, body.status, body.code, body.message, { connection: 'close' });
@@ -143,9 +147,9 @@ export class StreamableHttpSessions {
       onIdle: () => this.#table.touch(transport.sessionId),
     });
     transport.onclose = () => this.#table.delete(transport.sessionId);
-    this.#owners.set(transport, owner);
+    this.#owners.set(transport, identity?.subject);
     try {
-      const server = this.#options.group.open();
+      const server = this.#options.group.open(identity);
       await server.connect(transport);
       await transport.handleRequest(request, response, body.value);
       // An initialize the transport refused (Accept, Content-Type) leaves a session no client can reach again.

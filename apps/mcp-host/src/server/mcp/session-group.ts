@@ -1,5 +1,6 @@
-import type { ToolRegistryChangeEvent } from '@cortex-mcp/tool-registry';
+import type { CatalogueKind, ToolRegistryChangeEvent } from '@cortex-mcp/tool-registry';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import type { ClientIdentity } from '../../auth/index.js';
 import { HostServerError } from '../errors.js';
 import type {
   CatalogueSource,
@@ -12,6 +13,7 @@ import type {
 import type { ClientLinkOptions } from './client-relay.js';
 import { ElicitationBook } from './elicitations.js';
 import { publicUriOf } from './forwarded.js';
+import { GrantedCatalogue } from './granted-catalogue.js';
 import { InFlightCalls } from './in-flight-calls.js';
 import { composeInstructions } from './instructions.js';
 import { createMcpSession, type SessionRouting } from './session-server.js';
@@ -86,6 +88,8 @@ export class McpSessionGroup implements McpSurface {
   readonly #subscriptions: SubscriptionBook;
   readonly #elicitations: ElicitationBook;
   readonly #tasks = new TaskBook();
+  /** The view of each session a door let in with scopes: it is told of changes to that view only. */
+  readonly #grants = new WeakMap<Server, GrantedCatalogue>();
   readonly #link: ClientLinkOptions;
   readonly #upstream: UpstreamRouter;
   readonly #instructionsMaxBytes: number;
@@ -152,7 +156,11 @@ export class McpSessionGroup implements McpSurface {
    * A new session's SDK `Server`, not yet connected: the caller connects it to its transport. The group tracks it
    * until the transport closes.
    */
-  open(): Server {
+  /**
+   * A new session's SDK `Server`, for `identity` when the door let a client in (its scopes then decide what the
+   * session sees and may use), not yet connected: the caller connects it to its transport.
+   */
+  open(identity?: ClientIdentity): Server {
     if (this.#closed) {
       throw new HostServerError(
         'closed',
@@ -162,7 +170,13 @@ export class McpSessionGroup implements McpSurface {
     const instructions = composeInstructions(this.#upstream.instructions(), this.#instructionsMaxBytes);
     // Tasks are offered to a session opened while some connector runs tool calls as tasks.
     const tasks = this.#upstream.offersTasks() ? this.#tasks : undefined;
-    const server = createMcpSession(this.#serverInfo, this.#routing, this.#link, { instructions, tasks });
+    const granted = identity && new GrantedCatalogue(this.#routing.catalogue, identity.scopes);
+    const server = createMcpSession(this.#serverInfo, this.#routing, this.#link, {
+      instructions,
+      tasks,
+      granted,
+    });
+    if (granted) this.#grants.set(server, granted);
     server.oninitialized = () => {
       if (this.#sessions.has(server)) this.#initialized.add(server);
     };
@@ -215,15 +229,25 @@ export class McpSessionGroup implements McpSurface {
   /** Tells every session which lists changed: one notification per kind (templates are part of resources). */
   #notifyListsChanged(event: ToolRegistryChangeEvent): void {
     const kinds = new Set(event.kinds);
-    const sends: ((server: Server) => Promise<void>)[] = [];
-    if (kinds.has('tools')) sends.push((server) => server.sendToolListChanged());
-    if (kinds.has('resources') || kinds.has('resourceTemplates')) {
-      sends.push((server) => server.sendResourceListChanged());
+    const sends: ((server: Server) => Promise<void> | undefined)[] = [];
+    const changed = (server: Server, ...of: CatalogueKind[]) => {
+      const granted = this.#grants.get(server);
+      // Every kind is checked (not `some`), so each view remembers what it was last told.
+      return granted ? of.map((kind) => granted.viewChanged(kind)).includes(true) : true;
+    };
+    if (kinds.has('tools')) {
+      sends.push((server) => (changed(server, 'tools') ? server.sendToolListChanged() : undefined));
     }
-    if (kinds.has('prompts')) sends.push((server) => server.sendPromptListChanged());
+    if (kinds.has('resources') || kinds.has('resourceTemplates')) {
+      const of = (['resources', 'resourceTemplates'] as const).filter((kind) => kinds.has(kind));
+      sends.push((server) => (changed(server, ...of) ? server.sendResourceListChanged() : undefined));
+    }
+    if (kinds.has('prompts')) {
+      sends.push((server) => (changed(server, 'prompts') ? server.sendPromptListChanged() : undefined));
+    }
     for (const server of this.#initialized) {
       for (const send of sends) {
-        send(server).catch((error: unknown) => {
+        send(server)?.catch((error: unknown) => {
           this.#logger.debug?.({ err: error }, 'could not send list_changed to a session');
         });
       }

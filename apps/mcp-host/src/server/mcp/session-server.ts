@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { HostServerInfo } from '../types.js';
 import { ClientLink, type ClientLinkOptions } from './client-relay.js';
 import type { CatalogueRouting } from './forwarded.js';
+import type { GrantedCatalogue } from './granted-catalogue.js';
 import { complete, getPrompt, listPrompts } from './prompt-requests.js';
 import {
   listResources,
@@ -85,9 +86,14 @@ export function createMcpSession(
   serverInfo: HostServerInfo,
   shared: SessionRouting,
   link: ClientLinkOptions,
-  options: { instructions?: string | undefined; tasks?: TaskBook | undefined } = {},
+  options: {
+    instructions?: string | undefined;
+    tasks?: TaskBook | undefined;
+    /** The client's view of the catalogue, when the door let it in with scopes to check. */
+    granted?: GrantedCatalogue | undefined;
+  } = {},
 ): Server {
-  const { instructions, tasks } = options;
+  const { instructions, tasks, granted } = options;
   const server = new Server(
     { name: serverInfo.name, version: serverInfo.version },
     {
@@ -99,10 +105,14 @@ export function createMcpSession(
     },
   );
   const client = new ClientLink(server, link);
-  const routing: SessionRouting = { ...shared, client };
+  const routing: SessionRouting = {
+    ...shared,
+    ...(granted && { tools: granted, catalogue: granted }),
+    client,
+  };
   wireClientFeatures(server, routing, client);
   server.setRequestHandler(ListToolsRequestSchema, () =>
-    whenListsReady(routing, () => ({ tools: listedTools(routing.tools.listTools()) })),
+    whenListsReady(routing, () => ({ tools: listedTools(routing.tools.listTools(), tasks !== undefined) })),
   );
   const taskRouting = tasks && { ...routing, tasks, session: server };
   server.setRequestHandler(method('tools/call'), (request, extra) => {
