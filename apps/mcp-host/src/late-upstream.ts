@@ -28,8 +28,6 @@ export function lateUpstream(source: LateUpstreamSource): UpstreamRouter {
       // Nothing can have been subscribed before the manager started.
       await source.current()?.unsubscribeResource(connectorId, uri);
     },
-    // Before the manager started no connector is known to offer tasks; its sessions are offered none.
-    offersTasks: () => source.current()?.offersTasks() ?? false,
     callToolAsTask: async (connectorId, name, args, task, context) =>
       (await router()).callToolAsTask(connectorId, name, args, task, context),
     taskRequest: async (connectorId, method, params, context) =>

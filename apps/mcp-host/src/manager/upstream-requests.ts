@@ -76,14 +76,6 @@ export class UpstreamRequests {
     await this.#connectors.get(connectorId)?.unsubscribeResource(uri);
   }
 
-  /** Whether some running connector's upstream runs tool calls as tasks. */
-  offersTasks(): boolean {
-    for (const connector of this.#connectors.values()) {
-      if (connector.proxy?.capabilities?.tasks?.requests?.tools?.call) return true;
-    }
-    return false;
-  }
-
   /** A task-augmented `tools/call` (counted as a tool call); answered at once with the task. */
   callToolAsTask(
     connectorId: string,

@@ -54,8 +54,6 @@ export interface UpstreamRouter {
   ): Promise<CompleteResult>;
   subscribeResource(connectorId: string, uri: string, context: ToolCallContext): Promise<void>;
   unsubscribeResource(connectorId: string, uri: string): Promise<void>;
-  /** Whether some connector runs tool calls as tasks (MCP 2025-11-25, experimental): the host then offers tasks. */
-  offersTasks(): boolean;
   /** Calls a tool of this connector as a task: the upstream answers at once with the task, in its own ids. */
   callToolAsTask(
     connectorId: string,

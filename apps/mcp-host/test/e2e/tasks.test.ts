@@ -32,7 +32,7 @@ beforeAll(async () => {
   await writeFile(join(home.dir, 'mcp', 'servers.json'), JSON.stringify({ version: 1, servers }));
   host = await startHostProcess({ CORTEX_HOME: home.dir });
   const probe = await connectHttp(`${host.baseUrl}/mcp`);
-  // Tasks are offered to sessions opened once a connector that offers them is connected.
+  // Tasks are offered to sessions opened once a tool that may run as a task is in the catalogue.
   await waitFor('the task tool', async () =>
     (await probe.client.listTools()).tools.some((tool) => tool.name === 'jobs.slow-sum') ? true : undefined,
   );

@@ -18,7 +18,7 @@ import { InFlightCalls } from './in-flight-calls.js';
 import { composeInstructions } from './instructions.js';
 import { createMcpSession, type SessionRouting } from './session-server.js';
 import { SubscriptionBook } from './subscriptions.js';
-import { TaskBook } from './tasks.js';
+import { offersTasks, TaskBook } from './tasks.js';
 
 /** Options of {@link McpSessionGroup}. */
 export interface McpSessionGroupOptions {
@@ -60,7 +60,6 @@ const NO_UPSTREAM: UpstreamRouter = {
   subscribeResource: () => Promise.reject(noConnector()),
   unsubscribeResource: () => Promise.resolve(),
   rootsListChanged: () => Promise.resolve(),
-  offersTasks: () => false,
   callToolAsTask: () => Promise.reject(noConnector()),
   taskRequest: () => Promise.reject(noConnector()),
   instructions: () => [],
@@ -168,8 +167,8 @@ export class McpSessionGroup implements McpSurface {
       );
     }
     const instructions = composeInstructions(this.#upstream.instructions(), this.#instructionsMaxBytes);
-    // Tasks are offered to a session opened while some connector runs tool calls as tasks.
-    const tasks = this.#upstream.offersTasks() ? this.#tasks : undefined;
+    // Tasks are offered to a session opened while some tool of the catalogue can run as one.
+    const tasks = offersTasks(this.#routing.tools.listTools()) ? this.#tasks : undefined;
     const granted = identity && new GrantedCatalogue(this.#routing.catalogue, identity.scopes);
     const server = createMcpSession(this.#serverInfo, this.#routing, this.#link, {
       instructions,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TaskMethod } from '@cortex-mcp/connector-proxy';
+import type { RegisteredTool } from '@cortex-mcp/tool-registry';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   type CallToolRequest,
@@ -16,6 +17,25 @@ import { type PublicUri, rewriteToolResult } from './uri-rewriting.js';
 
 /** The `tasks` capability the host offers when some connector runs tool calls as tasks. */
 export const HOST_TASKS_CAPABILITY = { list: {}, cancel: {}, requests: { tools: { call: {} } } };
+
+const offers = new WeakMap<readonly RegisteredTool[], boolean>();
+
+/**
+ * Whether a catalogue snapshot holds a tool that may run as a task (`execution.taskSupport` `optional` or
+ * `required`): sessions opened then are offered tasks. Read from the catalogue, not from live connections, so a warm
+ * start (persisted catalogue, nothing connected yet) offers what the cold start did.
+ */
+export function offersTasks(tools: readonly RegisteredTool[]): boolean {
+  let offered = offers.get(tools);
+  if (offered === undefined) {
+    offered = tools.some((tool) => {
+      const support = (tool.execution as { taskSupport?: unknown } | undefined)?.taskSupport;
+      return support === 'optional' || support === 'required';
+    });
+    offers.set(tools, offered);
+  }
+  return offered;
+}
 
 /** Default bound of {@link TaskBook}: tasks remembered at once per surface, oldest forgotten first. */
 export const DEFAULT_TASKS_HELD = 10_000;

@@ -8,8 +8,8 @@ const listingsWithTasks = new WeakMap<readonly RegisteredTool[], Tool[]>();
 
 /**
  * The `tools/list` view of a registry snapshot: each tool's client-visible members, without its handler and
- * routing metadata. `execution` (an upstream's task support) is kept only for a session offered tasks: to any other
- * it would promise task-augmented calls the session cannot make.
+ * routing metadata. `execution` (an upstream's task support) is kept only for a session offered tasks, and only when
+ * it allows tasks: to any other session it would promise task-augmented calls it cannot make.
  */
 export function listedTools(snapshot: readonly RegisteredTool[], withTasks = false): Tool[] {
   const cache = withTasks ? listingsWithTasks : listings;
@@ -35,6 +35,9 @@ function listedTool(tool: RegisteredTool, withTasks: boolean): Tool {
   if (tool.annotations !== undefined) listed.annotations = tool.annotations;
   if (tool.icons !== undefined) listed.icons = tool.icons;
   if (tool._meta !== undefined) listed._meta = tool._meta;
-  if (withTasks && tool.execution !== undefined) listed.execution = tool.execution;
+  // `forbidden` is what no `execution` means: left out, a list reads the same whether tasks are offered or not.
+  const taskSupport = (tool.execution as { taskSupport?: unknown } | undefined)?.taskSupport;
+  if (withTasks && taskSupport !== undefined && taskSupport !== 'forbidden')
+    listed.execution = tool.execution;
   return listed as Tool;
 }
