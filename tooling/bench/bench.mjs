@@ -26,6 +26,7 @@ export const SCENARIOS = /** @type {const} */ ([
   ['9', './scenarios/startup.mjs'],
   ['10', './scenarios/fleet.mjs'],
   ['11', './scenarios/catalogue-requests.mjs'],
+  ['12', './scenarios/door.mjs'],
 ]);
 
 /** Longest one scenario may run before it is abandoned (smoke, full). */

@@ -9,13 +9,23 @@ import { summarize } from './stats.mjs';
  * @param {(tools: { name: string }[]) => boolean} predicate
  * @param {number} [timeoutMs]
  * @param {'streamable-http' | 'sse'} [transport]
+ * @param {Record<string, string>} [headers] sent with every request (a credential)
  */
-export async function waitForTools(url, predicate, timeoutMs = 30_000, transport = 'streamable-http') {
+export async function waitForTools(
+  url,
+  predicate,
+  timeoutMs = 30_000,
+  transport = 'streamable-http',
+  headers = {},
+) {
   const deadline = performance.now() + timeoutMs;
   let lastError = 'no answer';
   for (let attempt = 0; performance.now() < deadline; attempt += 1) {
     try {
-      const session = await (transport === 'sse' ? openSseSession : openMcpSession)(url, { connections: 1 });
+      const session = await (transport === 'sse' ? openSseSession : openMcpSession)(url, {
+        connections: 1,
+        headers,
+      });
       try {
         const tools = await session.listTools();
         if (predicate(tools)) return tools;
