@@ -192,6 +192,7 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
       warm.abandon(error);
       await phase?.manager.disconnect();
       await surface.close();
+      await opened.release();
       throw error;
     }
     if (!servesEarly && opened.url !== undefined) options.onListening?.(opened.url);
@@ -211,6 +212,7 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
       hostLogger.warn({ cutShort }, 'shutdown deadline reached with tool calls still running');
     await manager.disconnect();
     await opened.surface.close();
+    await opened.release();
     hostLogger.info({}, 'mcp-host stopped');
     return cutShort;
   };

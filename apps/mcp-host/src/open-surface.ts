@@ -1,5 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import type { VersionedToolRegistry } from '@cortex-mcp/tool-registry';
+import { openAuditLog } from './audit-log.js';
 import { openDoor } from './auth/index.js';
 import { type HostConfig, isLoopbackHost } from './config/index.js';
 import type { ResolvedSettings } from './resolved-settings.js';
@@ -17,6 +18,8 @@ export interface OpenedSurface {
   readonly surface: McpSurface;
   readonly url?: string;
   readonly closed: Promise<void>;
+  /** Closes what the surface writes to besides its clients (the audit log); after `surface.close()`. */
+  release(): Promise<void>;
 }
 
 /** What the surface is wired to. */
@@ -42,15 +45,20 @@ export async function openSurface(
   wiring: SurfaceWiring,
 ): Promise<OpenedSurface> {
   const { metrics, getStatus, isReady, version, stdin, stdout, ...shared } = wiring;
+  const audit = openAuditLog(config.auditLog, wiring.logger);
+  const release = async () => {
+    await audit?.close();
+  };
   const group = {
     ...shared,
+    ...(audit && { audit: audit.sink }),
     instructionsMaxBytes: settings.catalogue.instructionsMaxBytes,
     clientRequestTimeoutMs: settings.catalogue.clientRequestTimeoutMs,
     serverInfo: { name: 'cortex-mcp-host', version },
   };
   if (config.transport === 'stdio') {
     const stdio = await serveStdio({ ...group, ...(stdin && { stdin }), ...(stdout && { stdout }) });
-    return { surface: stdio, closed: stdio.closed };
+    return { surface: stdio, closed: stdio.closed, release };
   }
   const door = await openDoor(config, wiring.logger, isLoopbackHost(config.host));
   const http = await createHostHttpServer({
@@ -61,5 +69,5 @@ export async function openSurface(
     isReady,
     door,
   });
-  return { surface: http, url: http.url, closed: new Promise<void>(() => {}) };
+  return { surface: http, url: http.url, closed: new Promise<void>(() => {}), release };
 }

@@ -71,7 +71,12 @@ export function loadHostConfig(options: LoadHostConfigOptions): HostConfig {
   const keysPath =
     resolvePath(parsed.keysPath, chosen.get('keysPath'), cwd) ??
     path.join(path.dirname(registryPath), 'keys.json');
-  const config = { ...parsed, registryPath, stateDir, keysPath, configFile };
+  // `off` and `log` are keywords; anything else is a file, relative to the working directory.
+  const auditLog =
+    parsed.auditLog === 'off' || parsed.auditLog === 'log'
+      ? parsed.auditLog
+      : path.resolve(cwd, parsed.auditLog);
+  const config = { ...parsed, registryPath, stateDir, keysPath, auditLog, configFile };
   if (options.command === undefined || options.command === 'serve' || options.command === 'demo') {
     requireDoorOffLoopback(config, chosen);
   }

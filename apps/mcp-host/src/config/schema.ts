@@ -123,6 +123,7 @@ const shape = {
     z.preprocess(textToBoolean, z.boolean()).default(false),
   ),
   keysPath: described('keysPath', text().optional()),
+  auditLog: described('auditLog', text().default('off')),
   opsScope: described(
     'opsScope',
     z

@@ -14,6 +14,8 @@ export {
   STATUS_PAGE_PATHS,
 } from './http/index.js';
 export {
+  type AuditEntry,
+  type AuditSink,
   HOST_SERVER_CAPABILITIES,
   McpSessionGroup,
   type McpSessionGroupOptions,

@@ -40,6 +40,7 @@ export async function serveStdio(options: StdioServerOptions): Promise<StdioSurf
     ...(options.clientRequestTimeoutMs !== undefined && {
       clientRequestTimeoutMs: options.clientRequestTimeoutMs,
     }),
+    ...(options.audit && { audit: options.audit }),
     serverInfo: options.serverInfo,
     firstListReady: options.firstListReady,
     logger,

@@ -40,6 +40,7 @@ export const hostSettingKeys = [
   'allowUnauthenticated',
   'keysPath',
   'opsScope',
+  'auditLog',
   'registryPath',
   'registryWatchDebounceMs',
   'stateDir',
@@ -426,6 +427,14 @@ const table: Record<HostSettingKey, SettingEntry> = {
     default: 'mcp:ops',
     description:
       'With auth on, the scope a credential needs for /status, /metrics and the status page (/healthz and /readyz stay open).',
+  },
+  auditLog: {
+    env: ['MCP_AUDIT_LOG'],
+    flag: string('--audit-log', 'off|log|file'),
+    type: 'off, log, or a file path',
+    default: 'off',
+    description:
+      'One line per forwarded request (tools/call, resources/read, prompts/get, completion/complete, resources/subscribe, tasks): who (the key), session, method, connector, name or URI, outcome, duration; never arguments, results or credentials. log: in the host log (info); a path: JSON lines appended to that file (mode 0600).',
   },
   registryPath: {
     env: ['MCP_REGISTRY_PATH'],

@@ -81,6 +81,7 @@ const inUse: Record<HostSettingKey, unknown> = {
   allowUnauthenticated: config.allowUnauthenticated,
   keysPath: config.keysPath,
   opsScope: settings.server.opsScope,
+  auditLog: config.auditLog,
   registryPath: settings.warmStart.registryPath,
   registryWatchDebounceMs: manager.registryWatchDebounceMs,
   stateDir: settings.warmStart.stateDir,

@@ -49,6 +49,7 @@ const samples: Record<HostSettingKey, { text: string; value: unknown; command?: 
   allowUnauthenticated: { text: 'true', value: true },
   keysPath: { text: '/data/keys.json', value: path.resolve('/data/keys.json') },
   opsScope: { text: 'ops:read', value: 'ops:read' },
+  auditLog: { text: '/data/audit.jsonl', value: path.resolve('/data/audit.jsonl') },
   registryPath: { text: '/data/servers.json', value: path.resolve('/data/servers.json') },
   registryWatchDebounceMs: { text: '0', value: 0 },
   stateDir: { text: '/data/state', value: path.resolve('/data/state') },

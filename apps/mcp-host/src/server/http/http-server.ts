@@ -96,6 +96,7 @@ export async function createHostHttpServer(options: HostHttpServerOptions): Prom
     ...(options.clientRequestTimeoutMs !== undefined && {
       clientRequestTimeoutMs: options.clientRequestTimeoutMs,
     }),
+    ...(options.audit && { audit: options.audit }),
     serverInfo: options.serverInfo,
     firstListReady: options.firstListReady,
     logger,

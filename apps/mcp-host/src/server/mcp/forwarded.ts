@@ -2,6 +2,7 @@ import type { ToolCallContext } from '@cortex-mcp/tool-registry';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { upstreamErrorAnswer } from '../../forwarding/index.js';
 import type { CatalogueSource, HostServerLogger, UpstreamRouter } from '../types.js';
+import type { AuditSink, ForwardTarget } from './audit.js';
 import type { ClientLink } from './client-relay.js';
 import type { InFlightCalls } from './in-flight-calls.js';
 import type { SubscriptionBook } from './subscriptions.js';
@@ -18,6 +19,8 @@ export interface CatalogueRouting {
   readonly logger: HostServerLogger;
   /** The session's way back to its client. Per session. */
   readonly client?: ClientLink;
+  readonly audit?: AuditSink | undefined;
+  readonly subject?: string | undefined;
 }
 
 /** `-32002`: the code MCP 2025-11-25 names for a resource that does not exist. */
@@ -31,20 +34,21 @@ export const RESOURCE_NOT_FOUND = -32002;
 export async function forwardToConnector<T>(
   routing: CatalogueRouting,
   extra: Extra,
-  request: { readonly connectorId: string; readonly what: string },
+  request: ForwardTarget,
   run: (context: ToolCallContext) => Promise<T>,
 ): Promise<T> {
+  const what = request.name === undefined ? request.method : `${request.method} "${request.name}"`;
   if (routing.isDraining()) {
     throw new McpError(
       ErrorCode.InternalError,
-      `The host is shutting down and accepts no new requests; send ${request.what} again once it is back.`,
+      `The host is shutting down and accepts no new requests; send ${what} again once it is back.`,
     );
   }
-  return runClientRequest(routing, extra, request.connectorId, async (context) => {
+  return runClientRequest(routing, extra, request, async (context) => {
     try {
       return await run(context);
     } catch (error) {
-      throw upstreamErrorAnswer(error, request.connectorId, request.what);
+      throw upstreamErrorAnswer(error, request.connectorId, what);
     }
   });
 }

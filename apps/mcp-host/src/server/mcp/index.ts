@@ -1,3 +1,4 @@
+export type { AuditEntry, AuditSink } from './audit.js';
 export { InFlightCalls } from './in-flight-calls.js';
 export { composeInstructions } from './instructions.js';
 export { McpSessionGroup, type McpSessionGroupOptions } from './session-group.js';

@@ -37,7 +37,7 @@ export async function getPrompt(
   const result = await forwardToConnector(
     routing,
     extra,
-    { connectorId, what: `prompts/get "${name}"` },
+    { connectorId, method: 'prompts/get', name },
     (context) => routing.upstream.getPrompt(connectorId, originalName, args, context),
   );
   return rewritePromptResult(result, publicUriOf(routing.catalogue, connectorId));
@@ -85,7 +85,7 @@ export async function complete(
 ): Promise<CompleteResult> {
   const { connectorId, ref } = resolveReference(routing, (params as { ref?: unknown } | undefined)?.ref);
   const upstreamParams = { ...(params as CompleteRequest['params']), ref } as CompleteRequest['params'];
-  return forwardToConnector(routing, extra, { connectorId, what: 'completion/complete' }, (context) =>
+  return forwardToConnector(routing, extra, { connectorId, method: 'completion/complete' }, (context) =>
     routing.upstream.complete(connectorId, upstreamParams, context).catch((error: unknown) => {
       if (offersNoCompletion(error)) return NO_COMPLETION;
       throw error;

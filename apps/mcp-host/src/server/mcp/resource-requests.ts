@@ -46,7 +46,7 @@ export async function readResource(
   const result = await forwardToConnector(
     routing,
     extra,
-    { connectorId: target.connectorId, what: `resources/read "${uri}"` },
+    { connectorId: target.connectorId, method: 'resources/read', name: uri },
     (context) => routing.upstream.readResource(target.connectorId, target.uri, context),
   );
   const toPublic = publicUriOf(routing.catalogue, target.connectorId);
@@ -67,7 +67,7 @@ export async function subscribeResource(
   await forwardToConnector(
     routing,
     extra,
-    { connectorId: target.connectorId, what: `resources/subscribe "${uri}"` },
+    { connectorId: target.connectorId, method: 'resources/subscribe', name: uri },
     (context) => routing.subscriptions.subscribe(session, target, uri, context),
   );
   return {};

@@ -10,6 +10,7 @@ import type {
   McpSurface,
   UpstreamRouter,
 } from '../types.js';
+import type { AuditSink } from './audit.js';
 import type { ClientLinkOptions } from './client-relay.js';
 import { ElicitationBook } from './elicitations.js';
 import { publicUriOf } from './forwarded.js';
@@ -43,6 +44,8 @@ export interface McpSessionGroupOptions {
    * answer, in ms. Default 300000: an elicitation may wait for a person.
    */
   readonly clientRequestTimeoutMs?: number;
+  /** Receives one entry per forwarded request (who, what, how it ended). Default: none. */
+  readonly audit?: AuditSink | undefined;
 }
 
 /** Default of {@link McpSessionGroupOptions.clientRequestTimeoutMs}. */
@@ -122,6 +125,7 @@ export class McpSessionGroup implements McpSurface {
       logger: this.#logger,
       publicUri: (connectorId) => publicUriOf(catalogue, connectorId),
       firstListReady: options.firstListReady,
+      audit: options.audit,
     };
     this.#unsubscribe = catalogue.onChange((event) => this.#notifyListsChanged(event));
   }
@@ -174,6 +178,7 @@ export class McpSessionGroup implements McpSurface {
       instructions,
       tasks,
       granted,
+      subject: identity?.subject,
     });
     if (granted) this.#grants.set(server, granted);
     server.oninitialized = () => {

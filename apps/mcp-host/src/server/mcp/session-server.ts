@@ -91,9 +91,11 @@ export function createMcpSession(
     tasks?: TaskBook | undefined;
     /** The client's view of the catalogue, when the door let it in with scopes to check. */
     granted?: GrantedCatalogue | undefined;
+    /** Who the client is, for the audit log. */
+    subject?: string | undefined;
   } = {},
 ): Server {
-  const { instructions, tasks, granted } = options;
+  const { instructions, tasks, granted, subject } = options;
   const server = new Server(
     { name: serverInfo.name, version: serverInfo.version },
     {
@@ -109,6 +111,7 @@ export function createMcpSession(
     ...shared,
     ...(granted && { tools: granted, catalogue: granted }),
     client,
+    subject,
   };
   wireClientFeatures(server, routing, client);
   server.setRequestHandler(ListToolsRequestSchema, () =>

@@ -112,7 +112,7 @@ export async function startToolTask(
   const created = await forwardToConnector(
     routing,
     extra,
-    { connectorId, what: `tools/call "${name}"` },
+    { connectorId, method: 'tools/call', name },
     (context) =>
       routing.upstream.callToolAsTask(
         connectorId,
@@ -150,13 +150,17 @@ export async function forwardTaskRequest(
     );
   }
   const { connectorId, upstreamTaskId } = task;
-  const answer = await forwardToConnector(routing, extra, { connectorId, what: method }, (context) =>
-    routing.upstream.taskRequest(
-      connectorId,
-      method,
-      { ...(params as object), taskId: upstreamTaskId },
-      context,
-    ),
+  const answer = await forwardToConnector(
+    routing,
+    extra,
+    { connectorId, method, name: hostTaskId },
+    (context) =>
+      routing.upstream.taskRequest(
+        connectorId,
+        method,
+        { ...(params as object), taskId: upstreamTaskId },
+        context,
+      ),
   );
   return withHostTaskId(answer, method, hostTaskId, routing.publicUri?.(connectorId));
 }

@@ -11,6 +11,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { answerHandlerCall } from '../../forwarding/index.js';
 import type { HostServerLogger, ToolSource } from '../types.js';
+import { type AuditSink, type ForwardTarget, outcomeOf } from './audit.js';
 import type { ClientLink } from './client-relay.js';
 import type { InFlightCalls } from './in-flight-calls.js';
 import { type PublicUri, rewriteToolResult } from './uri-rewriting.js';
@@ -25,6 +26,10 @@ export interface ToolCallRouting {
   readonly publicUri?: (connectorId: string) => PublicUri;
   /** The session's way back to its client, for what upstreams send about its requests. Per session. */
   readonly client?: ClientLink;
+  /** Receives one entry per forwarded request. */
+  readonly audit?: AuditSink | undefined;
+  /** Who the session's client is (the door's identity), for the audit log. Per session. */
+  readonly subject?: string | undefined;
 }
 
 /** What the SDK hands every request handler besides the request. */
@@ -58,7 +63,8 @@ export async function routeToolCall(
     );
   }
 
-  return runClientRequest(routing, extra, tool.metadata.connectorId, async (context) => {
+  const target = { connectorId: tool.metadata.connectorId, method: 'tools/call', name };
+  return runClientRequest(routing, extra, target, async (context) => {
     const result = await answerHandlerCall(
       tool,
       () => tool.handler(request.params.arguments ?? {}, context),
@@ -73,14 +79,15 @@ export async function routeToolCall(
 }
 
 /**
- * Runs one request the host works on for a client (a tool call, a read, a prompt, a completion) at connector
- * `connectorId`: counted in flight until it settles, given the client's cancellation signal, a progress forwarder
- * when the client asked for progress, and the way back to this client for the upstream's logs and requests.
+ * Runs one request the host works on for a client (a tool call, a read, a prompt, a completion) at `target`'s
+ * connector: counted in flight until it settles, given the client's cancellation signal, a progress forwarder when
+ * the client asked for progress, and the way back to this client for the upstream's logs and requests; then
+ * audited (who, what, how it ended, how long — never arguments or results).
  */
 export async function runClientRequest<T>(
-  routing: Pick<ToolCallRouting, 'calls' | 'logger' | 'client'>,
+  routing: Pick<ToolCallRouting, 'calls' | 'logger' | 'client' | 'audit' | 'subject'>,
   extra: Extra,
-  connectorId: string,
+  target: ForwardTarget,
   run: (context: ToolCallContext) => Promise<T>,
 ): Promise<T> {
   const endCall = routing.calls.begin();
@@ -88,13 +95,27 @@ export async function runClientRequest<T>(
   const context: ToolCallContext = {
     signal: extra.signal,
     ...(progress && { onProgress: progress.forward }),
-    ...routing.client?.relay(connectorId, extra),
+    ...routing.client?.relay(target.connectorId, extra),
   };
+  const startedAt = performance.now();
+  let settled: { result?: unknown; error?: unknown } = {};
   try {
-    return await run(context);
+    const result = await run(context);
+    settled = { result };
+    return result;
+  } catch (error) {
+    settled = { error };
+    throw error;
   } finally {
     progress?.stop();
     endCall();
+    routing.audit?.({
+      ...(routing.subject === undefined ? {} : { subject: routing.subject }),
+      ...(extra.sessionId === undefined ? {} : { sessionId: extra.sessionId }),
+      ...target,
+      ...outcomeOf(settled, extra.signal),
+      durationMs: Math.round((performance.now() - startedAt) * 1000) / 1000,
+    });
   }
 }
 
