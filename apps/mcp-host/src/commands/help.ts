@@ -16,7 +16,7 @@ Commands:
   servers             Add, list or remove servers in the registry file
   pins                List or approve changed tool definitions (tool pinning)
   keys                Add, list or remove API keys (auth api-keys)
-  doctor              Check configuration, map, signature, connectors, registry file and Redis
+  doctor              Check configuration, map, signature, connectors, registry file, Redis and auth
   status              Show a running host's status (--json for the raw document)
   help [command]      Show the help of a command
 
@@ -198,6 +198,7 @@ Checks, in order, and without changing anything:
   registry file   exists, parses, valid entries, owner-only permissions, writable (read-only is a warning)
   redis           with MCP_REDIS_URL: Redis answers (within 2 s), and who holds the refresh lease
   shared map      the map the fleet shares in Redis passes this host's verification (same keys)
+  client auth     auth none only on loopback; auth api-keys: a keys file with at least one key, owner-only
 Prints one line per check: ok, warn, fail (with a fix) or skip. Exit code 0 when no check failed
 (warnings allowed), 1 when one did, 2 for a bad command line. Never prints a key, token or header value.
 On a terminal, stderr shows the connector probes (n/N) as they finish.

@@ -132,6 +132,25 @@ describe('mcp-host doctor', () => {
     expect(run.err).toBe('');
   });
 
+  it('checks client authentication: open on loopback, and for api-keys a keys file with a key, owner-only', async () => {
+    publishMap(false);
+    const registryPath = await freshRegistry();
+    const keysPath = join(registryPath, '..', 'keys.json');
+    const open = await doctor(baseEnv(registryPath));
+    expect(lineOf(open, 'client auth')).toMatch(/^ok\s.*none: clients are not asked/);
+    const withKeys = { ...baseEnv(registryPath), MCP_AUTH: 'api-keys', MCP_KEYS_PATH: keysPath };
+    const missing = await doctor(withKeys);
+    expect(missing.code).toBe(1);
+    expect(lineOf(missing, 'client auth')).toMatch(/^fail\s.*no keys file at/);
+    expect(missing.out).toContain('mcp-host keys add');
+    expect((await runCli(['keys', 'add', 'doctor-key'], { env: withKeys })).code).toBe(0);
+    const ready = await doctor(withKeys);
+    expect(lineOf(ready, 'client auth')).toMatch(/^ok\s.*api-keys: 1 key\(s\)/);
+    await chmod(keysPath, 0o644);
+    const loose = await doctor(withKeys);
+    expect(lineOf(loose, 'client auth')).toMatch(/^warn\s.*readable by other users/);
+  });
+
   it('names an unreachable connector with its fix and exits 1, still checking the others', async () => {
     publishMap(true);
     const run = await doctor(baseEnv(await freshRegistry()));
@@ -208,7 +227,7 @@ describe('mcp-host doctor', () => {
     expect(lineOf(run, 'configuration')).toBe(
       'fail  configuration  Invalid concurrency "lots" from environment variable MCP_CONNECTOR_CONCURRENCY: expected an integer from 1 to 64. -- fix: Set MCP_CONNECTOR_CONCURRENCY, flag --concurrency, "concurrency" in the config file to an integer from 1 to 64.',
     );
-    expect(run.lines.filter((line) => line.startsWith('skip'))).toHaveLength(5);
+    expect(run.lines.filter((line) => line.startsWith('skip'))).toHaveLength(6);
   });
 
   it('prints the checks as JSON with --json', async () => {
@@ -237,6 +256,7 @@ describe('mcp-host doctor', () => {
       'connector',
       'connector',
       'registry',
+      'auth',
     ]);
     const notesCheck = report.checks.find((entry) => entry.name === 'connector notes');
     expect(notesCheck).toMatchObject({

@@ -8,7 +8,15 @@
 export type DoctorCheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
 /** The area a check belongs to, in the order the doctor reports them. */
-export type DoctorCheckArea = 'config' | 'map' | 'signature' | 'expiry' | 'connector' | 'registry' | 'redis';
+export type DoctorCheckArea =
+  | 'config'
+  | 'map'
+  | 'signature'
+  | 'expiry'
+  | 'connector'
+  | 'registry'
+  | 'redis'
+  | 'auth';
 
 /** One line of the doctor's report. Holds no secret: every text passes the runner's secret scrubber. */
 export interface DoctorCheck {

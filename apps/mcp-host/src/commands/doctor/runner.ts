@@ -2,6 +2,7 @@ import type { ConnectProgressEvent } from '../../manager/index.js';
 import { resolveSettings } from '../../resolved-settings.js';
 import { createHostPool } from '../../upstream/index.js';
 import type { CommandEnv } from '../command.js';
+import { checkAuth } from './auth-check.js';
 import { allPassed, check, type DoctorCheck } from './check.js';
 import { checkConfiguration } from './config-check.js';
 import { checkConnectors } from './connector-checks.js';
@@ -55,7 +56,7 @@ export async function runDoctorChecks(options: DoctorOptions): Promise<DoctorRep
   const config = configured.config;
   if (config === undefined) {
     const reason = 'not checked: the configuration is invalid';
-    const skipped = (['map', 'signature', 'expiry', 'connector', 'registry'] as const).map((area) =>
+    const skipped = (['map', 'signature', 'expiry', 'connector', 'registry', 'auth'] as const).map((area) =>
       check(area, SKIPPED_NAMES[area], 'skip', reason),
     );
     return report([configured.check, ...skipped], []);
@@ -84,8 +85,12 @@ export async function runDoctorChecks(options: DoctorOptions): Promise<DoctorRep
       clock,
       timeoutMs: Math.min(options.timeoutMs ?? DOCTOR_TIMEOUT_MS, REDIS_TIMEOUT_MS),
     });
+    const auth = await checkAuth(config);
     const secrets = collectSecrets(config, registry.servers, mapResult.map);
-    return report([configured.check, ...mapResult.checks, ...connectors, registry.check, ...fleet], secrets);
+    return report(
+      [configured.check, ...mapResult.checks, ...connectors, registry.check, ...fleet, auth],
+      secrets,
+    );
   } finally {
     await pool.close();
   }
@@ -97,6 +102,7 @@ const SKIPPED_NAMES = {
   expiry: 'map expiry',
   connector: 'connectors',
   registry: 'registry file',
+  auth: 'client auth',
 } as const;
 
 function report(checks: readonly DoctorCheck[], secrets: readonly string[]): DoctorReport {
