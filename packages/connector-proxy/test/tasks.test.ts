@@ -1,8 +1,8 @@
+import { createTaskServer, type TaskServerControl } from '@cortex-mcp/test-servers';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectorProxyError, RemoteToolProxy } from '../src/index.js';
 import { type HttpFixtureServer, startHttpFixture } from './helpers/http-fixture-server.js';
 import { createRelayServer } from './helpers/relay-server.js';
-import { createTaskServer, type TaskServerControl } from './helpers/task-server.js';
 
 let fixture: HttpFixtureServer;
 let control: TaskServerControl;

@@ -13,4 +13,5 @@ export {
   type RedisServerOptions,
   startRedisServer,
 } from './redis-server.js';
+export { createTaskServer, type TaskServerControl } from './task-server.js';
 export { waitFor } from './wait-for.js';

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { InMemoryTaskStore } from '@modelcontextprotocol/sdk/experimental/tasks/stores/in-memory.js';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { createTaskServer } from '@cortex-mcp/test-servers';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { z } from 'zod';
 
 /** An upstream whose tool runs as a task (MCP 2025-11-25, experimental), on 127.0.0.1. */
 export interface TaskUpstream {
@@ -20,34 +18,7 @@ export interface TaskUpstream {
  * answers at once with a `working` task that completes with the sum when the test calls `finish()`.
  */
 export async function startTaskUpstream(): Promise<TaskUpstream> {
-  const taskStore = new InMemoryTaskStore();
-  let pending: Array<() => void> = [];
-  const newServer = () => {
-    const server = new McpServer(
-      { name: 'task-upstream', version: '1.0.0' },
-      { capabilities: { tasks: { requests: { tools: { call: {} } }, list: {}, cancel: {} } }, taskStore },
-    );
-    server.experimental.tasks.registerToolTask(
-      'slow-sum',
-      { inputSchema: { a: z.number(), b: z.number() } },
-      {
-        async createTask({ a, b }, { taskStore: store, taskRequestedTtl }) {
-          const task = await store.createTask({ ttl: taskRequestedTtl ?? null });
-          pending.push(() => {
-            // A task cancelled meanwhile keeps its status: the store refuses a result for it.
-            store
-              .storeTaskResult(task.taskId, 'completed', { content: [{ type: 'text', text: String(a + b) }] })
-              .catch(() => {});
-          });
-          return { task };
-        },
-        getTask: async (_args, { taskId, taskStore: store }) => store.getTask(taskId),
-        getTaskResult: async (_args, { taskId, taskStore: store }) =>
-          (await store.getTaskResult(taskId)) as { content: [] },
-      },
-    );
-    return server;
-  };
+  const { create: newServer, control } = createTaskServer();
   const sessions = new Map<string, StreamableHTTPServerTransport>();
   const http = createServer(async (request, response) => {
     const id = request.headers['mcp-session-id'];
@@ -66,10 +37,7 @@ export async function startTaskUpstream(): Promise<TaskUpstream> {
   const { port } = http.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/mcp`,
-    finish: () => {
-      for (const done of pending) done();
-      pending = [];
-    },
+    finish: () => control.finish(),
     close: async () => {
       await Promise.allSettled([...sessions.values()].map((transport) => transport.close()));
       http.closeAllConnections();

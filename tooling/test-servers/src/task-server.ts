@@ -9,7 +9,7 @@ export interface TaskServerControl {
 }
 
 /**
- * A factory of McpServers (one per session) offering tasks (MCP 2025-11-25, experimental) with the SDK's own task
+ * A factory of McpServers (one per session, for any transport) offering tasks (MCP 2025-11-25, experimental) with the SDK's own task
  * machinery: `slow-sum` runs as a task that completes with the sum when the test says so; `tasks/get`,
  * `tasks/result`, `tasks/cancel` and `tasks/list` are the SDK's, on one shared in-memory store.
  */
