@@ -1,6 +1,7 @@
 import { type HostConfig, hostConfigSchema } from './config/index.js';
 import type { SpecDefaults } from './connectors/index.js';
 import type { ConnectorProxyManagerOptions } from './manager/index.js';
+import { MAX_TIMER_MS } from './max-timer.js';
 import type { HostHttpServerOptions } from './server/index.js';
 import type { WarmCatalogueSettings } from './startup/index.js';
 import type { UpstreamSettings } from './upstream/index.js';
@@ -49,9 +50,6 @@ export interface FirstListSettings {
 
 /** What a cold start's first list may wait beyond the connect timeout, in ms. */
 export const FIRST_LIST_MARGIN_MS = 1_000;
-
-/** The longest delay `setTimeout` honours. */
-const MAX_TIMER_MS = 2_147_483_647;
 
 /** How the catalogue names what it serves and what `initialize` says: the registry's and the MCP surface's settings. */
 export interface CatalogueSettings {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_TIMER_MS } from '../max-timer.js';
 import {
   type HostSettingKey,
   hostSetting,
@@ -9,8 +10,6 @@ import {
   trimText,
 } from '../settings/index.js';
 
-/** Largest delay `setTimeout` honours; a longer one fires at once. */
-const MAX_TIMER_MS = 2_147_483_647;
 const ONE_DAY_MS = 86_400_000;
 const SERVICE_MAP_PROTOCOLS = new Set(['http:', 'https:', 'file:']);
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused.

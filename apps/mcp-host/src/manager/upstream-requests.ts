@@ -9,10 +9,8 @@ import type {
   Result,
 } from '@modelcontextprotocol/sdk/types.js';
 import { ConnectorManagerError } from '../errors.js';
+import { MAX_TIMER_MS } from '../max-timer.js';
 import type { ManagedConnector } from './managed-connector.js';
-
-/** The longest delay a Node.js timer holds: the bound of a `tasks/result`. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** One connector's `instructions`, as the upstream gave them in `initialize`. */
 export interface ConnectorInstructions {

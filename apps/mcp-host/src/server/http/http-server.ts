@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Door, OPEN_DOOR } from '../../auth/index.js';
+import { MAX_TIMER_MS } from '../../max-timer.js';
 import type { HostMetrics } from '../../metrics.js';
 import { HostServerError } from '../errors.js';
 import { McpSessionGroup, type McpSessionGroupOptions } from '../mcp/index.js';
@@ -66,8 +67,6 @@ export interface HostHttpServer extends McpSurface {
 const DEFAULT_MAX_REQUEST_BODY_BYTES = 4 * 1024 * 1024;
 const DEFAULT_SESSION_IDLE_TIMEOUT_MS = 30 * 60 * 1000;
 const DEFAULT_MAX_SESSIONS = 1000;
-/** The longest delay `setTimeout` takes (about 24.8 days). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 const silent: HostServerLogger = { warn: () => {} };
 
 /**
